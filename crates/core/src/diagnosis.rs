@@ -1,0 +1,320 @@
+//! Diagnoses (§3): every failure a customer can cause maps to a stable code,
+//! a one-line cause, and the exact fix with this connection's values. The
+//! console, the API and the CLI all show these same texts.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::external_id::ExternalId;
+use crate::policy::{PermissionsOptions, permissions_policy, trust_policy};
+use crate::role_arn::RoleArn;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiagnosisCode {
+    InvalidRoleArn,
+    AssumeRoleDenied,
+    TrustPolicyMissingExternalId,
+    IdentitystoreAccessDenied,
+    KmsAccessDenied,
+    DiscoveryDenied,
+    NoInstance,
+    AccountInstance,
+    WrongAccount,
+    EmptyDirectory,
+    IdentityStoreNotFound,
+    Throttled,
+    CredentialsExpired,
+    ClockSkew,
+    EndpointUnreachable,
+    /// An AWS error roster has no specific advice for; shown verbatim.
+    AwsError,
+}
+
+impl DiagnosisCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidRoleArn => "invalid-role-arn",
+            Self::AssumeRoleDenied => "assume-role-denied",
+            Self::TrustPolicyMissingExternalId => "trust-policy-missing-external-id",
+            Self::IdentitystoreAccessDenied => "identitystore-access-denied",
+            Self::KmsAccessDenied => "kms-access-denied",
+            Self::DiscoveryDenied => "discovery-denied",
+            Self::NoInstance => "no-instance",
+            Self::AccountInstance => "account-instance",
+            Self::WrongAccount => "wrong-account",
+            Self::EmptyDirectory => "empty-directory",
+            Self::IdentityStoreNotFound => "identity-store-not-found",
+            Self::Throttled => "throttled",
+            Self::CredentialsExpired => "credentials-expired",
+            Self::ClockSkew => "clock-skew",
+            Self::EndpointUnreachable => "endpoint-unreachable",
+            Self::AwsError => "aws-error",
+        }
+    }
+}
+
+impl fmt::Display for DiagnosisCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A customer-actionable explanation of a failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnosis {
+    pub code: DiagnosisCode,
+    pub cause: String,
+    pub fix: String,
+}
+
+impl fmt::Display for Diagnosis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}\nfix: {}", self.code, self.cause, self.fix)
+    }
+}
+
+impl std::error::Error for Diagnosis {}
+
+const ORG_ACCOUNT_FIX: &str = "create the role in the organization's management account (or the delegated administrator account for IAM Identity Center), where the organization instance of Identity Center lives";
+
+impl Diagnosis {
+    fn new(code: DiagnosisCode, cause: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self {
+            code,
+            cause: cause.into(),
+            fix: fix.into(),
+        }
+    }
+
+    pub fn invalid_role_arn(reason: &str) -> Self {
+        Self::new(
+            DiagnosisCode::InvalidRoleArn,
+            format!("the role ARN is not valid: {reason}"),
+            "copy the ARN from IAM → Roles → your role → ARN; it looks like arn:aws:iam::123456789012:role/roster-identity-store",
+        )
+    }
+
+    /// `platform_principal` is roster's own ARN when known (it may not be, e.g. with no AWS identity).
+    pub fn assume_role_denied(
+        role: &RoleArn,
+        platform_principal: Option<&str>,
+        external_id: &ExternalId,
+    ) -> Self {
+        let principal = platform_principal.unwrap_or("<roster's principal ARN>");
+        Self::new(
+            DiagnosisCode::AssumeRoleDenied,
+            format!(
+                "AWS refused sts:AssumeRole on {role}: the External ID does not match, the trust policy does not name roster's principal, or the role does not exist (AWS does not say which)"
+            ),
+            format!(
+                "check that {role} exists in account {} and that its trust policy is exactly:\n{}",
+                role.account(),
+                trust_policy(principal, external_id).to_json()
+            ),
+        )
+    }
+
+    pub fn trust_policy_missing_external_id(
+        role: &RoleArn,
+        platform_principal: &str,
+        external_id: &ExternalId,
+    ) -> Self {
+        Self::new(
+            DiagnosisCode::TrustPolicyMissingExternalId,
+            format!(
+                "roster could assume {role} without an External ID, so anyone using roster's principal could read your directory (confused-deputy risk); the connection was refused"
+            ),
+            format!(
+                "add the sts:ExternalId condition to the role's trust policy:\n{}",
+                trust_policy(platform_principal, external_id).to_json()
+            ),
+        )
+    }
+
+    pub fn identitystore_access_denied(denied_actions: &[&str], aws_message: &str) -> Self {
+        let actions = if denied_actions.is_empty() {
+            "an identitystore: read".to_owned()
+        } else {
+            denied_actions.join(", ")
+        };
+        Self::new(
+            DiagnosisCode::IdentitystoreAccessDenied,
+            format!("the role may not call {actions} (AWS said: {aws_message})"),
+            format!(
+                "attach the inline policy with identitystore: actions (sso: actions and the AWSSSOReadOnly managed policy grant no identitystore: action):\n{}",
+                permissions_policy(&PermissionsOptions::recommended()).to_json()
+            ),
+        )
+    }
+
+    pub fn kms_access_denied(reason: &str, aws_message: &str) -> Self {
+        Self::new(
+            DiagnosisCode::KmsAccessDenied,
+            format!(
+                "the directory is encrypted with a customer-managed KMS key the role cannot use ({reason}; AWS said: {aws_message})"
+            ),
+            format!(
+                "add the KMS statement to the role's inline policy, and allow the role in the key policy:\n{}",
+                permissions_policy(&PermissionsOptions {
+                    discovery: true,
+                    kms: Some(None)
+                })
+                .to_json()
+            ),
+        )
+    }
+
+    pub fn discovery_denied(aws_message: &str) -> Self {
+        Self::new(
+            DiagnosisCode::DiscoveryDenied,
+            format!(
+                "the role may not call sso:ListInstances, so roster cannot find the Identity Store by itself (AWS said: {aws_message})"
+            ),
+            "add the discovery statement (sso:ListInstances, sso:ListRegions) to the inline policy, or enter the Identity Store ID (IAM Identity Center → Settings, d-xxxxxxxxxx) and the home Region",
+        )
+    }
+
+    pub fn no_instance(regions_tried: &[String]) -> Self {
+        Self::new(
+            DiagnosisCode::NoInstance,
+            format!(
+                "no IAM Identity Center instance was found in {}",
+                regions_tried.join(", ")
+            ),
+            format!(
+                "enable IAM Identity Center, or enter its home Region (IAM Identity Center → Settings → Region); {ORG_ACCOUNT_FIX}"
+            ),
+        )
+    }
+
+    pub fn account_instance(instance_arn: &str, account: &str) -> Self {
+        Self::new(
+            DiagnosisCode::AccountInstance,
+            format!(
+                "{instance_arn} is an account instance of Identity Center in account {account}, not your organization's directory"
+            ),
+            ORG_ACCOUNT_FIX,
+        )
+    }
+
+    pub fn wrong_account(instance_arn: &str, owner: &str, role_account: &str) -> Self {
+        Self::new(
+            DiagnosisCode::WrongAccount,
+            format!(
+                "{instance_arn} is owned by account {owner}, but the role is in account {role_account}"
+            ),
+            ORG_ACCOUNT_FIX,
+        )
+    }
+
+    pub fn empty_directory(identity_store_id: &str, account: &str) -> Self {
+        Self::new(
+            DiagnosisCode::EmptyDirectory,
+            format!(
+                "the Identity Store {identity_store_id} seen from account {account} has no users and no groups"
+            ),
+            format!("this is usually the wrong account or an account instance: {ORG_ACCOUNT_FIX}"),
+        )
+    }
+
+    pub fn identity_store_not_found(
+        identity_store_id: &str,
+        region: &str,
+        aws_message: &str,
+    ) -> Self {
+        Self::new(
+            DiagnosisCode::IdentityStoreNotFound,
+            format!(
+                "AWS does not know the Identity Store {identity_store_id} in {region} (AWS said: {aws_message})"
+            ),
+            "check the Identity Store ID and home Region in IAM Identity Center → Settings, or allow discovery (sso:ListInstances) so roster finds them",
+        )
+    }
+
+    pub fn throttled(effective_tps: f64, quota_tps: f64) -> Self {
+        Self::new(
+            DiagnosisCode::Throttled,
+            format!(
+                "AWS throttled reads; roster slowed to {effective_tps:.1} requests/s per API (quota {quota_tps:.0})"
+            ),
+            "nothing to fix: roster backs off and retries; if another tool reads the same directory, schedule it at another time or ask AWS for a higher Identity Store quota",
+        )
+    }
+
+    pub fn credentials_expired(detail: &str) -> Self {
+        Self::new(
+            DiagnosisCode::CredentialsExpired,
+            format!("the AWS credentials expired ({detail})"),
+            "refresh roster's own AWS credentials (profile, environment or instance role); assumed-role sessions are renewed automatically",
+        )
+    }
+
+    pub fn clock_skew(detail: &str) -> Self {
+        Self::new(
+            DiagnosisCode::ClockSkew,
+            format!("AWS rejected the request time ({detail})"),
+            "synchronise this machine's clock (for example with chrony or systemd-timesyncd)",
+        )
+    }
+
+    pub fn endpoint_unreachable(endpoint: &str, detail: &str) -> Self {
+        Self::new(
+            DiagnosisCode::EndpointUnreachable,
+            format!("could not reach the AWS endpoint {endpoint} ({detail})"),
+            "check network access, proxies and AWS_ENDPOINT_URL* variables, then try again",
+        )
+    }
+
+    /// An AWS error without specific advice: AWS's code and message, verbatim.
+    pub fn aws_error(operation: &str, aws_code: &str, aws_message: &str) -> Self {
+        Self::new(
+            DiagnosisCode::AwsError,
+            format!("{operation} failed: {aws_code}: {aws_message}"),
+            "see AWS's message above; if it persists, include it when asking for help",
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_as_the_documented_strings() {
+        for code in [
+            DiagnosisCode::TrustPolicyMissingExternalId,
+            DiagnosisCode::IdentitystoreAccessDenied,
+        ] {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::String(code.as_str().into())
+            );
+        }
+    }
+
+    #[test]
+    fn assume_role_denied_shows_the_expected_trust_policy() {
+        let role = RoleArn::parse("arn:aws:iam::123456789012:role/roster").unwrap();
+        let id = ExternalId::generate();
+        let d = Diagnosis::assume_role_denied(
+            &role,
+            Some("arn:aws:iam::999988887777:role/roster"),
+            &id,
+        );
+        assert_eq!(d.code.as_str(), "assume-role-denied");
+        assert!(d.fix.contains(id.expose()));
+        assert!(d.fix.contains("arn:aws:iam::999988887777:role/roster"));
+        assert!(d.cause.contains("External ID"));
+    }
+
+    #[test]
+    fn access_denied_names_the_actions_and_warns_about_sso() {
+        let d =
+            Diagnosis::identitystore_access_denied(&["identitystore:ListUsers"], "not authorized");
+        assert!(d.cause.contains("identitystore:ListUsers"));
+        assert!(d.fix.contains("AWSSSOReadOnly"));
+        assert!(d.to_string().starts_with("identitystore-access-denied: "));
+    }
+}

@@ -1,0 +1,20 @@
+//! roster's pure domain: identifiers parsed once at the edge, IAM policy
+//! documents, the Identity Store directory model, diagnoses and quota maths.
+//!
+//! This crate performs no I/O and depends on nothing else of roster's.
+
+pub mod diagnosis;
+pub mod directory;
+pub mod error;
+pub mod external_id;
+pub mod ids;
+pub mod policy;
+pub mod quota;
+pub mod role_arn;
+
+pub use diagnosis::{Diagnosis, DiagnosisCode};
+pub use directory::{Group, Membership, User};
+pub use error::InvalidInput;
+pub use external_id::ExternalId;
+pub use ids::{AccountId, GroupId, IdentityStoreId, MembershipId, Partition, Region, UserId};
+pub use role_arn::RoleArn;

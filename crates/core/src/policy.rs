@@ -1,0 +1,275 @@
+//! IAM policy documents roster asks customers to create: the trust policy
+//! (§2.3) and the inline permissions policy (§2.4), as data rendered to JSON,
+//! and the one list of AWS actions roster may call with the customer's role.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::external_id::ExternalId;
+use crate::ids::Region;
+
+/// Identity Store reads a sync needs. Required in every connection.
+pub const IDENTITY_STORE_ACTIONS: [&str; 3] = [
+    "identitystore:ListUsers",
+    "identitystore:ListGroups",
+    "identitystore:ListGroupMemberships",
+];
+
+/// Optional: lets roster find the Identity Store ID and home Region (§4).
+pub const DISCOVERY_ACTIONS: [&str; 2] = ["sso:ListInstances", "sso:ListRegions"];
+
+/// Optional: needed only when the directory is encrypted with a customer-managed KMS key.
+pub const KMS_ACTIONS: [&str; 1] = ["kms:Decrypt"];
+
+/// Every action roster may perform with a customer's role. The AWS adapter
+/// refuses to send anything else, and a test proves it calls nothing else.
+pub const ROSTER_IAM_ACTIONS: [&str; 6] = [
+    IDENTITY_STORE_ACTIONS[0],
+    IDENTITY_STORE_ACTIONS[1],
+    IDENTITY_STORE_ACTIONS[2],
+    DISCOVERY_ACTIONS[0],
+    DISCOVERY_ACTIONS[1],
+    KMS_ACTIONS[0],
+];
+
+/// Actions roster performs with its *own* (platform) credentials.
+pub const PLATFORM_ACTIONS: [&str; 2] = ["sts:AssumeRole", "sts:GetCallerIdentity"];
+
+/// An IAM policy document. Field order is the order IAM shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyDocument {
+    #[serde(rename = "Version")]
+    pub version: &'static str,
+    #[serde(rename = "Statement")]
+    pub statements: Vec<Statement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Statement {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<&'static str>,
+    pub effect: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal: Option<BTreeMap<&'static str, String>>,
+    pub action: Actions,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<BTreeMap<&'static str, BTreeMap<&'static str, String>>>,
+}
+
+/// IAM accepts a single action or a list; roster renders what reads best.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Actions {
+    One(&'static str),
+    Many(Vec<&'static str>),
+}
+
+impl PolicyDocument {
+    fn new(statements: Vec<Statement>) -> Self {
+        Self {
+            version: "2012-10-17",
+            statements,
+        }
+    }
+
+    /// Pretty JSON, as shown in the wizard and written into templates.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("policy documents always serialise")
+    }
+
+    /// Every action named by the document.
+    pub fn actions(&self) -> Vec<&'static str> {
+        self.statements
+            .iter()
+            .flat_map(|s| match &s.action {
+                Actions::One(a) => vec![*a],
+                Actions::Many(v) => v.clone(),
+            })
+            .collect()
+    }
+}
+
+/// The trust policy of the customer's role: only roster's principal, only
+/// with this connection's External ID.
+pub fn trust_policy(platform_principal_arn: &str, external_id: &ExternalId) -> PolicyDocument {
+    let principal = BTreeMap::from([("AWS", platform_principal_arn.to_owned())]);
+    let condition = BTreeMap::from([(
+        "StringEquals",
+        BTreeMap::from([("sts:ExternalId", external_id.expose().to_owned())]),
+    )]);
+    PolicyDocument::new(vec![Statement {
+        sid: None,
+        effect: "Allow",
+        principal: Some(principal),
+        action: Actions::One("sts:AssumeRole"),
+        resource: None,
+        condition: Some(condition),
+    }])
+}
+
+/// Which optional statements the inline permissions policy carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PermissionsOptions {
+    /// `sso:ListInstances` / `sso:ListRegions` so roster can discover the instance.
+    pub discovery: bool,
+    /// `kms:Decrypt` through Identity Store, for a customer-managed KMS key.
+    /// `Some(region)` scopes it to one Region's endpoint; `None` to any Region.
+    pub kms: Option<Option<Region>>,
+}
+
+impl PermissionsOptions {
+    /// Discovery on, KMS off: what the wizard shows first.
+    pub fn recommended() -> Self {
+        Self {
+            discovery: true,
+            kms: None,
+        }
+    }
+}
+
+/// The inline permissions policy: read-only, exactly the actions roster calls.
+pub fn permissions_policy(options: &PermissionsOptions) -> PolicyDocument {
+    let mut statements = vec![Statement {
+        sid: Some("RosterReadIdentityStore"),
+        effect: "Allow",
+        principal: None,
+        action: Actions::Many(IDENTITY_STORE_ACTIONS.to_vec()),
+        resource: Some("*"),
+        condition: None,
+    }];
+    if options.discovery {
+        statements.push(Statement {
+            sid: Some("RosterDiscoverIdentityCenter"),
+            effect: "Allow",
+            principal: None,
+            action: Actions::Many(DISCOVERY_ACTIONS.to_vec()),
+            resource: Some("*"),
+            condition: None,
+        });
+    }
+    if let Some(region) = &options.kms {
+        let (operator, service) = match region {
+            Some(r) => ("StringEquals", format!("identitystore.{r}.amazonaws.com")),
+            None => ("StringLike", "identitystore.*.amazonaws.com".to_owned()),
+        };
+        statements.push(Statement {
+            sid: Some("RosterDecryptCustomerManagedKey"),
+            effect: "Allow",
+            principal: None,
+            action: Actions::Many(KMS_ACTIONS.to_vec()),
+            resource: Some("*"),
+            condition: Some(BTreeMap::from([(
+                operator,
+                BTreeMap::from([("kms:ViaService", service)]),
+            )])),
+        });
+    }
+    PolicyDocument::new(statements)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trust_policy_names_principal_and_external_id() {
+        let id = ExternalId::parse("abcdefghijklmnopqrstuvwxyz0123456789ABCD").unwrap();
+        let json = trust_policy("arn:aws:iam::111122223333:role/roster", &id).to_json();
+        let expected = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": {
+        "AWS": "arn:aws:iam::111122223333:role/roster"
+      },
+      "Action": "sts:AssumeRole",
+      "Condition": {
+        "StringEquals": {
+          "sts:ExternalId": "abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+        }
+      }
+    }
+  ]
+}"#;
+        assert_eq!(json, expected);
+    }
+
+    #[test]
+    fn permissions_policy_is_read_only_and_within_the_constant() {
+        let all = permissions_policy(&PermissionsOptions {
+            discovery: true,
+            kms: Some(None),
+        });
+        for action in all.actions() {
+            assert!(ROSTER_IAM_ACTIONS.contains(&action), "{action}");
+            let verb = action.split(':').nth(1).unwrap();
+            assert!(
+                verb.starts_with("List") || verb == "Decrypt",
+                "{action} is not a read"
+            );
+        }
+        assert_eq!(all.actions().len(), ROSTER_IAM_ACTIONS.len());
+    }
+
+    #[test]
+    fn minimal_policy_has_only_identity_store_reads() {
+        let min = permissions_policy(&PermissionsOptions::default());
+        assert_eq!(min.actions(), IDENTITY_STORE_ACTIONS.to_vec());
+    }
+
+    #[test]
+    fn kms_statement_is_scoped_to_identity_store() {
+        let region = Region::parse("eu-west-1").unwrap();
+        let json = permissions_policy(&PermissionsOptions {
+            discovery: false,
+            kms: Some(Some(region)),
+        })
+        .to_json();
+        assert!(json.contains("\"kms:ViaService\": \"identitystore.eu-west-1.amazonaws.com\""));
+        assert!(json.contains("StringEquals"));
+        let json = permissions_policy(&PermissionsOptions {
+            discovery: false,
+            kms: Some(None),
+        })
+        .to_json();
+        assert!(json.contains("\"identitystore.*.amazonaws.com\""));
+        assert!(json.contains("StringLike"));
+    }
+
+    #[test]
+    fn recommended_policy_json_is_pinned() {
+        let expected = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "RosterReadIdentityStore",
+      "Effect": "Allow",
+      "Action": [
+        "identitystore:ListUsers",
+        "identitystore:ListGroups",
+        "identitystore:ListGroupMemberships"
+      ],
+      "Resource": "*"
+    },
+    {
+      "Sid": "RosterDiscoverIdentityCenter",
+      "Effect": "Allow",
+      "Action": [
+        "sso:ListInstances",
+        "sso:ListRegions"
+      ],
+      "Resource": "*"
+    }
+  ]
+}"#;
+        assert_eq!(
+            permissions_policy(&PermissionsOptions::recommended()).to_json(),
+            expected
+        );
+    }
+}
