@@ -11,6 +11,8 @@ pub mod ids;
 pub mod policy;
 pub mod quota;
 pub mod role_arn;
+pub mod sync_report;
+pub mod tenancy;
 
 pub use diagnosis::{Diagnosis, DiagnosisCode};
 pub use directory::{Group, Membership, User};
@@ -18,3 +20,5 @@ pub use error::InvalidInput;
 pub use external_id::ExternalId;
 pub use ids::{AccountId, GroupId, IdentityStoreId, MembershipId, Partition, Region, UserId};
 pub use role_arn::RoleArn;
+pub use sync_report::{SnapshotCounts, SyncStats};
+pub use tenancy::{SourceId, SyncId, TenantId};

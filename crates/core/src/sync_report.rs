@@ -1,0 +1,37 @@
+//! What a sync measured: API calls per operation, retries, throttles, wall
+//! time and the quota floor, kept with the run for the console and evidence.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SyncStats {
+    /// Successful and failed calls per operation name (`ListUsers`, …).
+    pub calls: BTreeMap<String, u64>,
+    pub retries: u64,
+    pub throttled: u64,
+    pub wall_s: f64,
+    pub floor_s: f64,
+    /// The client-side rate limit per API the sync ran with.
+    pub tps: f64,
+}
+
+impl SyncStats {
+    pub fn total_calls(&self) -> u64 {
+        self.calls.values().sum()
+    }
+
+    /// Wall time over the quota floor; 1.0 is as fast as AWS allows.
+    pub fn ratio(&self) -> Option<f64> {
+        (self.floor_s > 0.0).then(|| self.wall_s / self.floor_s)
+    }
+}
+
+/// How many objects a snapshot holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotCounts {
+    pub users: u64,
+    pub groups: u64,
+    pub memberships: u64,
+}

@@ -1,0 +1,26 @@
+//! Persistence of roster: the `Store` trait, one SQL implementation for
+//! SQLite and PostgreSQL, and the embedded per-backend migrations.
+//!
+//! Depends on `roster-core` only. Every query is scoped by tenant.
+
+mod clock;
+pub mod error;
+pub mod records;
+mod sql;
+mod store;
+
+pub use error::StoreError;
+pub use records::{
+    Backend, DirectoryLocation, MembershipRow, NewSource, Snapshot, Source, SourceStatus,
+    StageBatch, SyncFailure, SyncRun, SyncStatus, VersionCounts,
+};
+pub use sql::SqlStore;
+pub use store::Store;
+
+use std::sync::Arc;
+
+/// Opens the database at `url` (`sqlite://FILE`, `sqlite::memory:` or
+/// `postgres://…`), applying pending migrations.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(Arc::new(SqlStore::connect(url).await?))
+}

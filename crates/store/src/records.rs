@@ -1,0 +1,179 @@
+//! The records the store reads and writes.
+
+use roster_core::{
+    AccountId, ExternalId, Group, IdentityStoreId, Membership, Region, RoleArn, SnapshotCounts,
+    SourceId, SyncId, SyncStats, TenantId, User,
+};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceStatus {
+    /// Created, waiting for a successful connection test.
+    Pending,
+    Connected,
+    /// Turned off: no syncs, history kept.
+    Disabled,
+}
+
+impl SourceStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Connected => "connected",
+            Self::Disabled => "disabled",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Connected, Self::Disabled]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+/// A connection to one customer directory.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub id: SourceId,
+    pub tenant_id: TenantId,
+    pub name: String,
+    pub role_arn: Option<RoleArn>,
+    #[serde(skip)]
+    pub external_id: ExternalId,
+    pub location: Option<DirectoryLocation>,
+    pub status: SourceStatus,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSource {
+    pub name: String,
+    pub role_arn: Option<RoleArn>,
+    pub external_id: ExternalId,
+    pub status: SourceStatus,
+}
+
+/// Where a source's directory lives, as discovered or typed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DirectoryLocation {
+    pub identity_store_id: IdentityStoreId,
+    pub region: Region,
+    pub instance_arn: Option<String>,
+    pub account_id: Option<AccountId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SyncStatus {
+    Running,
+    Complete,
+    Failed,
+}
+
+impl SyncStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Complete => "complete",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<Self> {
+        [Self::Running, Self::Complete, Self::Failed]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+/// Why a sync failed: a diagnosis code with its cause and fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncFailure {
+    pub code: String,
+    pub cause: String,
+    pub fix: String,
+}
+
+impl From<&roster_core::Diagnosis> for SyncFailure {
+    fn from(d: &roster_core::Diagnosis) -> Self {
+        Self {
+            code: d.code.as_str().to_owned(),
+            cause: d.cause.clone(),
+            fix: d.fix.clone(),
+        }
+    }
+}
+
+/// One sync run; a complete run is a snapshot.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncRun {
+    pub id: SyncId,
+    pub source_id: SourceId,
+    pub status: SyncStatus,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub counts: SnapshotCounts,
+    pub stats: SyncStats,
+    pub identity_store_id: Option<String>,
+    pub region: Option<String>,
+    pub failure: Option<SyncFailure>,
+}
+
+impl SyncRun {
+    /// The snapshot this run published, if it completed.
+    pub fn snapshot(&self) -> Option<Snapshot> {
+        (self.status == SyncStatus::Complete).then(|| Snapshot {
+            source_id: self.source_id.clone(),
+            sync_id: self.id,
+        })
+    }
+}
+
+/// A reference to a complete sync: the directory as of that sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub source_id: SourceId,
+    pub sync_id: SyncId,
+}
+
+/// Rows read in one page, staged together.
+#[derive(Debug, Clone, Default)]
+pub struct StageBatch {
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+    pub memberships: Vec<Membership>,
+}
+
+impl StageBatch {
+    pub fn len(&self) -> usize {
+        self.users.len() + self.groups.len() + self.memberships.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A membership with the names a reader needs next to the IDs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MembershipRow {
+    pub membership: Membership,
+    pub group_display_name: Option<String>,
+    pub user_name: Option<String>,
+}
+
+/// How many entity versions a source has stored: grows with change, not with syncs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct VersionCounts {
+    pub users: u64,
+    pub groups: u64,
+    pub memberships: u64,
+}

@@ -1,0 +1,88 @@
+//! Embedded, per-backend migrations, applied in order at start. On
+//! PostgreSQL an advisory lock keeps many starting processes from racing.
+
+use sqlx::{AnyPool, Row};
+
+use crate::clock;
+use crate::error::StoreError;
+use crate::records::Backend;
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "init",
+    sqlite: include_str!("../../migrations/sqlite/0001_init.sql"),
+    postgres: include_str!("../../migrations/postgres/0001_init.sql"),
+}];
+
+const LOCK_KEY: i64 = 0x726f_7374_6572; // "roster"
+
+pub(super) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
+    let mut conn = pool.acquire().await?;
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS roster_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(LOCK_KEY)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let result = apply_pending(&mut conn, backend).await;
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(LOCK_KEY)
+            .execute(&mut *conn)
+            .await?;
+    }
+    result
+}
+
+async fn applied_version(conn: &mut sqlx::AnyConnection) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM roster_migrations")
+        .fetch_one(conn)
+        .await?;
+    Ok(row.try_get(0)?)
+}
+
+async fn apply_pending(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<(), StoreError> {
+    let current = applied_version(conn).await?;
+    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+        let sql = match backend {
+            Backend::Sqlite => m.sqlite,
+            Backend::Postgres => m.postgres,
+        };
+        let wrap = |source| StoreError::Migration {
+            version: m.version,
+            source,
+        };
+        let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(wrap)?;
+        sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(wrap)?;
+        sqlx::query(
+            "INSERT INTO roster_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.name)
+        .bind(clock::now())
+        .execute(&mut *tx)
+        .await
+        .map_err(wrap)?;
+        tx.commit().await.map_err(wrap)?;
+        tracing::info!(version = m.version, name = m.name, "applied migration");
+    }
+    Ok(())
+}
+
+pub(super) async fn is_current(pool: &AnyPool, _backend: Backend) -> Result<bool, StoreError> {
+    let mut conn = pool.acquire().await?;
+    let latest = MIGRATIONS.last().map_or(0, |m| m.version);
+    Ok(applied_version(&mut conn).await? == latest)
+}

@@ -1,0 +1,193 @@
+//! The SQL implementation of `Store`, shared by SQLite and PostgreSQL through
+//! sqlx's `Any` driver. Queries are written once in the common dialect
+//! (`$N` parameters, partial indexes, `ON CONFLICT`, `RETURNING`).
+
+mod connect;
+mod directory;
+mod migrate;
+mod rows;
+mod sources;
+mod syncs;
+
+use async_trait::async_trait;
+use roster_core::{
+    ExternalId, Group, RoleArn, SnapshotCounts, SourceId, SyncId, SyncStats, TenantId, User,
+};
+use sqlx::AnyPool;
+
+use crate::error::StoreError;
+use crate::records::{
+    Backend, DirectoryLocation, MembershipRow, NewSource, Snapshot, Source, StageBatch,
+    SyncFailure, SyncRun, VersionCounts,
+};
+use crate::store::Store;
+
+/// A `Store` over a SQLite file or a PostgreSQL database.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl SqlStore {
+    /// Connects and applies pending migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let (pool, backend) = connect::open(url).await?;
+        migrate::run(&pool, backend).await?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Whether every embedded migration has been applied (for readiness checks).
+    pub async fn migrations_current(&self) -> Result<bool, StoreError> {
+        migrate::is_current(&self.pool, self.backend).await
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn create_tenant(&self, tenant: &TenantId, name: &str) -> Result<(), StoreError> {
+        sources::create_tenant(&self.pool, tenant, name).await
+    }
+
+    async fn create_source(
+        &self,
+        tenant: &TenantId,
+        new: &NewSource,
+    ) -> Result<Source, StoreError> {
+        sources::create(&self.pool, tenant, new).await
+    }
+
+    async fn get_source(&self, tenant: &TenantId, id: &SourceId) -> Result<Source, StoreError> {
+        sources::get(&self.pool, tenant, id).await
+    }
+
+    async fn find_source_by_external_id(
+        &self,
+        tenant: &TenantId,
+        external_id: &ExternalId,
+    ) -> Result<Option<Source>, StoreError> {
+        sources::find_by_external_id(&self.pool, tenant, external_id).await
+    }
+
+    async fn list_sources(&self, tenant: &TenantId) -> Result<Vec<Source>, StoreError> {
+        sources::list(&self.pool, tenant).await
+    }
+
+    async fn set_source_role(
+        &self,
+        tenant: &TenantId,
+        id: &SourceId,
+        role: &RoleArn,
+    ) -> Result<(), StoreError> {
+        sources::set_role(&self.pool, tenant, id, role).await
+    }
+
+    async fn set_source_location(
+        &self,
+        tenant: &TenantId,
+        id: &SourceId,
+        location: &DirectoryLocation,
+    ) -> Result<(), StoreError> {
+        sources::set_location(&self.pool, tenant, id, location).await
+    }
+
+    async fn begin_sync(&self, tenant: &TenantId, source: &SourceId) -> Result<SyncId, StoreError> {
+        syncs::begin(&self.pool, tenant, source).await
+    }
+
+    async fn stage(
+        &self,
+        tenant: &TenantId,
+        sync: SyncId,
+        batch: &StageBatch,
+    ) -> Result<(), StoreError> {
+        directory::stage(&self.pool, tenant, sync, batch).await
+    }
+
+    async fn publish_sync(
+        &self,
+        tenant: &TenantId,
+        sync: SyncId,
+        location: Option<&DirectoryLocation>,
+        stats: &SyncStats,
+    ) -> Result<SnapshotCounts, StoreError> {
+        syncs::publish(&self.pool, tenant, sync, location, stats).await
+    }
+
+    async fn fail_sync(
+        &self,
+        tenant: &TenantId,
+        sync: SyncId,
+        failure: &SyncFailure,
+        stats: &SyncStats,
+    ) -> Result<(), StoreError> {
+        syncs::fail(&self.pool, tenant, sync, failure, stats).await
+    }
+
+    async fn get_sync(&self, tenant: &TenantId, sync: SyncId) -> Result<SyncRun, StoreError> {
+        syncs::get(&self.pool, tenant, sync).await
+    }
+
+    async fn list_syncs(
+        &self,
+        tenant: &TenantId,
+        source: &SourceId,
+        limit: u32,
+    ) -> Result<Vec<SyncRun>, StoreError> {
+        syncs::list(&self.pool, tenant, source, limit).await
+    }
+
+    async fn latest_snapshot(
+        &self,
+        tenant: &TenantId,
+        source: &SourceId,
+    ) -> Result<Option<Snapshot>, StoreError> {
+        syncs::latest_snapshot(&self.pool, tenant, source).await
+    }
+
+    async fn users_page(
+        &self,
+        tenant: &TenantId,
+        snapshot: &Snapshot,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<User>, StoreError> {
+        directory::users_page(&self.pool, tenant, snapshot, after, limit).await
+    }
+
+    async fn groups_page(
+        &self,
+        tenant: &TenantId,
+        snapshot: &Snapshot,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<Group>, StoreError> {
+        directory::groups_page(&self.pool, tenant, snapshot, after, limit).await
+    }
+
+    async fn memberships_page(
+        &self,
+        tenant: &TenantId,
+        snapshot: &Snapshot,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<MembershipRow>, StoreError> {
+        directory::memberships_page(&self.pool, tenant, snapshot, after, limit).await
+    }
+
+    async fn version_counts(
+        &self,
+        tenant: &TenantId,
+        source: &SourceId,
+    ) -> Result<VersionCounts, StoreError> {
+        directory::version_counts(&self.pool, tenant, source).await
+    }
+}

@@ -1,0 +1,101 @@
+//! Decoding rows into records. Stored values were validated on the way in;
+//! a value that no longer parses is reported as `Corrupt`, never unwrapped.
+
+use roster_core::{
+    AccountId, ExternalId, IdentityStoreId, Region, RoleArn, SnapshotCounts, SourceId, SyncId,
+    SyncStats, TenantId,
+};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::error::StoreError;
+use crate::records::{DirectoryLocation, Source, SourceStatus, SyncFailure, SyncRun, SyncStatus};
+
+pub(super) fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+fn count(row: &AnyRow, col: &str) -> Result<u64, StoreError> {
+    let v: i64 = row.try_get(col)?;
+    u64::try_from(v).map_err(corrupt)
+}
+
+pub(super) const SOURCE_COLUMNS: &str = "id, tenant_id, name, role_arn, external_id, region, identity_store_id, instance_arn, account_id, status, created_at";
+
+pub(super) fn source(row: &AnyRow) -> Result<Source, StoreError> {
+    let role_arn: Option<String> = row.try_get("role_arn")?;
+    let region: Option<String> = row.try_get("region")?;
+    let store_id: Option<String> = row.try_get("identity_store_id")?;
+    let account: Option<String> = row.try_get("account_id")?;
+    let location = match (store_id, region) {
+        (Some(id), Some(region)) => Some(DirectoryLocation {
+            identity_store_id: IdentityStoreId::parse(&id).map_err(corrupt)?,
+            region: Region::parse(&region).map_err(corrupt)?,
+            instance_arn: row.try_get("instance_arn")?,
+            account_id: account
+                .as_deref()
+                .map(AccountId::parse)
+                .transpose()
+                .map_err(corrupt)?,
+        }),
+        _ => None,
+    };
+    let status: String = row.try_get("status")?;
+    Ok(Source {
+        id: SourceId::parse(row.try_get("id")?).map_err(corrupt)?,
+        tenant_id: TenantId::parse(row.try_get("tenant_id")?).map_err(corrupt)?,
+        name: row.try_get("name")?,
+        role_arn: role_arn
+            .as_deref()
+            .map(RoleArn::parse)
+            .transpose()
+            .map_err(corrupt)?,
+        external_id: ExternalId::parse(row.try_get("external_id")?).map_err(corrupt)?,
+        location,
+        status: SourceStatus::parse(&status)
+            .ok_or_else(|| corrupt(format!("source status {status}")))?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+pub(super) const SYNC_COLUMNS: &str = "id, source_id, status, started_at, finished_at, users_count, groups_count, memberships_count, stats, identity_store_id, region, error_code, error_cause, error_fix";
+
+pub(super) fn sync_run(row: &AnyRow) -> Result<SyncRun, StoreError> {
+    let status: String = row.try_get("status")?;
+    let stats: String = row.try_get("stats")?;
+    let code: Option<String> = row.try_get("error_code")?;
+    let failure = match code {
+        Some(code) => Some(SyncFailure {
+            code,
+            cause: row
+                .try_get::<Option<String>, _>("error_cause")?
+                .unwrap_or_default(),
+            fix: row
+                .try_get::<Option<String>, _>("error_fix")?
+                .unwrap_or_default(),
+        }),
+        None => None,
+    };
+    Ok(SyncRun {
+        id: SyncId(row.try_get("id")?),
+        source_id: SourceId::parse(row.try_get("source_id")?).map_err(corrupt)?,
+        status: SyncStatus::parse(&status)
+            .ok_or_else(|| corrupt(format!("sync status {status}")))?,
+        started_at: row.try_get("started_at")?,
+        finished_at: row.try_get("finished_at")?,
+        counts: SnapshotCounts {
+            users: count(row, "users_count")?,
+            groups: count(row, "groups_count")?,
+            memberships: count(row, "memberships_count")?,
+        },
+        stats: serde_json::from_str::<SyncStats>(&stats).unwrap_or_default(),
+        identity_store_id: row.try_get("identity_store_id")?,
+        region: row.try_get("region")?,
+        failure,
+    })
+}
+
+pub(super) fn single_count(row: &AnyRow) -> Result<u64, StoreError> {
+    let v: i64 = row.try_get(0)?;
+    u64::try_from(v).map_err(corrupt)
+}
