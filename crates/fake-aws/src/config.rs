@@ -1,0 +1,214 @@
+//! Configuration: the `roster fake-aws` command-line arguments and the
+//! in-process builder used by tests, `roster demo` and the benchmark.
+
+use std::net::SocketAddr;
+
+/// `roster fake-aws` options.
+#[derive(clap::Args, Debug, Clone)]
+pub struct FakeAwsArgs {
+    /// Address to listen on (port 0 picks a free port; see the first stdout line).
+    #[arg(long, default_value = "127.0.0.1:4566")]
+    pub listen: SocketAddr,
+    /// Seed of the generated directory, the credentials and the fault dice.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Users in the organization instance's directory.
+    #[arg(long, default_value_t = 300)]
+    pub users: u32,
+    /// Groups in the organization instance's directory.
+    #[arg(long, default_value_t = 40)]
+    pub groups: u32,
+    /// Group memberships in the organization instance's directory.
+    #[arg(long, default_value_t = 900)]
+    pub memberships: u64,
+    /// Requests per second per Identity Store API per instance (AWS: 20).
+    #[arg(long, default_value_t = 20)]
+    pub tps: u32,
+    /// Mean latency added to every response, with ±50% jitter.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Probability of an injected ThrottlingException per directory request.
+    #[arg(long, default_value_t = 0.0)]
+    pub throttle_rate: f64,
+    /// Probability of an injected InternalServerException (HTTP 500) per directory request.
+    #[arg(long, default_value_t = 0.0)]
+    pub error_rate: f64,
+    /// Lifetime of AssumeRole sessions (capped by the requested DurationSeconds).
+    #[arg(long, default_value_t = 900)]
+    pub session_seconds: u64,
+    /// Home Region of the organization instance.
+    #[arg(long, default_value = "us-east-1")]
+    pub home_region: String,
+    /// Extra Regions the organization instance is replicated to (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub replica_regions: Vec<String>,
+    /// Also create a member account with its own account instance (small directory).
+    #[arg(long)]
+    pub member_account: bool,
+    /// Encrypt the organization directory with a customer-managed KMS key.
+    #[arg(long)]
+    pub kms_key: bool,
+}
+
+/// Size of the member account's account-instance directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberConfig {
+    pub users: u32,
+    pub groups: u32,
+    pub memberships: u64,
+}
+
+impl Default for MemberConfig {
+    fn default() -> Self {
+        Self {
+            users: 12,
+            groups: 3,
+            memberships: 15,
+        }
+    }
+}
+
+/// Everything `FakeAws::start` needs.
+#[derive(Debug, Clone)]
+pub struct FakeAwsConfig {
+    pub listen: SocketAddr,
+    pub seed: u64,
+    pub users: u32,
+    pub groups: u32,
+    pub memberships: u64,
+    pub tps: u32,
+    pub latency_ms: u64,
+    pub throttle_rate: f64,
+    pub error_rate: f64,
+    pub session_seconds: u64,
+    pub home_region: String,
+    pub replica_regions: Vec<String>,
+    pub member: Option<MemberConfig>,
+    pub kms_key: bool,
+}
+
+impl Default for FakeAwsConfig {
+    /// Loopback on a free port, the CLI's defaults otherwise.
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            seed: 1,
+            users: 300,
+            groups: 40,
+            memberships: 900,
+            tps: 20,
+            latency_ms: 0,
+            throttle_rate: 0.0,
+            error_rate: 0.0,
+            session_seconds: 900,
+            home_region: "us-east-1".into(),
+            replica_regions: Vec::new(),
+            member: None,
+            kms_key: false,
+        }
+    }
+}
+
+impl From<FakeAwsArgs> for FakeAwsConfig {
+    fn from(a: FakeAwsArgs) -> Self {
+        Self {
+            listen: a.listen,
+            seed: a.seed,
+            users: a.users,
+            groups: a.groups,
+            memberships: a.memberships,
+            tps: a.tps,
+            latency_ms: a.latency_ms,
+            throttle_rate: a.throttle_rate,
+            error_rate: a.error_rate,
+            session_seconds: a.session_seconds,
+            home_region: a.home_region,
+            replica_regions: a.replica_regions,
+            member: a.member_account.then(MemberConfig::default),
+            kms_key: a.kms_key,
+        }
+    }
+}
+
+impl FakeAwsConfig {
+    #[must_use]
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+    /// Size of the organization directory.
+    #[must_use]
+    pub fn directory(mut self, users: u32, groups: u32, memberships: u64) -> Self {
+        (self.users, self.groups, self.memberships) = (users, groups, memberships);
+        self
+    }
+    #[must_use]
+    pub fn tps(mut self, tps: u32) -> Self {
+        self.tps = tps;
+        self
+    }
+    #[must_use]
+    pub fn latency_ms(mut self, ms: u64) -> Self {
+        self.latency_ms = ms;
+        self
+    }
+    #[must_use]
+    pub fn faults(mut self, throttle_rate: f64, error_rate: f64) -> Self {
+        (self.throttle_rate, self.error_rate) = (throttle_rate, error_rate);
+        self
+    }
+    #[must_use]
+    pub fn session_seconds(mut self, secs: u64) -> Self {
+        self.session_seconds = secs;
+        self
+    }
+    #[must_use]
+    pub fn home_region(mut self, region: &str) -> Self {
+        region.clone_into(&mut self.home_region);
+        self
+    }
+    #[must_use]
+    pub fn replica_regions(mut self, regions: &[&str]) -> Self {
+        self.replica_regions = regions.iter().map(|r| (*r).to_owned()).collect();
+        self
+    }
+    /// Adds a member account with an account instance of this size.
+    #[must_use]
+    pub fn member_account(mut self, member: MemberConfig) -> Self {
+        self.member = Some(member);
+        self
+    }
+    /// Protects the organization directory with a customer-managed KMS key.
+    #[must_use]
+    pub fn kms_key(mut self, on: bool) -> Self {
+        self.kms_key = on;
+        self
+    }
+
+    /// Rejects values that make no sense (rates outside `[0, 1]`, zero TPS).
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, p) in [
+            ("throttle-rate", self.throttle_rate),
+            ("error-rate", self.error_rate),
+        ] {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(format!("--{name} must be between 0 and 1, got {p}"));
+            }
+        }
+        if self.throttle_rate + self.error_rate > 1.0 {
+            return Err("--throttle-rate plus --error-rate must not exceed 1".into());
+        }
+        if self.tps == 0 {
+            return Err("--tps must be at least 1".into());
+        }
+        if self.session_seconds == 0 {
+            return Err("--session-seconds must be at least 1".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,133 @@
+//! Identity Store reads: paginated lists (O(page) by position) with the
+//! filters AWS accepts, and describes.
+
+use serde_json::{Value, json};
+
+use super::{max_results, paging, render, required_str};
+use crate::errors::AwsError;
+use crate::server::router::Ctx;
+use crate::world::Instance;
+
+/// The single `Filters` entry of a list request, checked against the allowed path.
+fn filter<'a>(body: &'a Value, allowed: &str) -> Result<Option<&'a str>, AwsError> {
+    let Some(filters) = body.get("Filters").and_then(Value::as_array) else {
+        return Ok(None);
+    };
+    match filters.as_slice() {
+        [] => Ok(None),
+        [f] => {
+            let path = f
+                .get("AttributePath")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if !path.eq_ignore_ascii_case(allowed) {
+                return Err(AwsError::validation(format!(
+                    "AttributePath {path} is not supported; use {allowed}"
+                )));
+            }
+            Ok(f.get("AttributeValue").and_then(Value::as_str))
+        }
+        _ => Err(AwsError::validation("Only one filter is supported")),
+    }
+}
+
+fn start(ctx: &Ctx<'_>, bind: u64, body: &Value) -> Result<usize, AwsError> {
+    match body.get("NextToken").and_then(Value::as_str) {
+        None => Ok(0),
+        Some(t) => paging::decode(ctx.world.token_key, bind, t),
+    }
+}
+
+fn page_json(ctx: &Ctx<'_>, key: &str, items: Vec<Value>, bind: u64, next: Option<usize>) -> Value {
+    let mut out = json!({ key: items });
+    if let Some(n) = next {
+        out["NextToken"] = json!(paging::encode(ctx.world.token_key, bind, n));
+    }
+    out
+}
+
+fn user_not_found(id: &str) -> AwsError {
+    AwsError::not_found("USER", id, format!("User {id} not found."))
+}
+
+fn group_not_found(id: &str) -> AwsError {
+    AwsError::not_found("GROUP", id, format!("Group {id} not found."))
+}
+
+pub fn handle(ctx: &Ctx<'_>, inst: &Instance, op: &str, body: &Value) -> Result<Value, AwsError> {
+    let store = inst.store_id.as_str();
+    let limit = max_results(body)?;
+    let dir = inst.directory.read().expect("directory lock");
+    match op {
+        "ListUsers" => {
+            let name = filter(body, "UserName")?;
+            let bind = paging::binding(op, store, name.unwrap_or_default());
+            let (page, next) = dir.users_page(start(ctx, bind, body)?, limit, name);
+            let items = page
+                .into_iter()
+                .filter_map(|i| render::user(&dir, i, store))
+                .collect();
+            Ok(page_json(ctx, "Users", items, bind, next))
+        }
+        "ListGroups" => {
+            let name = filter(body, "DisplayName")?;
+            let bind = paging::binding(op, store, name.unwrap_or_default());
+            let (page, next) = dir.groups_page(start(ctx, bind, body)?, limit, name);
+            let items = page
+                .into_iter()
+                .filter_map(|i| render::group(&dir, i, store))
+                .collect();
+            Ok(page_json(ctx, "Groups", items, bind, next))
+        }
+        "ListGroupMemberships" => {
+            let gid = required_str(body, "GroupId")?;
+            let g = dir.find_group(gid).ok_or_else(|| group_not_found(gid))?;
+            let bind = paging::binding(op, store, gid);
+            let (page, next) = dir.group_members_page(g, start(ctx, bind, body)?, limit);
+            let items = page
+                .into_iter()
+                .filter_map(|m| render::membership(&dir, m, store))
+                .collect();
+            Ok(page_json(ctx, "GroupMemberships", items, bind, next))
+        }
+        "ListGroupMembershipsForMember" => {
+            let uid = body
+                .get("MemberId")
+                .and_then(|m| m.get("UserId"))
+                .and_then(Value::as_str)
+                .ok_or_else(|| AwsError::validation("MemberId.UserId is required"))?;
+            let u = dir.find_user(uid).ok_or_else(|| user_not_found(uid))?;
+            let bind = paging::binding(op, store, uid);
+            let (page, next) = dir.user_memberships_page(u, start(ctx, bind, body)?, limit);
+            let items = page
+                .into_iter()
+                .filter_map(|m| render::membership(&dir, m, store))
+                .collect();
+            Ok(page_json(ctx, "GroupMemberships", items, bind, next))
+        }
+        "DescribeUser" => {
+            let uid = required_str(body, "UserId")?;
+            dir.find_user(uid)
+                .and_then(|u| render::user(&dir, u, store))
+                .ok_or_else(|| user_not_found(uid))
+        }
+        "DescribeGroup" => {
+            let gid = required_str(body, "GroupId")?;
+            dir.find_group(gid)
+                .and_then(|g| render::group(&dir, g, store))
+                .ok_or_else(|| group_not_found(gid))
+        }
+        _ => {
+            let mid = required_str(body, "MembershipId")?;
+            dir.find_membership(mid)
+                .and_then(|m| render::membership(&dir, m, store))
+                .ok_or_else(|| {
+                    AwsError::not_found(
+                        "GROUP_MEMBERSHIP",
+                        mid,
+                        format!("Membership {mid} not found."),
+                    )
+                })
+        }
+    }
+}

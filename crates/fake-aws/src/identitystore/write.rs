@@ -1,0 +1,228 @@
+//! Identity Store writes: create/update/delete users, groups and memberships,
+//! with AWS's uniqueness conflicts and not-found errors.
+
+use serde_json::{Map, Value, json};
+
+use super::required_str;
+use crate::directory::Directory;
+use crate::errors::AwsError;
+use crate::util::now_epoch;
+use crate::world::Instance;
+
+const USER_ATTRS: &[&str] = &[
+    "UserName",
+    "Name",
+    "DisplayName",
+    "NickName",
+    "ProfileUrl",
+    "Emails",
+    "Addresses",
+    "PhoneNumbers",
+    "UserType",
+    "Title",
+    "PreferredLanguage",
+    "Locale",
+    "Timezone",
+    "Photos",
+    "Website",
+    "Birthdate",
+    "Roles",
+    "ExternalIds",
+];
+
+fn pick(body: &Value, names: &[&str]) -> Map<String, Value> {
+    names
+        .iter()
+        .filter_map(|n| {
+            body.get(*n)
+                .filter(|v| !v.is_null())
+                .map(|v| ((*n).to_owned(), v.clone()))
+        })
+        .collect()
+}
+
+fn user_idx(dir: &Directory, body: &Value) -> Result<u32, AwsError> {
+    let id = required_str(body, "UserId")?;
+    dir.find_user(id)
+        .ok_or_else(|| AwsError::not_found("USER", id, format!("User {id} not found.")))
+}
+
+fn group_idx(dir: &Directory, id: &str) -> Result<u32, AwsError> {
+    dir.find_group(id)
+        .ok_or_else(|| AwsError::not_found("GROUP", id, format!("Group {id} not found.")))
+}
+
+/// Creates a user from AWS-shaped attributes; returns its slot.
+pub fn create_user(dir: &mut Directory, attrs: Map<String, Value>) -> Result<u32, AwsError> {
+    let name = attrs.get("UserName").and_then(Value::as_str).ok_or_else(|| {
+        AwsError::validation("1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null")
+    })?;
+    if dir.user_name_taken(name) {
+        return Err(AwsError::conflict(format!("Duplicate UserName: {name}")));
+    }
+    Ok(dir.add_user(attrs, now_epoch()))
+}
+
+/// Creates a group; returns its slot.
+pub fn create_group(dir: &mut Directory, attrs: Map<String, Value>) -> Result<u32, AwsError> {
+    if let Some(name) = attrs.get("DisplayName").and_then(Value::as_str) {
+        if dir.group_name_taken(name) {
+            return Err(AwsError::conflict(format!(
+                "Duplicate GroupDisplayName: {name}"
+            )));
+        }
+    }
+    Ok(dir.add_group(attrs, now_epoch()))
+}
+
+/// Adds user `u` to group `g`; returns the membership slot.
+pub fn create_membership(dir: &mut Directory, g: u32, u: u32) -> Result<u32, AwsError> {
+    if dir.membership_of(g, u).is_some() {
+        return Err(AwsError::conflict("Member is already in the group"));
+    }
+    Ok(dir.add_membership(g, u))
+}
+
+/// `name.givenName` → `["Name", "GivenName"]`.
+fn attribute_path(path: &str) -> Vec<String> {
+    path.split('.')
+        .map(|seg| {
+            let mut c = seg.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn apply_operations(
+    attrs: &mut Map<String, Value>,
+    enabled: &mut bool,
+    ops: &[Value],
+) -> Result<(), AwsError> {
+    for op in ops {
+        let path = op
+            .get("AttributePath")
+            .and_then(Value::as_str)
+            .ok_or_else(|| AwsError::validation("AttributePath is required"))?;
+        let value = op.get("AttributeValue").cloned().unwrap_or(Value::Null);
+        let segs = attribute_path(path);
+        match segs.as_slice() {
+            [s] if s == "UserStatus" => *enabled = value.as_str() != Some("DISABLED"),
+            [s] if s == "UserId" || s == "GroupId" || s == "IdentityStoreId" => {
+                return Err(AwsError::validation(format!("{path} cannot be updated")));
+            }
+            [top] => {
+                if value.is_null() {
+                    attrs.remove(top);
+                } else {
+                    attrs.insert(top.clone(), value);
+                }
+            }
+            [top, sub] => {
+                let entry = attrs.entry(top.clone()).or_insert_with(|| json!({}));
+                if let Some(obj) = entry.as_object_mut() {
+                    if value.is_null() {
+                        obj.remove(sub);
+                    } else {
+                        obj.insert(sub.clone(), value);
+                    }
+                }
+            }
+            _ => {
+                return Err(AwsError::validation(format!(
+                    "Unsupported AttributePath {path}"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn handle(inst: &Instance, op: &str, body: &Value) -> Result<Value, AwsError> {
+    let store = inst.store_id.as_str();
+    let mut dir = inst.directory.write().expect("directory lock");
+    let ops = || {
+        body.get("Operations")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    match op {
+        "CreateUser" => {
+            let u = create_user(&mut dir, pick(body, USER_ATTRS))?;
+            Ok(json!({"UserId": dir.user_id(u), "IdentityStoreId": store}))
+        }
+        "CreateGroup" => {
+            let g = create_group(&mut dir, pick(body, &["DisplayName", "Description"]))?;
+            Ok(json!({"GroupId": dir.group_id(g), "IdentityStoreId": store}))
+        }
+        "CreateGroupMembership" => {
+            let g = group_idx(&dir, required_str(body, "GroupId")?)?;
+            let member = body.get("MemberId").cloned().unwrap_or(Value::Null);
+            let u = user_idx(&dir, &member)?;
+            let m = create_membership(&mut dir, g, u)?;
+            Ok(json!({"MembershipId": dir.membership_id(m), "IdentityStoreId": store}))
+        }
+        "DeleteUser" => {
+            let u = user_idx(&dir, body)?;
+            dir.remove_user(u);
+            Ok(json!({}))
+        }
+        "DeleteGroup" => {
+            let g = group_idx(&dir, required_str(body, "GroupId")?)?;
+            dir.remove_group(g);
+            Ok(json!({}))
+        }
+        "DeleteGroupMembership" => {
+            let id = required_str(body, "MembershipId")?;
+            let m = dir.find_membership(id).ok_or_else(|| {
+                AwsError::not_found(
+                    "GROUP_MEMBERSHIP",
+                    id,
+                    format!("Membership {id} not found."),
+                )
+            })?;
+            dir.remove_membership(m);
+            Ok(json!({}))
+        }
+        "UpdateUser" => {
+            let u = user_idx(&dir, body)?;
+            let rec = dir.user_mut(u).ok_or_else(|| AwsError::internal())?;
+            let (mut attrs, mut enabled) = (rec.attrs.clone(), rec.enabled);
+            apply_operations(&mut attrs, &mut enabled, &ops())?;
+            (rec.attrs, rec.enabled, rec.updated_at) = (attrs, enabled, now_epoch());
+            Ok(json!({}))
+        }
+        _ => {
+            let g = group_idx(&dir, required_str(body, "GroupId")?)?;
+            let mut attrs = dir.group(g).map(|x| x.attrs.clone()).unwrap_or_default();
+            let mut ignored = true;
+            apply_operations(&mut attrs, &mut ignored, &ops())?;
+            dir.set_group_attrs(g, attrs, now_epoch());
+            Ok(json!({}))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attribute_paths_map_to_aws_field_names() {
+        assert_eq!(attribute_path("name.givenName"), vec!["Name", "GivenName"]);
+        assert_eq!(attribute_path("displayName"), vec!["DisplayName"]);
+        let mut attrs = Map::new();
+        let mut enabled = true;
+        let ops = vec![
+            json!({"AttributePath": "userStatus", "AttributeValue": "DISABLED"}),
+            json!({"AttributePath": "name.givenName", "AttributeValue": "Ada"}),
+            json!({"AttributePath": "displayName", "AttributeValue": "Ada L"}),
+        ];
+        apply_operations(&mut attrs, &mut enabled, &ops).expect("applies");
+        assert!(!enabled);
+        assert_eq!(attrs["Name"]["GivenName"], "Ada");
+        assert_eq!(attrs["DisplayName"], "Ada L");
+    }
+}
