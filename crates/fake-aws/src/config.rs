@@ -27,13 +27,13 @@ pub struct FakeAwsArgs {
     /// Mean latency added to every response, with ±50% jitter.
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
-    /// Probability of an injected ThrottlingException per directory request.
+    /// Probability of an injected `ThrottlingException` per directory request.
     #[arg(long, default_value_t = 0.0)]
     pub throttle_rate: f64,
-    /// Probability of an injected InternalServerException (HTTP 500) per directory request.
+    /// Probability of an injected `InternalServerException` (HTTP 500) per directory request.
     #[arg(long, default_value_t = 0.0)]
     pub error_rate: f64,
-    /// Lifetime of AssumeRole sessions (capped by the requested DurationSeconds).
+    /// Lifetime of `AssumeRole` sessions (capped by the requested `DurationSeconds`).
     #[arg(long, default_value_t = 900)]
     pub session_seconds: u64,
     /// Home Region of the organization instance.

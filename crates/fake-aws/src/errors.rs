@@ -119,7 +119,7 @@ impl AwsError {
     }
 }
 
-/// Why SigV4 authentication failed; each protocol names it differently.
+/// Why `SigV4` authentication failed; each protocol names it differently.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthFailure {
     Missing,

@@ -97,7 +97,7 @@ impl Faults {
             return None;
         }
         let factor: f64 = s.rng.gen_range(0.5..1.5);
-        Some(Duration::from_secs_f64(ms as f64 * factor / 1000.0))
+        Some(Duration::from_millis(ms).mul_f64(factor))
     }
 }
 

@@ -138,14 +138,14 @@ impl FakeAwsHandle {
         self.world.quotas.set_tps(tps.max(1));
     }
 
-    /// Default lifetime of new AssumeRole sessions.
+    /// Default lifetime of new `AssumeRole` sessions.
     pub fn set_session_seconds(&self, secs: u64) {
         self.world
             .session_seconds
             .store(secs.max(1), Ordering::Relaxed);
     }
 
-    /// Lifetime of new sessions of one role (overrides DurationSeconds), for expiry tests.
+    /// Lifetime of new sessions of one role (overrides `DurationSeconds`), for expiry tests.
     pub fn set_role_session_seconds(&self, role_arn: &str, secs: u64) -> Result<(), FakeAwsError> {
         let mut iam = self.world.iam.lock().expect("iam lock");
         let role = iam

@@ -1,6 +1,6 @@
 //! roster-fake-aws: roster's own AWS emulator (STS, IAM, Identity Store,
 //! SSO Admin on one loopback port), faithful where roster depends on AWS:
-//! SigV4, trust and identity policies, quotas, error shapes, faults.
+//! `SigV4`, trust and identity policies, quotas, error shapes, faults.
 //! Depends on no other roster crate, so it cannot share roster's mistakes.
 
 mod cli;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Debug)]
 struct Bucket {
@@ -50,8 +50,8 @@ impl Quotas {
             b.tokens -= 1.0;
             Ok(())
         } else {
-            let wait = (1.0 - b.tokens) / rate;
-            Err(wait.ceil().max(1.0) as u64)
+            let wait = Duration::from_secs_f64((1.0 - b.tokens) / rate);
+            Err((wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1))
         }
     }
 }
@@ -59,7 +59,6 @@ impl Quotas {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn bucket_allows_burst_then_throttles_then_refills() {

@@ -1,6 +1,8 @@
 //! AWS Signature Version 4 verification: parses the `Authorization` header,
 //! rebuilds the canonical request and compares signatures. Pure; no state.
 
+use std::fmt::Write as _;
+
 use hmac::{Hmac, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use sha2::{Digest, Sha256};
@@ -75,7 +77,7 @@ fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
     mac.finalize().into_bytes().to_vec()
 }
 
-/// The request as SigV4 sees it.
+/// The request as `SigV4` sees it.
 #[derive(Debug)]
 pub struct RequestParts<'a> {
     pub method: &'a str,
@@ -131,12 +133,12 @@ fn header_value(parts: &RequestParts<'_>, name: &str) -> String {
         .join(",")
 }
 
-/// Builds the canonical request string of SigV4.
+/// Builds the canonical request string of `SigV4`.
 pub fn canonical_request(parts: &RequestParts<'_>, signed_headers: &[String]) -> String {
-    let headers: String = signed_headers
-        .iter()
-        .map(|h| format!("{h}:{}\n", header_value(parts, h)))
-        .collect();
+    let headers = signed_headers.iter().fold(String::new(), |mut acc, h| {
+        let _ = writeln!(acc, "{h}:{}", header_value(parts, h));
+        acc
+    });
     let declared = header_value(parts, "x-amz-content-sha256");
     let payload = if declared.is_empty() {
         sha256_hex(parts.body)

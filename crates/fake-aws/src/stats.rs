@@ -94,7 +94,7 @@ impl Stats {
         times.sort_unstable();
         let (mut best, mut lo) = (0, 0);
         for hi in 0..times.len() {
-            while times[hi] - times[lo] >= window {
+            while times[hi].saturating_sub(times[lo]) >= window {
                 lo += 1;
             }
             best = best.max(hi - lo + 1);

@@ -149,7 +149,7 @@ fn assume_role(ctx: &Ctx<'_>, p: &Params) -> Result<String, AwsError> {
     let (akid, key) = iam.issue_session(&role, session, now + lifetime);
     Ok(format!(
         "    <AssumedRoleUser>\n      <AssumedRoleId>{}:{}</AssumedRoleId>\n      <Arn>{}</Arn>\n    </AssumedRoleUser>\n    <Credentials>\n      <AccessKeyId>{akid}</AccessKeyId>\n      <SecretAccessKey>{}</SecretAccessKey>\n      <SessionToken>{}</SessionToken>\n      <Expiration>{}</Expiration>\n    </Credentials>\n",
-        role.role_id,
+        role.id,
         xml_escape(session),
         xml_escape(&key.principal.arn),
         xml_escape(&key.secret),

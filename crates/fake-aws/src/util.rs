@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// SplitMix64 finaliser: a fast, well-mixed 64-bit hash step.
+/// `SplitMix64` finaliser: a fast, well-mixed 64-bit hash step.
 pub fn mix64(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -17,6 +17,11 @@ pub fn hash_words(words: &[u64]) -> u64 {
     words
         .iter()
         .fold(0x243F_6A88_85A3_08D3, |acc, w| mix64(acc ^ mix64(*w)))
+}
+
+/// The low 32 bits of a hash.
+pub fn low32(x: u64) -> u32 {
+    u32::try_from(x & 0xFFFF_FFFF).unwrap_or_default()
 }
 
 /// Hashes a string (FNV-1a, then mixed).
@@ -71,7 +76,7 @@ pub fn iso8601(epoch: u64) -> String {
     t.format(&fmt).unwrap_or_default()
 }
 
-/// Parses the SigV4 `X-Amz-Date` format (`20150830T123600Z`) into epoch seconds.
+/// Parses the `SigV4` `X-Amz-Date` format (`20150830T123600Z`) into epoch seconds.
 pub fn parse_amz_date(s: &str) -> Option<u64> {
     let b = s.as_bytes();
     if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
@@ -96,7 +101,7 @@ pub fn parse_amz_date(s: &str) -> Option<u64> {
     .ok()
 }
 
-/// Formats epoch seconds in the SigV4 `X-Amz-Date` format.
+/// Formats epoch seconds in the `SigV4` `X-Amz-Date` format.
 pub fn amz_date(epoch: u64) -> String {
     let t = i64::try_from(epoch)
         .ok()

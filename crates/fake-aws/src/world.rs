@@ -8,7 +8,7 @@ use std::sync::{Mutex, RwLock};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::config::FakeAwsConfig;
+use crate::config::{FakeAwsConfig, MemberConfig};
 use crate::directory::Directory;
 use crate::directory::generate::Generator;
 use crate::errors::{AwsError, Protocol};
@@ -67,6 +67,49 @@ fn hex_id(rng: &mut ChaCha8Rng, len: usize) -> String {
     (0..len)
         .map(|_| char::from(b"0123456789abcdef"[rng.gen_range(0..16)]))
         .collect()
+}
+
+/// The member account: its admin and its account instance with a small directory.
+fn member_instance(
+    cfg: &FakeAwsConfig,
+    m: MemberConfig,
+    account: &str,
+    iam: &mut Iam,
+    rng: &mut ChaCha8Rng,
+    now: u64,
+) -> (Instance, MemberInfo) {
+    let (_, key, secret) = iam.add_user(account, "admin", vec![PolicyDoc::allow_all()]);
+    let store_id = format!("d-{}", hex_id(rng, 10));
+    let seed = cfg.seed.wrapping_add(1);
+    let generator = Generator {
+        seed,
+        users: m.users,
+        groups: m.groups,
+        memberships: m.memberships,
+    };
+    let inst = Instance {
+        arn: format!("arn:aws:sso:::instance/ssoins-{}", hex_id(rng, 16)),
+        directory: RwLock::new(Directory::generate(
+            hash_words(&[seed, hash_str(&store_id)]),
+            generator,
+        )),
+        store_id,
+        owner: account.to_owned(),
+        name: "roster-fake-account-instance".into(),
+        home_region: cfg.home_region.clone(),
+        regions: vec![cfg.home_region.clone()],
+        kms_key_arn: None,
+        created: now.saturating_sub(30 * 86_400),
+    };
+    let info = MemberInfo {
+        account_id: account.to_owned(),
+        admin_access_key_id: key,
+        admin_secret_access_key: secret,
+        instance_arn: inst.arn.clone(),
+        identity_store_id: inst.store_id.clone(),
+        home_region: inst.home_region.clone(),
+    };
+    (inst, info)
 }
 
 impl World {
@@ -136,37 +179,8 @@ impl World {
         };
         let mut instances = vec![org];
         if let Some(m) = cfg.member {
-            let (_, key, secret) =
-                iam.add_user(&member_account, "admin", vec![PolicyDoc::allow_all()]);
-            let store_id = format!("d-{}", hex_id(&mut rng, 10));
-            let seed = cfg.seed.wrapping_add(1);
-            let inst = Instance {
-                arn: format!("arn:aws:sso:::instance/ssoins-{}", hex_id(&mut rng, 16)),
-                directory: RwLock::new(Directory::generate(
-                    hash_words(&[seed, hash_str(&store_id)]),
-                    Generator {
-                        seed,
-                        users: m.users,
-                        groups: m.groups,
-                        memberships: m.memberships,
-                    },
-                )),
-                store_id,
-                owner: member_account.clone(),
-                name: "roster-fake-account-instance".into(),
-                home_region: cfg.home_region.clone(),
-                regions: vec![cfg.home_region.clone()],
-                kms_key_arn: None,
-                created: now.saturating_sub(30 * 86_400),
-            };
-            info.member = Some(MemberInfo {
-                account_id: member_account,
-                admin_access_key_id: key,
-                admin_secret_access_key: secret,
-                instance_arn: inst.arn.clone(),
-                identity_store_id: inst.store_id.clone(),
-                home_region: inst.home_region.clone(),
-            });
+            let (inst, member) = member_instance(cfg, m, &member_account, &mut iam, &mut rng, now);
+            info.member = Some(member);
             instances.push(inst);
         }
         let faults = FaultConfig {

@@ -1,5 +1,5 @@
-//! Security model through the official Rust SDK: AssumeRole with the
-//! External ID, SigV4 with the right secret, per-action authorization, KMS,
+//! Security model through the official Rust SDK: `AssumeRole` with the
+//! External ID, `SigV4` with the right secret, per-action authorization, KMS,
 //! session expiry.
 
 mod common;
@@ -131,7 +131,7 @@ async fn each_action_is_authorized_separately() {
         .expect_err("denied");
     assert!(
         err.as_service_error()
-            .is_some_and(|e| e.is_access_denied_exception()),
+            .is_some_and(aws_sdk_identitystore::operation::list_groups::ListGroupsError::is_access_denied_exception),
         "{err:?}"
     );
     let acct = &h.info().customer.management_account_id;
@@ -236,7 +236,11 @@ async fn kms_protected_directory_needs_kms_decrypt() {
     else {
         panic!("not AccessDenied: {e:?}")
     };
-    assert_eq!(ade.reason().map(|r| r.as_str()), Some("KMS_ACCESS_DENIED"));
+    assert_eq!(
+        ade.reason()
+            .map(aws_sdk_identitystore::types::AccessDeniedExceptionReason::as_str),
+        Some("KMS_ACCESS_DENIED")
+    );
     // With the wizard's KMS statement the read succeeds.
     let trust = trust_policy(&h.info().platform.principal_arn, Some(EXTERNAL_ID));
     let kms = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["identitystore:ListUsers"],"Resource":"*"},{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*","Condition":{"StringLike":{"kms:ViaService":"identitystore.*.amazonaws.com"}}}]}"#;

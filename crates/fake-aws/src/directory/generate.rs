@@ -117,7 +117,7 @@ impl Generator {
 
     /// True for the ~5% of users that belong to no group.
     pub fn user_ungrouped(&self, idx: u32) -> bool {
-        self.h(1, idx, 7) % 20 == 0
+        self.h(1, idx, 7).is_multiple_of(20)
     }
 
     /// Generated user `idx`, every field AWS returns for a SCIM-provisioned user.
@@ -177,7 +177,7 @@ impl Generator {
         let mut attrs = Map::new();
         attrs.insert("DisplayName".into(), json!(name));
         attrs.insert("Description".into(), json!(format!("{dept} team {idx}")));
-        if h % 10 != 0 {
+        if !h.is_multiple_of(10) {
             attrs.insert(
                 "ExternalIds".into(),
                 json!([{"Issuer": SCIM_ISSUER, "Id": format!("g{:015x}", h >> 4)}]),
@@ -201,6 +201,12 @@ impl Generator {
 
     /// Target member count of every group: Zipf-like over a shuffled rank
     /// order, ~5% empty, capped by the number of groupable users.
+    // Float weights are the point here; sizes stay far below 2^52.
+    #[allow(
+        clippy::cast_precision_loss,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss
+    )]
     fn group_sizes(&self, pool: u64) -> Vec<u64> {
         let g = self.groups as usize;
         let mut sizes = vec![0u64; g];
@@ -317,7 +323,7 @@ mod tests {
             sizes[*gi as usize] += 1;
         }
         assert!(sizes.iter().any(|&s| s > 100), "a group needs pagination");
-        assert!(sizes.iter().any(|&s| s == 0), "some groups are empty");
+        assert!(sizes.contains(&0), "some groups are empty");
         let grouped: HashSet<u32> = ms.iter().map(|m| m.1).collect();
         assert!(grouped.len() < 300, "some users are in no group");
         let users: Vec<_> = (0..300).map(|i| g.user(i)).collect();

@@ -1,7 +1,7 @@
 //! Deterministic, opaque-looking entity IDs (UUID form) that encode their
 //! slot index, so lookups need no map: the ID is rebuilt and compared.
 
-use crate::util::{hash_words, mix64};
+use crate::util::{hash_words, low32, mix64};
 
 pub const USER: u64 = 1;
 pub const GROUP: u64 = 2;
@@ -11,7 +11,7 @@ pub const MEMBERSHIP: u64 = 3;
 pub fn make(key: u64, kind: u64, idx: u32) -> String {
     let h1 = hash_words(&[key, kind, u64::from(idx)]);
     let h2 = (mix64(h1) >> 32) as u32;
-    let tail = idx ^ (hash_words(&[key, kind]) as u32);
+    let tail = idx ^ low32(hash_words(&[key, kind]));
     let mut b = [0u8; 16];
     b[..8].copy_from_slice(&h1.to_be_bytes());
     b[8..12].copy_from_slice(&h2.to_be_bytes());
@@ -35,7 +35,7 @@ pub fn parse(key: u64, kind: u64, id: &str) -> Option<u32> {
         return None;
     }
     let tail = u32::from_str_radix(id.get(28..)?, 16).ok()?;
-    let idx = tail ^ (hash_words(&[key, kind]) as u32);
+    let idx = tail ^ low32(hash_words(&[key, kind]));
     (make(key, kind, idx) == id).then_some(idx)
 }
 

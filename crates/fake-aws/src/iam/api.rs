@@ -46,7 +46,7 @@ fn role_xml(r: &Role) -> String {
         "    <Role>\n      <Path>{}</Path>\n      <RoleName>{}</RoleName>\n      <RoleId>{}</RoleId>\n      <Arn>{}</Arn>\n      <CreateDate>{}</CreateDate>\n      <AssumeRolePolicyDocument>{}</AssumeRolePolicyDocument>\n",
         xml_escape(&r.path),
         xml_escape(&r.name),
-        r.role_id,
+        r.id,
         xml_escape(&r.arn),
         iso8601(r.created),
         utf8_percent_encode(&r.trust_text, NON_ALPHANUMERIC),
@@ -69,20 +69,21 @@ fn valid_role_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
 }
 
+const ACTIONS: &[&str] = &[
+    "CreateRole",
+    "GetRole",
+    "DeleteRole",
+    "PutRolePolicy",
+    "DeleteRolePolicy",
+    "AttachRolePolicy",
+    "DetachRolePolicy",
+    "ListRolePolicies",
+    "ListAttachedRolePolicies",
+];
+
 pub fn handle(ctx: &Ctx<'_>, action: &str, p: &Params) -> Result<Option<String>, AwsError> {
     let account = ctx.caller.account.clone();
-    if !matches!(
-        action,
-        "CreateRole"
-            | "GetRole"
-            | "DeleteRole"
-            | "PutRolePolicy"
-            | "DeleteRolePolicy"
-            | "AttachRolePolicy"
-            | "DetachRolePolicy"
-            | "ListRolePolicies"
-            | "ListAttachedRolePolicies"
-    ) {
+    if !ACTIONS.contains(&action) {
         return Err(AwsError::new(
             400,
             "InvalidAction",
@@ -172,30 +173,33 @@ pub fn handle(ctx: &Ctx<'_>, action: &str, p: &Params) -> Result<Option<String>,
                 AwsError::new(404, "NoSuchEntity", format!("Policy {arn} was not found."))
             })
         }
-        "ListRolePolicies" => {
-            let names: String = role
-                .inline
-                .keys()
-                .map(|n| format!("      <member>{}</member>\n", xml_escape(n)))
-                .collect();
-            Ok(Some(format!(
-                "    <PolicyNames>\n{names}    </PolicyNames>\n    <IsTruncated>false</IsTruncated>\n"
-            )))
-        }
-        _ => {
-            let items: String = role
-                .attached
-                .keys()
-                .map(|a| {
-                    let n = a.rsplit('/').next().unwrap_or(a);
-                    format!("      <member>\n        <PolicyName>{}</PolicyName>\n        <PolicyArn>{}</PolicyArn>\n      </member>\n", xml_escape(n), xml_escape(a))
-                })
-                .collect();
-            Ok(Some(format!(
-                "    <AttachedPolicies>\n{items}    </AttachedPolicies>\n    <IsTruncated>false</IsTruncated>\n"
-            )))
-        }
+        "ListRolePolicies" => Ok(Some(inline_names_xml(role))),
+        _ => Ok(Some(attached_xml(role))),
     }
+}
+
+fn inline_names_xml(role: &Role) -> String {
+    let names = role.inline.keys().fold(String::new(), |mut acc, n| {
+        let _ = writeln!(acc, "      <member>{}</member>", xml_escape(n));
+        acc
+    });
+    format!("    <PolicyNames>\n{names}    </PolicyNames>\n    <IsTruncated>false</IsTruncated>\n")
+}
+
+fn attached_xml(role: &Role) -> String {
+    let items = role.attached.keys().fold(String::new(), |mut acc, a| {
+        let n = a.rsplit('/').next().unwrap_or(a);
+        let _ = writeln!(
+            acc,
+            "      <member>\n        <PolicyName>{}</PolicyName>\n        <PolicyArn>{}</PolicyArn>\n      </member>",
+            xml_escape(n),
+            xml_escape(a)
+        );
+        acc
+    });
+    format!(
+        "    <AttachedPolicies>\n{items}    </AttachedPolicies>\n    <IsTruncated>false</IsTruncated>\n"
+    )
 }
 
 fn create_role(ctx: &Ctx<'_>, account: &str, name: &str, p: &Params) -> Result<String, AwsError> {
@@ -240,7 +244,7 @@ fn create_role(ctx: &Ctx<'_>, account: &str, name: &str, p: &Params) -> Result<S
         name: name.to_owned(),
         path,
         arn,
-        role_id: String::new(),
+        id: String::new(),
         description: p.get("Description").cloned(),
         trust_text,
         trust,

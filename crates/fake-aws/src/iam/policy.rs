@@ -177,10 +177,10 @@ pub fn evaluate(docs: &[&PolicyDoc], action: &str, resource: &str, ctx: &Context
         if !matches_list(&st.actions, action, true) {
             continue;
         }
-        if let Some(r) = &st.resources {
-            if !matches_list(r, resource, false) {
-                continue;
-            }
+        if let Some(r) = &st.resources
+            && !matches_list(r, resource, false)
+        {
+            continue;
         }
         if !st.conditions.iter().all(|c| condition_holds(c, ctx)) {
             continue;

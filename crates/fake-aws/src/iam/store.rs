@@ -71,7 +71,7 @@ pub struct Role {
     pub name: String,
     pub path: String,
     pub arn: String,
-    pub role_id: String,
+    pub id: String,
     pub description: Option<String>,
     pub trust_text: String,
     pub trust: PolicyDoc,
@@ -196,7 +196,7 @@ impl Iam {
         if self.roles.contains_key(&key) {
             return false;
         }
-        role.role_id = format!("AROA{}", self.random(KEY_ALPHABET, 17));
+        role.id = format!("AROA{}", self.random(KEY_ALPHABET, 17));
         self.roles.insert(key, role);
         true
     }
@@ -230,7 +230,7 @@ impl Iam {
                 kind: PrincipalKind::Session {
                     role_name: role.name.clone(),
                     role_arn: role.arn.clone(),
-                    role_id: role.role_id.clone(),
+                    role_id: role.id.clone(),
                     session: session.to_owned(),
                 },
             },

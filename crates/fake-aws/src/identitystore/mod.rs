@@ -149,7 +149,7 @@ fn resolve<'w>(
             ),
         ));
     }
-    if !inst.regions.iter().any(|r| *r == ctx.region) {
+    if !inst.regions.contains(&ctx.region) {
         return Err(not_found());
     }
     Ok(inst)

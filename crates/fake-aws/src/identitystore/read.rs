@@ -39,7 +39,9 @@ fn start(ctx: &Ctx<'_>, bind: u64, body: &Value) -> Result<usize, AwsError> {
 }
 
 fn page_json(ctx: &Ctx<'_>, key: &str, items: Vec<Value>, bind: u64, next: Option<usize>) -> Value {
-    let mut out = json!({ key: items });
+    let mut out = serde_json::Map::new();
+    out.insert(key.to_owned(), Value::Array(items));
+    let mut out = Value::Object(out);
     if let Some(n) = next {
         out["NextToken"] = json!(paging::encode(ctx.world.token_key, bind, n));
     }

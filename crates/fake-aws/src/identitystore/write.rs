@@ -65,12 +65,12 @@ pub fn create_user(dir: &mut Directory, attrs: Map<String, Value>) -> Result<u32
 
 /// Creates a group; returns its slot.
 pub fn create_group(dir: &mut Directory, attrs: Map<String, Value>) -> Result<u32, AwsError> {
-    if let Some(name) = attrs.get("DisplayName").and_then(Value::as_str) {
-        if dir.group_name_taken(name) {
-            return Err(AwsError::conflict(format!(
-                "Duplicate GroupDisplayName: {name}"
-            )));
-        }
+    if let Some(name) = attrs.get("DisplayName").and_then(Value::as_str)
+        && dir.group_name_taken(name)
+    {
+        return Err(AwsError::conflict(format!(
+            "Duplicate GroupDisplayName: {name}"
+        )));
     }
     Ok(dir.add_group(attrs, now_epoch()))
 }
@@ -188,7 +188,7 @@ pub fn handle(inst: &Instance, op: &str, body: &Value) -> Result<Value, AwsError
         }
         "UpdateUser" => {
             let u = user_idx(&dir, body)?;
-            let rec = dir.user_mut(u).ok_or_else(|| AwsError::internal())?;
+            let rec = dir.user_mut(u).ok_or_else(AwsError::internal)?;
             let (mut attrs, mut enabled) = (rec.attrs.clone(), rec.enabled);
             apply_operations(&mut attrs, &mut enabled, &ops())?;
             (rec.attrs, rec.enabled, rec.updated_at) = (attrs, enabled, now_epoch());

@@ -1,4 +1,4 @@
-//! Authenticates a request: SigV4 with the secret of the access key used,
+//! Authenticates a request: `SigV4` with the secret of the access key used,
 //! session token match, clock skew and expiry of temporary keys.
 
 use crate::errors::AuthFailure;

@@ -1,4 +1,4 @@
-//! Routes a request the way AWS does: the SigV4 credential scope names the
+//! Routes a request the way AWS does: the `SigV4` credential scope names the
 //! service and Region; `X-Amz-Target` (JSON 1.1) or `Action` (Query) names
 //! the operation. Then authentication, injected faults, and the service.
 

@@ -130,7 +130,7 @@ pub async fn roster_role(h: &FakeAwsHandle) -> String {
     .await
 }
 
-/// AssumeRole as the platform principal.
+/// `AssumeRole` as the platform principal.
 pub async fn assume(
     h: &FakeAwsHandle,
     role_arn: &str,
