@@ -1,0 +1,366 @@
+//! Conformance: the same read scenarios against moto (an emulator written by
+//! others) and fake-aws, through the official Rust SDK; results must agree,
+//! ignoring generated IDs and timestamps. Needs `ROSTER_MOTO_SERVER` (path of
+//! `moto_server`); without it the test fails, it never silently passes.
+#![allow(deprecated)] // ListUsers/ListGroups `Filters`: deprecated in the SDK, still served.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use aws_sdk_identitystore::Client;
+use aws_sdk_identitystore::types::{Email, Filter, MemberId, Name};
+use common::*;
+use roster_fake_aws::FakeAwsConfig;
+
+struct Moto {
+    child: Child,
+    endpoint: String,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_moto() -> Moto {
+    let bin = std::env::var("ROSTER_MOTO_SERVER").unwrap_or_else(|_| {
+        panic!("ROSTER_MOTO_SERVER is not set: point it at moto's server binary (e.g. .venv/bin/moto_server); the conformance suite cannot run without moto")
+    });
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let child = Command::new(&bin)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start moto at {bin}: {e}"));
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "moto did not listen on {addr} within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Moto {
+        child,
+        endpoint: format!("http://{addr}"),
+    }
+}
+
+const USERS: usize = 250;
+const GROUPS: usize = 30;
+
+/// Builds the same directory on either backend through the write API.
+async fn seed(ids: &Client, store: &str) {
+    let mut users = Vec::new();
+    for i in 0..USERS {
+        let out = ids
+            .create_user()
+            .identity_store_id(store)
+            .user_name(format!("user{i:03}@example.com"))
+            .display_name(format!("User Nümber {i}"))
+            .name(
+                Name::builder()
+                    .given_name(format!("Given{i}"))
+                    .family_name("O'Family, Jr")
+                    .build(),
+            )
+            .emails(
+                Email::builder()
+                    .value(format!("user{}@example.com", i % 240))
+                    .r#type("work")
+                    .primary(true)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("CreateUser");
+        users.push(out.user_id().to_owned());
+    }
+    for g in 0..GROUPS {
+        let group = ids
+            .create_group()
+            .identity_store_id(store)
+            .display_name(format!("group-{g:02}"))
+            .description(format!("Group {g}"))
+            .send()
+            .await
+            .expect("CreateGroup");
+        let members: Vec<usize> = if g == 0 {
+            (0..120).collect()
+        } else {
+            (g * 7..g * 7 + 7).collect()
+        };
+        for u in members {
+            ids.create_group_membership()
+                .identity_store_id(store)
+                .group_id(group.group_id())
+                .member_id(MemberId::UserId(users[u].clone()))
+                .send()
+                .await
+                .expect("CreateGroupMembership");
+        }
+    }
+}
+
+type NormUser = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Vec<(Option<String>, Option<String>, bool)>,
+);
+
+fn norm_user(u: &aws_sdk_identitystore::types::User) -> NormUser {
+    (
+        u.user_name().map(str::to_owned),
+        u.display_name().map(str::to_owned),
+        u.name().and_then(|n| n.given_name()).map(str::to_owned),
+        u.name().and_then(|n| n.family_name()).map(str::to_owned),
+        u.emails()
+            .iter()
+            .map(|e| {
+                (
+                    e.value().map(str::to_owned),
+                    e.r#type().map(str::to_owned),
+                    e.primary(),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Everything a client can observe of the directory, without IDs.
+#[derive(Debug, PartialEq)]
+struct Observed {
+    user_pages: Vec<usize>,
+    users: Vec<NormUser>,
+    group_pages: Vec<usize>,
+    groups: Vec<(Option<String>, Option<String>)>,
+    member_pages: BTreeMap<String, Vec<usize>>,
+    members: BTreeMap<String, Vec<String>>,
+    filtered_user: Vec<NormUser>,
+    filtered_group: Vec<Option<String>>,
+    groups_of_member: Vec<Vec<String>>,
+    described: NormUser,
+}
+
+async fn observe(ids: &Client, store: &str) -> Observed {
+    let (mut user_pages, mut users, mut token) = (Vec::new(), Vec::new(), None);
+    loop {
+        let page = ids
+            .list_users()
+            .identity_store_id(store)
+            .max_results(100)
+            .set_next_token(token)
+            .send()
+            .await
+            .expect("ListUsers");
+        user_pages.push(page.users().len());
+        users.extend(page.users().iter().cloned());
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    let (mut group_pages, mut groups) = (Vec::new(), Vec::new());
+    let mut token = None;
+    loop {
+        let page = ids
+            .list_groups()
+            .identity_store_id(store)
+            .max_results(20)
+            .set_next_token(token)
+            .send()
+            .await
+            .expect("ListGroups");
+        group_pages.push(page.groups().len());
+        groups.extend(page.groups().iter().cloned());
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    let name_of: BTreeMap<String, String> = users
+        .iter()
+        .map(|u| {
+            (
+                u.user_id().to_owned(),
+                u.user_name().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let group_name: BTreeMap<String, String> = groups
+        .iter()
+        .map(|g| {
+            (
+                g.group_id().to_owned(),
+                g.display_name().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let (mut member_pages, mut members) = (BTreeMap::new(), BTreeMap::new());
+    for g in &groups {
+        let (mut pages, mut names, mut token) = (Vec::new(), Vec::new(), None);
+        loop {
+            let page = ids
+                .list_group_memberships()
+                .identity_store_id(store)
+                .group_id(g.group_id())
+                .max_results(50)
+                .set_next_token(token)
+                .send()
+                .await
+                .expect("ListGroupMemberships");
+            pages.push(page.group_memberships().len());
+            for m in page.group_memberships() {
+                let uid = m
+                    .member_id()
+                    .and_then(|m| m.as_user_id().ok())
+                    .cloned()
+                    .unwrap_or_default();
+                names.push(name_of.get(&uid).cloned().unwrap_or(uid));
+            }
+            token = page.next_token().map(str::to_owned);
+            if token.is_none() {
+                break;
+            }
+        }
+        let key = g.display_name().unwrap_or_default().to_owned();
+        member_pages.insert(key.clone(), pages);
+        members.insert(key, names);
+    }
+    let target = users[37].user_name().unwrap_or_default().to_owned();
+    let filtered_user = ids
+        .list_users()
+        .identity_store_id(store)
+        .filters(
+            Filter::builder()
+                .attribute_path("UserName")
+                .attribute_value(&target)
+                .build()
+                .expect("filter"),
+        )
+        .send()
+        .await
+        .expect("filtered ListUsers");
+    let filtered_group = ids
+        .list_groups()
+        .identity_store_id(store)
+        .filters(
+            Filter::builder()
+                .attribute_path("DisplayName")
+                .attribute_value("group-07")
+                .build()
+                .expect("filter"),
+        )
+        .send()
+        .await
+        .expect("filtered ListGroups");
+    let mut groups_of_member = Vec::new();
+    for u in users.iter().take(20) {
+        let out = ids
+            .list_group_memberships_for_member()
+            .identity_store_id(store)
+            .member_id(MemberId::UserId(u.user_id().to_owned()))
+            .send()
+            .await
+            .expect("ListGroupMembershipsForMember");
+        let mut names: Vec<String> = out
+            .group_memberships()
+            .iter()
+            .filter_map(|m| m.group_id())
+            .map(|g| group_name.get(g).cloned().unwrap_or_default())
+            .collect();
+        names.sort();
+        groups_of_member.push(names);
+    }
+    let described = ids
+        .describe_user()
+        .identity_store_id(store)
+        .user_id(users[5].user_id())
+        .send()
+        .await
+        .expect("DescribeUser");
+    let described = (
+        described.user_name().map(str::to_owned),
+        described.display_name().map(str::to_owned),
+        described
+            .name()
+            .and_then(|n| n.given_name())
+            .map(str::to_owned),
+        described
+            .name()
+            .and_then(|n| n.family_name())
+            .map(str::to_owned),
+        described
+            .emails()
+            .iter()
+            .map(|e| {
+                (
+                    e.value().map(str::to_owned),
+                    e.r#type().map(str::to_owned),
+                    e.primary(),
+                )
+            })
+            .collect(),
+    );
+    Observed {
+        user_pages,
+        users: users.iter().map(norm_user).collect(),
+        group_pages,
+        groups: groups
+            .iter()
+            .map(|g| {
+                (
+                    g.display_name().map(str::to_owned),
+                    g.description().map(str::to_owned),
+                )
+            })
+            .collect(),
+        member_pages,
+        members,
+        filtered_user: filtered_user.users().iter().map(norm_user).collect(),
+        filtered_group: filtered_group
+            .groups()
+            .iter()
+            .map(|g| g.display_name().map(str::to_owned))
+            .collect(),
+        groups_of_member,
+        described,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_and_fake_aws_agree_on_every_read() {
+    let moto = start_moto();
+    let moto_cfg = sdk_config(
+        &moto.endpoint,
+        static_creds("testing", "testing"),
+        "us-east-1",
+    )
+    .await;
+    let moto_ids = Client::new(&moto_cfg);
+    seed(&moto_ids, "d-1234567890").await;
+    let from_moto = observe(&moto_ids, "d-1234567890").await;
+
+    let h = start(FakeAwsConfig::default().directory(0, 0, 0).tps(100_000)).await;
+    let store = h.info().customer.identity_store_id.clone();
+    let fake_ids = Client::new(&admin_config(&h).await);
+    seed(&fake_ids, &store).await;
+    let from_fake = observe(&fake_ids, &store).await;
+
+    assert_eq!(from_moto.users.len(), USERS);
+    assert_eq!(from_moto.members["group-00"].len(), 120);
+    assert_eq!(from_moto, from_fake);
+}
