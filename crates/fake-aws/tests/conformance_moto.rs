@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use aws_sdk_identitystore::Client;
-use aws_sdk_identitystore::types::{Email, Filter, MemberId, Name};
+use aws_sdk_identitystore::types::{Email, Filter, Group, MemberId, Name, User};
 use common::*;
 use roster_fake_aws::FakeAwsConfig;
 
@@ -43,7 +43,7 @@ fn start_moto() -> Moto {
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start moto at {bin}: {e}"));
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_mins(1);
     while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
         assert!(
             Instant::now() < deadline,
@@ -140,6 +140,27 @@ fn norm_user(u: &aws_sdk_identitystore::types::User) -> NormUser {
     )
 }
 
+fn norm_described(
+    u: &aws_sdk_identitystore::operation::describe_user::DescribeUserOutput,
+) -> NormUser {
+    (
+        u.user_name().map(str::to_owned),
+        u.display_name().map(str::to_owned),
+        u.name().and_then(|n| n.given_name()).map(str::to_owned),
+        u.name().and_then(|n| n.family_name()).map(str::to_owned),
+        u.emails()
+            .iter()
+            .map(|e| {
+                (
+                    e.value().map(str::to_owned),
+                    e.r#type().map(str::to_owned),
+                    e.primary(),
+                )
+            })
+            .collect(),
+    )
+}
+
 /// Everything a client can observe of the directory, without IDs.
 #[derive(Debug, PartialEq)]
 struct Observed {
@@ -155,8 +176,8 @@ struct Observed {
     described: NormUser,
 }
 
-async fn observe(ids: &Client, store: &str) -> Observed {
-    let (mut user_pages, mut users, mut token) = (Vec::new(), Vec::new(), None);
+async fn all_users(ids: &Client, store: &str) -> (Vec<usize>, Vec<User>) {
+    let (mut pages, mut users, mut token) = (Vec::new(), Vec::new(), None);
     loop {
         let page = ids
             .list_users()
@@ -164,17 +185,19 @@ async fn observe(ids: &Client, store: &str) -> Observed {
             .max_results(100)
             .set_next_token(token)
             .send()
-            .await
-            .expect("ListUsers");
-        user_pages.push(page.users().len());
+            .await;
+        let page = page.expect("ListUsers");
+        pages.push(page.users().len());
         users.extend(page.users().iter().cloned());
         token = page.next_token().map(str::to_owned);
         if token.is_none() {
-            break;
+            return (pages, users);
         }
     }
-    let (mut group_pages, mut groups) = (Vec::new(), Vec::new());
-    let mut token = None;
+}
+
+async fn all_groups(ids: &Client, store: &str) -> (Vec<usize>, Vec<Group>) {
+    let (mut pages, mut groups, mut token) = (Vec::new(), Vec::new(), None);
     loop {
         let page = ids
             .list_groups()
@@ -182,15 +205,84 @@ async fn observe(ids: &Client, store: &str) -> Observed {
             .max_results(20)
             .set_next_token(token)
             .send()
-            .await
-            .expect("ListGroups");
-        group_pages.push(page.groups().len());
+            .await;
+        let page = page.expect("ListGroups");
+        pages.push(page.groups().len());
         groups.extend(page.groups().iter().cloned());
         token = page.next_token().map(str::to_owned);
         if token.is_none() {
-            break;
+            return (pages, groups);
         }
     }
+}
+
+/// Page sizes and member user names of one group.
+async fn members_of(
+    ids: &Client,
+    store: &str,
+    group: &str,
+    name_of: &BTreeMap<String, String>,
+) -> (Vec<usize>, Vec<String>) {
+    let (mut pages, mut names, mut token) = (Vec::new(), Vec::new(), None);
+    loop {
+        let req = ids
+            .list_group_memberships()
+            .identity_store_id(store)
+            .group_id(group)
+            .max_results(50);
+        let page = req
+            .set_next_token(token)
+            .send()
+            .await
+            .expect("ListGroupMemberships");
+        pages.push(page.group_memberships().len());
+        for m in page.group_memberships() {
+            let uid = m
+                .member_id()
+                .and_then(|m| m.as_user_id().ok())
+                .cloned()
+                .unwrap_or_default();
+            names.push(name_of.get(&uid).cloned().unwrap_or(uid));
+        }
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            return (pages, names);
+        }
+    }
+}
+
+/// Sorted group names of each of the first 20 users.
+async fn groups_of_members(
+    ids: &Client,
+    store: &str,
+    users: &[User],
+    group_name: &BTreeMap<String, String>,
+) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for u in users.iter().take(20) {
+        let req = ids
+            .list_group_memberships_for_member()
+            .identity_store_id(store);
+        let res = req
+            .member_id(MemberId::UserId(u.user_id().to_owned()))
+            .send()
+            .await;
+        let res = res.expect("ListGroupMembershipsForMember");
+        let mut names: Vec<String> = res
+            .group_memberships()
+            .iter()
+            .filter_map(|m| m.group_id())
+            .map(|g| group_name.get(g).cloned().unwrap_or_default())
+            .collect();
+        names.sort();
+        out.push(names);
+    }
+    out
+}
+
+async fn observe(ids: &Client, store: &str) -> Observed {
+    let (user_pages, users) = all_users(ids, store).await;
+    let (group_pages, groups) = all_groups(ids, store).await;
     let name_of: BTreeMap<String, String> = users
         .iter()
         .map(|u| {
@@ -211,80 +303,36 @@ async fn observe(ids: &Client, store: &str) -> Observed {
         .collect();
     let (mut member_pages, mut members) = (BTreeMap::new(), BTreeMap::new());
     for g in &groups {
-        let (mut pages, mut names, mut token) = (Vec::new(), Vec::new(), None);
-        loop {
-            let page = ids
-                .list_group_memberships()
-                .identity_store_id(store)
-                .group_id(g.group_id())
-                .max_results(50)
-                .set_next_token(token)
-                .send()
-                .await
-                .expect("ListGroupMemberships");
-            pages.push(page.group_memberships().len());
-            for m in page.group_memberships() {
-                let uid = m
-                    .member_id()
-                    .and_then(|m| m.as_user_id().ok())
-                    .cloned()
-                    .unwrap_or_default();
-                names.push(name_of.get(&uid).cloned().unwrap_or(uid));
-            }
-            token = page.next_token().map(str::to_owned);
-            if token.is_none() {
-                break;
-            }
-        }
+        let (pages, names) = members_of(ids, store, g.group_id(), &name_of).await;
         let key = g.display_name().unwrap_or_default().to_owned();
         member_pages.insert(key.clone(), pages);
         members.insert(key, names);
     }
     let target = users[37].user_name().unwrap_or_default().to_owned();
+    let by_name = Filter::builder()
+        .attribute_path("UserName")
+        .attribute_value(&target)
+        .build()
+        .expect("filter");
     let filtered_user = ids
         .list_users()
         .identity_store_id(store)
-        .filters(
-            Filter::builder()
-                .attribute_path("UserName")
-                .attribute_value(&target)
-                .build()
-                .expect("filter"),
-        )
+        .filters(by_name)
         .send()
         .await
         .expect("filtered ListUsers");
+    let by_display = Filter::builder()
+        .attribute_path("DisplayName")
+        .attribute_value("group-07")
+        .build()
+        .expect("filter");
     let filtered_group = ids
         .list_groups()
         .identity_store_id(store)
-        .filters(
-            Filter::builder()
-                .attribute_path("DisplayName")
-                .attribute_value("group-07")
-                .build()
-                .expect("filter"),
-        )
+        .filters(by_display)
         .send()
         .await
         .expect("filtered ListGroups");
-    let mut groups_of_member = Vec::new();
-    for u in users.iter().take(20) {
-        let out = ids
-            .list_group_memberships_for_member()
-            .identity_store_id(store)
-            .member_id(MemberId::UserId(u.user_id().to_owned()))
-            .send()
-            .await
-            .expect("ListGroupMembershipsForMember");
-        let mut names: Vec<String> = out
-            .group_memberships()
-            .iter()
-            .filter_map(|m| m.group_id())
-            .map(|g| group_name.get(g).cloned().unwrap_or_default())
-            .collect();
-        names.sort();
-        groups_of_member.push(names);
-    }
     let described = ids
         .describe_user()
         .identity_store_id(store)
@@ -292,29 +340,6 @@ async fn observe(ids: &Client, store: &str) -> Observed {
         .send()
         .await
         .expect("DescribeUser");
-    let described = (
-        described.user_name().map(str::to_owned),
-        described.display_name().map(str::to_owned),
-        described
-            .name()
-            .and_then(|n| n.given_name())
-            .map(str::to_owned),
-        described
-            .name()
-            .and_then(|n| n.family_name())
-            .map(str::to_owned),
-        described
-            .emails()
-            .iter()
-            .map(|e| {
-                (
-                    e.value().map(str::to_owned),
-                    e.r#type().map(str::to_owned),
-                    e.primary(),
-                )
-            })
-            .collect(),
-    );
     Observed {
         user_pages,
         users: users.iter().map(norm_user).collect(),
@@ -336,8 +361,8 @@ async fn observe(ids: &Client, store: &str) -> Observed {
             .iter()
             .map(|g| g.display_name().map(str::to_owned))
             .collect(),
-        groups_of_member,
-        described,
+        groups_of_member: groups_of_members(ids, store, &users, &group_name).await,
+        described: norm_described(&described),
     }
 }
 
