@@ -80,9 +80,10 @@ impl SourceId {
         }
     }
 
-    /// Builds a source ID from 64 random bits.
-    pub fn from_random(bits: u64) -> Self {
-        Self(format!("src_{bits:016x}"))
+    /// A new random source ID from the operating system's CSPRNG.
+    pub fn generate() -> Self {
+        use rand::RngCore;
+        Self(format!("src_{:016x}", rand::rngs::OsRng.next_u64()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -129,7 +130,7 @@ mod tests {
         assert!(TenantId::parse("acme-1").is_ok());
         assert!(TenantId::parse("Acme").is_err());
         assert!(TenantId::parse("-x").is_err());
-        let s = SourceId::from_random(0xdead_beef);
+        let s = SourceId::generate();
         assert_eq!(SourceId::parse(s.as_str()).unwrap(), s);
         assert!(SourceId::parse("src_xyz").is_err());
     }

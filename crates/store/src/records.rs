@@ -55,6 +55,7 @@ pub struct Source {
 
 #[derive(Debug, Clone)]
 pub struct NewSource {
+    pub id: SourceId,
     pub name: String,
     pub role_arn: Option<RoleArn>,
     pub external_id: ExternalId,

@@ -13,6 +13,7 @@ use support::{directory, group, membership, user};
 
 fn new_source(name: &str) -> NewSource {
     NewSource {
+        id: roster_core::SourceId::generate(),
         name: name.into(),
         role_arn: Some(RoleArn::parse("arn:aws:iam::123456789012:role/roster").unwrap()),
         external_id: ExternalId::generate(),

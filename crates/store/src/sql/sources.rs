@@ -1,6 +1,5 @@
 //! Tenants and sources (connections).
 
-use rand::RngCore;
 use roster_core::{ExternalId, RoleArn, SourceId, TenantId};
 use sqlx::AnyPool;
 
@@ -39,7 +38,7 @@ pub(super) async fn create(
     tenant: &TenantId,
     new: &NewSource,
 ) -> Result<Source, StoreError> {
-    let id = SourceId::from_random(rand::rngs::OsRng.next_u64());
+    let id = &new.id;
     sqlx::query(
         "INSERT INTO sources (id, tenant_id, name, role_arn, external_id, status, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -62,7 +61,7 @@ pub(super) async fn create(
             e.into()
         }
     })?;
-    get(pool, tenant, &id).await
+    get(pool, tenant, id).await
 }
 
 pub(super) async fn get(

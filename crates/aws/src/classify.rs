@@ -1,0 +1,240 @@
+//! Turning SDK errors into `AwsError`: retryable signals or §3 diagnoses.
+//! Handles AWS's JSON error shape and moto's XML 403s alike.
+
+use std::error::Error as StdError;
+use std::time::Duration;
+
+use aws_sdk_identitystore::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use roster_core::Diagnosis;
+
+use crate::error::{AwsError, MAX_RETRY_AFTER};
+use crate::guard::ForbiddenAction;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Service {
+    IdentityStore,
+    SsoAdmin,
+    Sts,
+}
+
+/// The call that failed, with what a diagnosis needs to name.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Op<'a> {
+    pub name: &'static str,
+    pub service: Service,
+    /// (Identity Store ID, Region) for Identity Store calls.
+    pub store: Option<(&'a str, &'a str)>,
+}
+
+impl Op<'_> {
+    fn action(&self) -> String {
+        let prefix = match self.service {
+            Service::IdentityStore => "identitystore",
+            Service::SsoAdmin => "sso",
+            Service::Sts => "sts",
+        };
+        format!("{prefix}:{}", self.name)
+    }
+}
+
+/// Our own error types, carried through the SDK's error chain.
+fn find_in_chain<'e, T: StdError + 'static>(err: &'e (dyn StdError + 'static)) -> Option<&'e T> {
+    let mut cur: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if let Some(found) = e.downcast_ref::<T>() {
+            return Some(found);
+        }
+        cur = e.source();
+    }
+    None
+}
+
+/// The full chain of an error as one line, for verbatim reporting.
+pub(crate) fn chain(err: &(dyn StdError + 'static)) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        let s = e.to_string();
+        if !parts.contains(&s) {
+            parts.push(s);
+        }
+        cur = e.source();
+    }
+    parts.join(": ")
+}
+
+/// Wraps an `AwsError` so it can travel through a credentials provider.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct Carried(pub AwsError);
+
+fn xml_tag<'b>(body: &'b str, tag: &str) -> Option<&'b str> {
+    let start = body.find(&format!("<{tag}>"))? + tag.len() + 2;
+    let end = body[start..].find(&format!("</{tag}>"))? + start;
+    Some(&body[start..end])
+}
+
+pub(crate) fn classify<E>(op: Op<'_>, err: SdkError<E, HttpResponse>) -> AwsError
+where
+    E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
+{
+    if let Some(carried) = find_in_chain::<Carried>(&err) {
+        return carried.0.clone();
+    }
+    if let Some(forbidden) = find_in_chain::<ForbiddenAction>(&err) {
+        return AwsError::Diagnosed(Diagnosis::aws_error(op.name, "RosterActionGuard", &forbidden.to_string()));
+    }
+    match &err {
+        SdkError::ServiceError(ctx) => {
+            let raw = ctx.raw();
+            let status = raw.status().as_u16();
+            let body = raw.body().bytes().map(String::from_utf8_lossy).unwrap_or_default();
+            let code = ctx.err().code().map(str::to_owned).or_else(|| xml_tag(&body, "Code").map(str::to_owned));
+            let message = ctx
+                .err()
+                .message()
+                .map(str::to_owned)
+                .or_else(|| xml_tag(&body, "Message").map(str::to_owned))
+                .unwrap_or_default();
+            let retry_header = raw.headers().get("retry-after").and_then(|v| v.parse::<u64>().ok());
+            by_code(op, code.as_deref(), &message, status, &body, retry_header)
+        }
+        SdkError::TimeoutError(_) => AwsError::Transient { detail: format!("{} timed out", op.name), unreachable: false },
+        SdkError::DispatchFailure(d) => AwsError::Transient {
+            detail: format!("{}: {}", op.name, chain(&err)),
+            unreachable: d.is_io() || d.is_timeout(),
+        },
+        SdkError::ResponseError(r) => {
+            let status = r.raw().status().as_u16();
+            AwsError::Transient { detail: format!("{} (HTTP {status}): {}", op.name, chain(&err)), unreachable: false }
+        }
+        _ => AwsError::Diagnosed(Diagnosis::aws_error(op.name, "ClientError", &chain(&err))),
+    }
+}
+
+fn json_field<'b>(body: &'b serde_json::Value, key: &str) -> Option<&'b serde_json::Value> {
+    body.get(key).or_else(|| body.get(key.to_ascii_lowercase()))
+}
+
+fn by_code(op: Op<'_>, code: Option<&str>, message: &str, status: u16, body: &str, retry_header: Option<u64>) -> AwsError {
+    let json: serde_json::Value = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
+    let code = code.unwrap_or(if status == 403 { "AccessDenied" } else { "" });
+    match code {
+        "ThrottlingException" | "Throttling" | "TooManyRequestsException" | "RequestLimitExceeded" => {
+            let secs = json_field(&json, "RetryAfterSeconds").and_then(serde_json::Value::as_u64).or(retry_header);
+            AwsError::Throttled {
+                retry_after: secs.map(|s| Duration::from_secs(s).min(MAX_RETRY_AFTER)),
+                message: message.to_owned(),
+            }
+        }
+        "AccessDeniedException" | "AccessDenied" => {
+            let reason = json_field(&json, "Reason").and_then(serde_json::Value::as_str).unwrap_or_default();
+            if reason.starts_with("KMS_") {
+                return Diagnosis::kms_access_denied(reason, message).into();
+            }
+            match op.service {
+                Service::IdentityStore => Diagnosis::identitystore_access_denied(&[&op.action()], message).into(),
+                Service::SsoAdmin => Diagnosis::discovery_denied(message).into(),
+                Service::Sts => Diagnosis::aws_error(op.name, code, message).into(),
+            }
+        }
+        "ResourceNotFoundException" if op.service == Service::IdentityStore => {
+            let (id, region) = op.store.unwrap_or_default();
+            let kind = json_field(&json, "ResourceType").and_then(serde_json::Value::as_str).unwrap_or("IDENTITY_STORE");
+            if kind == "IDENTITY_STORE" {
+                Diagnosis::identity_store_not_found(id, region, message).into()
+            } else {
+                Diagnosis::aws_error(op.name, code, message).into()
+            }
+        }
+        "ValidationException" if op.service == Service::IdentityStore && message.contains("IdentityStoreId") => {
+            let (id, region) = op.store.unwrap_or_default();
+            Diagnosis::identity_store_not_found(id, region, message).into()
+        }
+        "ExpiredToken" | "ExpiredTokenException" => Diagnosis::credentials_expired(message).into(),
+        "RequestTimeTooSkewed" | "SignatureExpired" => Diagnosis::clock_skew(message).into(),
+        "InvalidSignatureException" if message.contains("expired") || message.contains("skew") => {
+            Diagnosis::clock_skew(message).into()
+        }
+        "InternalServerException" | "InternalFailure" | "InternalError" | "ServiceUnavailable"
+        | "ServiceUnavailableException" => AwsError::Transient { detail: format!("{} {code}: {message}", op.name), unreachable: false },
+        _ if status >= 500 => AwsError::Transient { detail: format!("{} HTTP {status}: {message}", op.name), unreachable: false },
+        "" => Diagnosis::aws_error(op.name, &format!("HTTP {status}"), body.trim()).into(),
+        _ => Diagnosis::aws_error(op.name, code, message).into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use roster_core::DiagnosisCode;
+
+    const LIST_USERS: Op<'static> =
+        Op { name: "ListUsers", service: Service::IdentityStore, store: Some(("d-1234567890", "us-east-1")) };
+
+    fn code_of(e: AwsError) -> DiagnosisCode {
+        match e {
+            AwsError::Diagnosed(d) => d.code,
+            other => panic!("not diagnosed: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn aws_json_access_denied_names_the_action() {
+        let e = by_code(LIST_USERS, Some("AccessDeniedException"), "User: x is not authorized", 400, "{}", None);
+        let AwsError::Diagnosed(d) = e else { panic!() };
+        assert_eq!(d.code, DiagnosisCode::IdentitystoreAccessDenied);
+        assert!(d.cause.contains("identitystore:ListUsers"));
+    }
+
+    #[test]
+    fn moto_xml_403_is_access_denied() {
+        let body = "<ErrorResponse><Error><Code>AccessDenied</Code><Message>not allowed</Message></Error></ErrorResponse>";
+        assert_eq!(xml_tag(body, "Code"), Some("AccessDenied"));
+        let e = by_code(LIST_USERS, None, "", 403, body, None);
+        assert_eq!(code_of(e), DiagnosisCode::IdentitystoreAccessDenied);
+    }
+
+    #[test]
+    fn kms_reason_wins_over_plain_access_denied() {
+        let body = r#"{"__type":"AccessDeniedException","Message":"m","Reason":"KMS_ACCESS_DENIED"}"#;
+        let e = by_code(LIST_USERS, Some("AccessDeniedException"), "m", 400, body, None);
+        assert_eq!(code_of(e), DiagnosisCode::KmsAccessDenied);
+    }
+
+    #[test]
+    fn throttling_honours_retry_after_seconds() {
+        let body = r#"{"__type":"ThrottlingException","Message":"Rate exceeded","RetryAfterSeconds":2}"#;
+        match by_code(LIST_USERS, Some("ThrottlingException"), "Rate exceeded", 400, body, None) {
+            AwsError::Throttled { retry_after, .. } => assert_eq!(retry_after, Some(Duration::from_secs(2))),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn server_errors_are_transient_and_unknown_errors_verbatim() {
+        assert!(by_code(LIST_USERS, Some("InternalServerException"), "boom", 500, "", None).is_retryable());
+        assert!(by_code(LIST_USERS, None, "", 503, "", None).is_retryable());
+        let AwsError::Diagnosed(d) = by_code(LIST_USERS, Some("WeirdException"), "odd thing", 400, "", None) else {
+            panic!()
+        };
+        assert_eq!(d.code, DiagnosisCode::AwsError);
+        assert!(d.cause.contains("WeirdException: odd thing"));
+    }
+
+    #[test]
+    fn wrong_identity_store_is_diagnosed() {
+        let body = r#"{"ResourceType":"IDENTITY_STORE","Message":"not found"}"#;
+        let e = by_code(LIST_USERS, Some("ResourceNotFoundException"), "not found", 400, body, None);
+        assert_eq!(code_of(e), DiagnosisCode::IdentityStoreNotFound);
+        let e = by_code(LIST_USERS, Some("ValidationException"), "1 validation error detected: Value at 'IdentityStoreId'", 400, "", None);
+        assert_eq!(code_of(e), DiagnosisCode::IdentityStoreNotFound);
+    }
+
+    #[test]
+    fn discovery_denied_on_sso() {
+        let op = Op { name: "ListInstances", service: Service::SsoAdmin, store: None };
+        assert_eq!(code_of(by_code(op, Some("AccessDeniedException"), "no", 400, "", None)), DiagnosisCode::DiscoveryDenied);
+    }
+}

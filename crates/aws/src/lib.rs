@@ -1,0 +1,24 @@
+//! The AWS adapter: roster's own (platform) identity, the customer's assumed
+//! role with its External ID, discovery of the Identity Center instance, and
+//! page-by-page Identity Store reads. AWS errors become `AwsError`: retryable
+//! signals for the sync engine, or a §3 diagnosis.
+//!
+//! Depends on `roster-core` and the official AWS SDK. Every call made with a
+//! customer's role passes `guard::ActionGuard`, which refuses any action
+//! outside `roster_core::policy::ROSTER_IAM_ACTIONS`.
+
+mod classify;
+mod convert;
+pub mod directory;
+pub mod discovery;
+pub mod error;
+pub mod guard;
+pub mod platform;
+pub mod session;
+
+pub use directory::{DirectoryClient, Page};
+pub use discovery::Discovered;
+pub use error::AwsError;
+pub use guard::ActionLog;
+pub use platform::Platform;
+pub use session::CustomerSession;

@@ -1,0 +1,99 @@
+//! Command-line arguments (§8).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// roster — access-control evidence from AWS IAM Identity Center.
+#[derive(Debug, Parser)]
+#[command(name = "roster", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    /// Whether errors should also be printed as one JSON object on stdout.
+    pub fn wants_json(&self) -> bool {
+        match &self.command {
+            Command::Sync(a) => a.json,
+            Command::Users(ListCmd::List(a)) | Command::Groups(ListCmd::List(a)) | Command::Memberships(ListCmd::List(a)) => {
+                a.format == Format::Json
+            }
+            Command::FakeAws(_) => false,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read a directory once with a role ARN and External ID (operator's one-off sync).
+    Sync(SyncArgs),
+    /// Users of the current snapshot.
+    #[command(subcommand)]
+    Users(ListCmd),
+    /// Groups of the current snapshot.
+    #[command(subcommand)]
+    Groups(ListCmd),
+    /// Group memberships of the current snapshot.
+    #[command(subcommand)]
+    Memberships(ListCmd),
+    /// roster's own AWS emulator, for tests and demos (prints a JSON line with endpoint and keys).
+    FakeAws(roster_fake_aws::FakeAwsArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// sqlite://FILE or postgres://USER@HOST:PORT/DB.
+    #[arg(long, env = "ROSTER_DATABASE_URL", default_value = "sqlite://roster.db", global = true)]
+    pub database_url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// ARN of the customer's role, e.g. arn:aws:iam::123456789012:role/roster-identity-store.
+    #[arg(long)]
+    pub role_arn: String,
+    /// The External ID roster generated for this role's trust policy.
+    #[arg(long)]
+    pub external_id: String,
+    /// Region to look in (default: AWS_REGION, then discovery of the home Region).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Identity Store ID (d-xxxxxxxxxx) when discovery (sso:ListInstances) is not allowed.
+    #[arg(long)]
+    pub identity_store_id: Option<String>,
+    /// Requests per second per Identity Store API (AWS's default quota: 20).
+    #[arg(long, default_value_t = 20.0)]
+    pub tps: f64,
+    /// Print one JSON object on stdout instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ListCmd {
+    /// List them.
+    List(ListArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Source to read (needed when there is more than one).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// A sync ID: list the directory as of that snapshot (default: the latest).
+    #[arg(long)]
+    pub sync: Option<i64>,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+}

@@ -1,0 +1,17 @@
+//! One module per command; each turns parsed arguments into calls on the layers.
+
+mod list;
+mod sync;
+
+use crate::args::{Cli, Command, ListCmd};
+use crate::exit::CliError;
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Sync(args) => sync::run(args).await,
+        Command::Users(ListCmd::List(args)) => list::users(args).await,
+        Command::Groups(ListCmd::List(args)) => list::groups(args).await,
+        Command::Memberships(ListCmd::List(args)) => list::memberships(args).await,
+        Command::FakeAws(args) => roster_fake_aws::run_cli(args).await.map_err(CliError::Other),
+    }
+}

@@ -1,0 +1,113 @@
+//! A client-side rate limiter per API: calls are spaced at least `1/tps`
+//! apart, so no one-second window ever holds more than `tps` calls. On
+//! throttling it slows down (and pauses for AWS's hint), then recovers.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+#[derive(Debug)]
+pub struct RateLimiter {
+    base_interval: Duration,
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+struct State {
+    interval: Duration,
+    next: Instant,
+}
+
+/// Slowest the limiter goes after repeated throttling: one call per 2 s.
+const MAX_INTERVAL: Duration = Duration::from_secs(2);
+
+impl RateLimiter {
+    /// `tps` must be positive; values are clamped to at least 0.1.
+    pub fn new(tps: f64) -> Self {
+        // A hair over 1/tps, so rounding never lets tps+1 calls into one second.
+        let base_interval = Duration::from_secs_f64(1.0 / tps.max(0.1)) + Duration::from_micros(50);
+        Self { base_interval, state: Mutex::new(State { interval: base_interval, next: Instant::now() }) }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Waits for this caller's slot.
+    pub async fn acquire(&self) {
+        let slot = {
+            let mut s = self.lock();
+            let now = Instant::now();
+            let slot = s.next.max(now);
+            s.next = slot + s.interval;
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
+    }
+
+    /// AWS throttled a call: slow down by half, and pause for its hint.
+    pub fn on_throttle(&self, retry_after: Option<Duration>) {
+        let mut s = self.lock();
+        s.interval = (s.interval.mul_f64(1.5)).min(MAX_INTERVAL);
+        if let Some(pause) = retry_after {
+            s.next = s.next.max(Instant::now() + pause);
+        }
+    }
+
+    /// A call succeeded: drift back towards the configured rate.
+    pub fn on_success(&self) {
+        let mut s = self.lock();
+        if s.interval > self.base_interval {
+            s.interval = s.interval.mul_f64(0.95).max(self.base_interval);
+        }
+    }
+
+    /// The rate currently allowed, in calls per second.
+    pub fn current_tps(&self) -> f64 {
+        1.0 / self.lock().interval.as_secs_f64()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn no_second_holds_more_than_tps_calls() {
+        let limiter = std::sync::Arc::new(RateLimiter::new(20.0));
+        let start = Instant::now();
+        let mut handles = Vec::new();
+        for _ in 0..100 {
+            let l = limiter.clone();
+            handles.push(tokio::spawn(async move {
+                l.acquire().await;
+                Instant::now() - start
+            }));
+        }
+        let mut times = Vec::new();
+        for h in handles {
+            times.push(h.await.unwrap());
+        }
+        times.sort();
+        for (i, t) in times.iter().enumerate() {
+            let in_window = times[i..].iter().take_while(|u| **u < *t + Duration::from_secs(1)).count();
+            assert!(in_window <= 20, "{in_window} calls within one second starting at {t:?}");
+        }
+        assert!(times.last().unwrap().as_secs_f64() < 5.0, "100 calls at 20/s take about 5 s");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn throttling_slows_then_recovers() {
+        let limiter = RateLimiter::new(20.0);
+        limiter.on_throttle(Some(Duration::from_secs(1)));
+        assert!(limiter.current_tps() < 14.0);
+        let before = Instant::now();
+        limiter.acquire().await;
+        assert!(Instant::now() - before >= Duration::from_secs(1), "honours RetryAfterSeconds");
+        for _ in 0..100 {
+            limiter.on_success();
+        }
+        assert!((limiter.current_tps() - 20.0).abs() < 0.1);
+    }
+}

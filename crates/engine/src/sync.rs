@@ -1,0 +1,147 @@
+//! A sync (§5): the three list APIs run concurrently, each at its quota,
+//! results stream into the store, and the snapshot is published atomically
+//! — or the sync fails with a diagnosis and the previous snapshot stays current.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use roster_aws::DirectoryClient;
+use roster_core::quota::DEFAULT_TPS;
+use roster_core::{Diagnosis, SnapshotCounts, SourceId, SyncId, SyncStats, TenantId};
+use roster_store::{DirectoryLocation, Store, SyncFailure};
+use tokio::sync::{Mutex, mpsc};
+use tokio::task::JoinSet;
+
+use crate::error::EngineError;
+use crate::limiter::RateLimiter;
+use crate::progress::{Api, SyncProgress};
+use crate::readers::Readers;
+use crate::retry::RetryPolicy;
+use crate::writer::write_batches;
+
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Requests per second per Identity Store API (AWS's default quota is 20).
+    pub tps: f64,
+    /// Concurrent `ListGroupMemberships` readers.
+    pub membership_workers: usize,
+    /// Rows per store write.
+    pub batch_rows: usize,
+    pub retry: RetryPolicy,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self { tps: DEFAULT_TPS, membership_workers: 32, batch_rows: 2_000, retry: RetryPolicy::default() }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SyncOutcome {
+    pub sync_id: SyncId,
+    pub counts: SnapshotCounts,
+    pub stats: SyncStats,
+}
+
+fn stats_of(progress: &SyncProgress, started: Instant, tps: f64) -> SyncStats {
+    let busiest = Api::ALL.iter().map(|a| progress.pages(*a)).max().unwrap_or(0);
+    #[allow(clippy::cast_precision_loss)]
+    let floor_s = busiest as f64 / tps;
+    SyncStats {
+        calls: Api::ALL.iter().map(|a| (a.operation().to_owned(), progress.calls(*a))).collect(),
+        retries: progress.retries(),
+        throttled: progress.throttled(),
+        wall_s: started.elapsed().as_secs_f64(),
+        floor_s,
+        tps,
+    }
+}
+
+/// Reads the whole directory into the store as a new snapshot of `source`.
+pub async fn run_sync(
+    store: Arc<dyn Store>,
+    tenant: &TenantId,
+    source: &SourceId,
+    location: &DirectoryLocation,
+    client: DirectoryClient,
+    options: &SyncOptions,
+    progress: Arc<SyncProgress>,
+) -> Result<SyncOutcome, EngineError> {
+    let started = Instant::now();
+    let sync = store.begin_sync(tenant, source).await?;
+    tracing::info!(%sync, %source, store_id = %location.identity_store_id, "sync started");
+    let result = read_directory(store.clone(), tenant, sync, client, options, progress.clone()).await;
+    let stats = stats_of(&progress, started, options.tps);
+    let failure = match result {
+        Ok(()) if progress.items(Api::ListUsers) == 0 && progress.items(Api::ListGroups) == 0 => {
+            let account = location.account_id.as_ref().map_or("?", |a| a.as_str());
+            Some(Diagnosis::empty_directory(location.identity_store_id.as_str(), account))
+        }
+        Ok(()) => None,
+        Err(EngineError::Diagnosed(d)) => Some(d),
+        Err(other) => {
+            let d = Diagnosis::aws_error("sync", "InternalError", &other.to_string());
+            let _ = store.fail_sync(tenant, sync, &SyncFailure::from(&d), &stats).await;
+            return Err(other);
+        }
+    };
+    if let Some(d) = failure {
+        tracing::warn!(%sync, code = %d.code, "sync failed");
+        store.fail_sync(tenant, sync, &SyncFailure::from(&d), &stats).await?;
+        return Err(EngineError::Diagnosed(d));
+    }
+    let counts = store.publish_sync(tenant, sync, Some(location), &stats).await?;
+    let stats = SyncStats { wall_s: started.elapsed().as_secs_f64(), ..stats };
+    tracing::info!(%sync, users = counts.users, groups = counts.groups, memberships = counts.memberships, "sync published");
+    Ok(SyncOutcome { sync_id: sync, counts, stats })
+}
+
+async fn read_directory(
+    store: Arc<dyn Store>,
+    tenant: &TenantId,
+    sync: SyncId,
+    client: DirectoryClient,
+    options: &SyncOptions,
+    progress: Arc<SyncProgress>,
+) -> Result<(), EngineError> {
+    let (tx, rx) = mpsc::channel(64);
+    let writer = tokio::spawn(write_batches(store, tenant.clone(), sync, rx, options.batch_rows));
+    let readers = Arc::new(Readers {
+        client,
+        limiters: [RateLimiter::new(options.tps), RateLimiter::new(options.tps), RateLimiter::new(options.tps)],
+        policy: options.retry,
+        progress,
+        out: tx,
+    });
+    let (group_tx, group_rx) = mpsc::channel(10_000);
+    let group_rx = Arc::new(Mutex::new(group_rx));
+    let mut tasks = JoinSet::new();
+    tasks.spawn(readers.clone().users());
+    tasks.spawn(readers.clone().groups(group_tx));
+    for _ in 0..options.membership_workers.max(1) {
+        tasks.spawn(readers.clone().memberships(group_rx.clone()));
+    }
+    drop(readers);
+    let mut first_error = None;
+    while let Some(joined) = tasks.join_next().await {
+        let outcome = joined.map_err(|e| EngineError::Internal(format!("reader task failed: {e}")));
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(d)) => {
+                first_error.get_or_insert(EngineError::Diagnosed(d));
+                tasks.abort_all();
+            }
+            Err(e) if first_error.is_none() => {
+                first_error = Some(e);
+                tasks.abort_all();
+            }
+            Err(_) => {}
+        }
+    }
+    let written = writer.await.map_err(|e| EngineError::Internal(format!("writer task failed: {e}")))?;
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    written?;
+    Ok(())
+}
