@@ -14,6 +14,9 @@ use tokio::task::JoinHandle;
 use crate::config::FakeAwsConfig;
 use crate::errors::AwsError;
 use crate::faults::FaultConfig;
+use crate::iam::managed;
+use crate::iam::policy::PolicyDoc;
+use crate::iam::store::Role;
 use crate::identitystore::write;
 use crate::info::FakeAwsInfo;
 use crate::stats::{ApiStats, RequestRecord};
@@ -184,6 +187,63 @@ impl FakeAwsHandle {
             .read()
             .expect("directory lock")
             .counts()
+    }
+
+    /// Creates a role in the customer's management account, as the customer
+    /// admin would in the IAM console (for `roster demo`'s simulated console).
+    /// `inline_policy` is stored as `roster-inline`; `managed` are managed policy ARNs.
+    pub fn create_role(
+        &self,
+        name: &str,
+        trust_policy: &str,
+        inline_policy: Option<&str>,
+        managed: &[&str],
+    ) -> Result<String, FakeAwsError> {
+        let malformed = |e: String| FakeAwsError::Aws {
+            code: "MalformedPolicyDocument".into(),
+            message: e,
+        };
+        let trust = PolicyDoc::parse(trust_policy).map_err(malformed)?;
+        let mut inline = BTreeMap::new();
+        if let Some(text) = inline_policy {
+            let doc = PolicyDoc::parse(text).map_err(malformed)?;
+            inline.insert("roster-inline".to_owned(), (text.to_owned(), doc));
+        }
+        let mut attached = BTreeMap::new();
+        for arn in managed {
+            let text = managed::document(arn).ok_or_else(|| FakeAwsError::Aws {
+                code: "NoSuchEntity".into(),
+                message: format!("Policy {arn} does not exist or is not attachable."),
+            })?;
+            attached.insert(
+                (*arn).to_owned(),
+                PolicyDoc::parse(text).map_err(malformed)?,
+            );
+        }
+        let account = self.info.customer.management_account_id.clone();
+        let arn = format!("arn:aws:iam::{account}:role/{name}");
+        let role = Role {
+            account,
+            name: name.to_owned(),
+            path: "/".into(),
+            arn: arn.clone(),
+            id: String::new(),
+            description: None,
+            trust_text: trust_policy.to_owned(),
+            trust,
+            inline,
+            attached,
+            max_session: 3600,
+            created: crate::util::now_epoch(),
+            session_override: None,
+        };
+        if !self.world.iam.lock().expect("iam lock").insert_role(role) {
+            return Err(FakeAwsError::Aws {
+                code: "EntityAlreadyExists".into(),
+                message: format!("Role with name {name} already exists."),
+            });
+        }
+        Ok(arn)
     }
 
     pub fn create_user(&self, user: &NewUser) -> Result<String, FakeAwsError> {

@@ -289,3 +289,35 @@ async fn sessions_expire() {
         .expect_err("expired");
     assert_eq!(err.code(), Some("ExpiredToken"));
 }
+
+#[tokio::test]
+async fn roles_created_in_process_behave_like_iam_roles() {
+    let h = start(FakeAwsConfig::default()).await;
+    let trust = trust_policy(&h.info().platform.principal_arn, Some(EXTERNAL_ID));
+    let arn = h
+        .create_role(
+            "demo-role",
+            &trust,
+            Some(&read_policy(&["identitystore:ListUsers"])),
+            &[],
+        )
+        .expect("created");
+    let creds = assume(&h, &arn, Some(EXTERNAL_ID)).await.expect("assumed");
+    let cfg = sdk_config(&h.endpoint(), creds, "us-east-1").await;
+    let ids = aws_sdk_identitystore::Client::new(&cfg);
+    let store = &h.info().customer.identity_store_id;
+    ids.list_users()
+        .identity_store_id(store)
+        .max_results(1)
+        .send()
+        .await
+        .expect("allowed");
+    assert!(
+        h.create_role("demo-role", &trust, None, &[]).is_err(),
+        "name taken"
+    );
+    assert!(
+        h.create_role("bad", "{", None, &[]).is_err(),
+        "malformed trust"
+    );
+}
