@@ -75,6 +75,7 @@ fn xml_tag<'b>(body: &'b str, tag: &str) -> Option<&'b str> {
     Some(&body[start..end])
 }
 
+#[allow(clippy::needless_pass_by_value)] // call sites hand over the error they own
 pub(crate) fn classify<E>(op: Op<'_>, err: SdkError<E, HttpResponse>) -> AwsError
 where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
@@ -83,31 +84,52 @@ where
         return carried.0.clone();
     }
     if let Some(forbidden) = find_in_chain::<ForbiddenAction>(&err) {
-        return AwsError::Diagnosed(Diagnosis::aws_error(op.name, "RosterActionGuard", &forbidden.to_string()));
+        return AwsError::Diagnosed(Diagnosis::aws_error(
+            op.name,
+            "RosterActionGuard",
+            &forbidden.to_string(),
+        ));
     }
     match &err {
         SdkError::ServiceError(ctx) => {
             let raw = ctx.raw();
             let status = raw.status().as_u16();
-            let body = raw.body().bytes().map(String::from_utf8_lossy).unwrap_or_default();
-            let code = ctx.err().code().map(str::to_owned).or_else(|| xml_tag(&body, "Code").map(str::to_owned));
+            let body = raw
+                .body()
+                .bytes()
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default();
+            let code = ctx
+                .err()
+                .code()
+                .map(str::to_owned)
+                .or_else(|| xml_tag(&body, "Code").map(str::to_owned));
             let message = ctx
                 .err()
                 .message()
                 .map(str::to_owned)
                 .or_else(|| xml_tag(&body, "Message").map(str::to_owned))
                 .unwrap_or_default();
-            let retry_header = raw.headers().get("retry-after").and_then(|v| v.parse::<u64>().ok());
+            let retry_header = raw
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.parse::<u64>().ok());
             by_code(op, code.as_deref(), &message, status, &body, retry_header)
         }
-        SdkError::TimeoutError(_) => AwsError::Transient { detail: format!("{} timed out", op.name), unreachable: false },
+        SdkError::TimeoutError(_) => AwsError::Transient {
+            detail: format!("{} timed out", op.name),
+            unreachable: false,
+        },
         SdkError::DispatchFailure(d) => AwsError::Transient {
             detail: format!("{}: {}", op.name, chain(&err)),
             unreachable: d.is_io() || d.is_timeout(),
         },
         SdkError::ResponseError(r) => {
             let status = r.raw().status().as_u16();
-            AwsError::Transient { detail: format!("{} (HTTP {status}): {}", op.name, chain(&err)), unreachable: false }
+            AwsError::Transient {
+                detail: format!("{} (HTTP {status}): {}", op.name, chain(&err)),
+                unreachable: false,
+            }
         }
         _ => AwsError::Diagnosed(Diagnosis::aws_error(op.name, "ClientError", &chain(&err))),
     }
@@ -117,38 +139,58 @@ fn json_field<'b>(body: &'b serde_json::Value, key: &str) -> Option<&'b serde_js
     body.get(key).or_else(|| body.get(key.to_ascii_lowercase()))
 }
 
-fn by_code(op: Op<'_>, code: Option<&str>, message: &str, status: u16, body: &str, retry_header: Option<u64>) -> AwsError {
+fn by_code(
+    op: Op<'_>,
+    code: Option<&str>,
+    message: &str,
+    status: u16,
+    body: &str,
+    retry_header: Option<u64>,
+) -> AwsError {
     let json: serde_json::Value = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
     let code = code.unwrap_or(if status == 403 { "AccessDenied" } else { "" });
     match code {
-        "ThrottlingException" | "Throttling" | "TooManyRequestsException" | "RequestLimitExceeded" => {
-            let secs = json_field(&json, "RetryAfterSeconds").and_then(serde_json::Value::as_u64).or(retry_header);
+        "ThrottlingException"
+        | "Throttling"
+        | "TooManyRequestsException"
+        | "RequestLimitExceeded" => {
+            let secs = json_field(&json, "RetryAfterSeconds")
+                .and_then(serde_json::Value::as_u64)
+                .or(retry_header);
             AwsError::Throttled {
                 retry_after: secs.map(|s| Duration::from_secs(s).min(MAX_RETRY_AFTER)),
                 message: message.to_owned(),
             }
         }
         "AccessDeniedException" | "AccessDenied" => {
-            let reason = json_field(&json, "Reason").and_then(serde_json::Value::as_str).unwrap_or_default();
+            let reason = json_field(&json, "Reason")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default();
             if reason.starts_with("KMS_") {
                 return Diagnosis::kms_access_denied(reason, message).into();
             }
             match op.service {
-                Service::IdentityStore => Diagnosis::identitystore_access_denied(&[&op.action()], message).into(),
+                Service::IdentityStore => {
+                    Diagnosis::identitystore_access_denied(&[&op.action()], message).into()
+                }
                 Service::SsoAdmin => Diagnosis::discovery_denied(message).into(),
                 Service::Sts => Diagnosis::aws_error(op.name, code, message).into(),
             }
         }
         "ResourceNotFoundException" if op.service == Service::IdentityStore => {
             let (id, region) = op.store.unwrap_or_default();
-            let kind = json_field(&json, "ResourceType").and_then(serde_json::Value::as_str).unwrap_or("IDENTITY_STORE");
+            let kind = json_field(&json, "ResourceType")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("IDENTITY_STORE");
             if kind == "IDENTITY_STORE" {
                 Diagnosis::identity_store_not_found(id, region, message).into()
             } else {
                 Diagnosis::aws_error(op.name, code, message).into()
             }
         }
-        "ValidationException" if op.service == Service::IdentityStore && message.contains("IdentityStoreId") => {
+        "ValidationException"
+            if op.service == Service::IdentityStore && message.contains("IdentityStoreId") =>
+        {
             let (id, region) = op.store.unwrap_or_default();
             Diagnosis::identity_store_not_found(id, region, message).into()
         }
@@ -157,9 +199,18 @@ fn by_code(op: Op<'_>, code: Option<&str>, message: &str, status: u16, body: &st
         "InvalidSignatureException" if message.contains("expired") || message.contains("skew") => {
             Diagnosis::clock_skew(message).into()
         }
-        "InternalServerException" | "InternalFailure" | "InternalError" | "ServiceUnavailable"
-        | "ServiceUnavailableException" => AwsError::Transient { detail: format!("{} {code}: {message}", op.name), unreachable: false },
-        _ if status >= 500 => AwsError::Transient { detail: format!("{} HTTP {status}: {message}", op.name), unreachable: false },
+        "InternalServerException"
+        | "InternalFailure"
+        | "InternalError"
+        | "ServiceUnavailable"
+        | "ServiceUnavailableException" => AwsError::Transient {
+            detail: format!("{} {code}: {message}", op.name),
+            unreachable: false,
+        },
+        _ if status >= 500 => AwsError::Transient {
+            detail: format!("{} HTTP {status}: {message}", op.name),
+            unreachable: false,
+        },
         "" => Diagnosis::aws_error(op.name, &format!("HTTP {status}"), body.trim()).into(),
         _ => Diagnosis::aws_error(op.name, code, message).into(),
     }
@@ -170,8 +221,11 @@ mod tests {
     use super::*;
     use roster_core::DiagnosisCode;
 
-    const LIST_USERS: Op<'static> =
-        Op { name: "ListUsers", service: Service::IdentityStore, store: Some(("d-1234567890", "us-east-1")) };
+    const LIST_USERS: Op<'static> = Op {
+        name: "ListUsers",
+        service: Service::IdentityStore,
+        store: Some(("d-1234567890", "us-east-1")),
+    };
 
     fn code_of(e: AwsError) -> DiagnosisCode {
         match e {
@@ -182,7 +236,14 @@ mod tests {
 
     #[test]
     fn aws_json_access_denied_names_the_action() {
-        let e = by_code(LIST_USERS, Some("AccessDeniedException"), "User: x is not authorized", 400, "{}", None);
+        let e = by_code(
+            LIST_USERS,
+            Some("AccessDeniedException"),
+            "User: x is not authorized",
+            400,
+            "{}",
+            None,
+        );
         let AwsError::Diagnosed(d) = e else { panic!() };
         assert_eq!(d.code, DiagnosisCode::IdentitystoreAccessDenied);
         assert!(d.cause.contains("identitystore:ListUsers"));
@@ -198,25 +259,60 @@ mod tests {
 
     #[test]
     fn kms_reason_wins_over_plain_access_denied() {
-        let body = r#"{"__type":"AccessDeniedException","Message":"m","Reason":"KMS_ACCESS_DENIED"}"#;
-        let e = by_code(LIST_USERS, Some("AccessDeniedException"), "m", 400, body, None);
+        let body =
+            r#"{"__type":"AccessDeniedException","Message":"m","Reason":"KMS_ACCESS_DENIED"}"#;
+        let e = by_code(
+            LIST_USERS,
+            Some("AccessDeniedException"),
+            "m",
+            400,
+            body,
+            None,
+        );
         assert_eq!(code_of(e), DiagnosisCode::KmsAccessDenied);
     }
 
     #[test]
     fn throttling_honours_retry_after_seconds() {
-        let body = r#"{"__type":"ThrottlingException","Message":"Rate exceeded","RetryAfterSeconds":2}"#;
-        match by_code(LIST_USERS, Some("ThrottlingException"), "Rate exceeded", 400, body, None) {
-            AwsError::Throttled { retry_after, .. } => assert_eq!(retry_after, Some(Duration::from_secs(2))),
+        let body =
+            r#"{"__type":"ThrottlingException","Message":"Rate exceeded","RetryAfterSeconds":2}"#;
+        match by_code(
+            LIST_USERS,
+            Some("ThrottlingException"),
+            "Rate exceeded",
+            400,
+            body,
+            None,
+        ) {
+            AwsError::Throttled { retry_after, .. } => {
+                assert_eq!(retry_after, Some(Duration::from_secs(2)));
+            }
             other => panic!("{other:?}"),
         }
     }
 
     #[test]
     fn server_errors_are_transient_and_unknown_errors_verbatim() {
-        assert!(by_code(LIST_USERS, Some("InternalServerException"), "boom", 500, "", None).is_retryable());
+        assert!(
+            by_code(
+                LIST_USERS,
+                Some("InternalServerException"),
+                "boom",
+                500,
+                "",
+                None
+            )
+            .is_retryable()
+        );
         assert!(by_code(LIST_USERS, None, "", 503, "", None).is_retryable());
-        let AwsError::Diagnosed(d) = by_code(LIST_USERS, Some("WeirdException"), "odd thing", 400, "", None) else {
+        let AwsError::Diagnosed(d) = by_code(
+            LIST_USERS,
+            Some("WeirdException"),
+            "odd thing",
+            400,
+            "",
+            None,
+        ) else {
             panic!()
         };
         assert_eq!(d.code, DiagnosisCode::AwsError);
@@ -226,15 +322,43 @@ mod tests {
     #[test]
     fn wrong_identity_store_is_diagnosed() {
         let body = r#"{"ResourceType":"IDENTITY_STORE","Message":"not found"}"#;
-        let e = by_code(LIST_USERS, Some("ResourceNotFoundException"), "not found", 400, body, None);
+        let e = by_code(
+            LIST_USERS,
+            Some("ResourceNotFoundException"),
+            "not found",
+            400,
+            body,
+            None,
+        );
         assert_eq!(code_of(e), DiagnosisCode::IdentityStoreNotFound);
-        let e = by_code(LIST_USERS, Some("ValidationException"), "1 validation error detected: Value at 'IdentityStoreId'", 400, "", None);
+        let e = by_code(
+            LIST_USERS,
+            Some("ValidationException"),
+            "1 validation error detected: Value at 'IdentityStoreId'",
+            400,
+            "",
+            None,
+        );
         assert_eq!(code_of(e), DiagnosisCode::IdentityStoreNotFound);
     }
 
     #[test]
     fn discovery_denied_on_sso() {
-        let op = Op { name: "ListInstances", service: Service::SsoAdmin, store: None };
-        assert_eq!(code_of(by_code(op, Some("AccessDeniedException"), "no", 400, "", None)), DiagnosisCode::DiscoveryDenied);
+        let op = Op {
+            name: "ListInstances",
+            service: Service::SsoAdmin,
+            store: None,
+        };
+        assert_eq!(
+            code_of(by_code(
+                op,
+                Some("AccessDeniedException"),
+                "no",
+                400,
+                "",
+                None
+            )),
+            DiagnosisCode::DiscoveryDenied
+        );
     }
 }

@@ -19,16 +19,29 @@ fn non_empty(s: &str) -> Option<String> {
 }
 
 fn bad(what: &str, e: impl std::fmt::Display) -> AwsError {
-    AwsError::Diagnosed(roster_core::Diagnosis::aws_error("reading the directory", "InvalidResponse", &format!("{what}: {e}")))
+    AwsError::Diagnosed(roster_core::Diagnosis::aws_error(
+        "reading the directory",
+        "InvalidResponse",
+        &format!("{what}: {e}"),
+    ))
 }
 
 fn external_ids(ids: &[sdk::ExternalId]) -> Vec<ExternalIdentifier> {
-    ids.iter().map(|e| ExternalIdentifier { issuer: e.issuer().to_owned(), id: e.id().to_owned() }).collect()
+    ids.iter()
+        .map(|e| ExternalIdentifier {
+            issuer: e.issuer().to_owned(),
+            id: e.id().to_owned(),
+        })
+        .collect()
 }
 
 pub(crate) fn document_to_json(d: &Document) -> serde_json::Value {
     match d {
-        Document::Object(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), document_to_json(v))).collect()),
+        Document::Object(m) => serde_json::Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), document_to_json(v)))
+                .collect(),
+        ),
         Document::Array(a) => serde_json::Value::Array(a.iter().map(document_to_json).collect()),
         Document::Number(Number::PosInt(n)) => serde_json::Value::from(*n),
         Document::Number(Number::NegInt(n)) => serde_json::Value::from(*n),
@@ -40,7 +53,10 @@ pub(crate) fn document_to_json(d: &Document) -> serde_json::Value {
 }
 
 pub(crate) fn user(u: &sdk::User, store: &IdentityStoreId) -> Result<User, AwsError> {
-    let mut out = User::new(store.clone(), UserId::parse(u.user_id()).map_err(|e| bad("UserId", e))?);
+    let mut out = User::new(
+        store.clone(),
+        UserId::parse(u.user_id()).map_err(|e| bad("UserId", e))?,
+    );
     out.user_name = u.user_name().map(str::to_owned);
     out.display_name = u.display_name().map(str::to_owned);
     out.name = u.name().map(|n| Name {
@@ -55,7 +71,11 @@ pub(crate) fn user(u: &sdk::User, store: &IdentityStoreId) -> Result<User, AwsEr
     out.emails = u
         .emails()
         .iter()
-        .map(|e| Attribute { value: e.value().map(str::to_owned), r#type: e.r#type().map(str::to_owned), primary: e.primary() })
+        .map(|e| Attribute {
+            value: e.value().map(str::to_owned),
+            r#type: e.r#type().map(str::to_owned),
+            primary: e.primary(),
+        })
         .collect();
     out.external_ids = external_ids(u.external_ids());
     out.user_status = u.user_status().map(|s| match s {
@@ -83,7 +103,11 @@ pub(crate) fn user(u: &sdk::User, store: &IdentityStoreId) -> Result<User, AwsEr
     out.phone_numbers = u
         .phone_numbers()
         .iter()
-        .map(|p| Attribute { value: p.value().map(str::to_owned), r#type: p.r#type().map(str::to_owned), primary: p.primary() })
+        .map(|p| Attribute {
+            value: p.value().map(str::to_owned),
+            r#type: p.r#type().map(str::to_owned),
+            primary: p.primary(),
+        })
         .collect();
     out.preferred_language = u.preferred_language().map(str::to_owned);
     out.locale = u.locale().map(str::to_owned);
@@ -103,7 +127,11 @@ pub(crate) fn user(u: &sdk::User, store: &IdentityStoreId) -> Result<User, AwsEr
     out.roles = u
         .roles()
         .iter()
-        .map(|r| Attribute { value: r.value().map(str::to_owned), r#type: r.r#type().map(str::to_owned), primary: r.primary() })
+        .map(|r| Attribute {
+            value: r.value().map(str::to_owned),
+            r#type: r.r#type().map(str::to_owned),
+            primary: r.primary(),
+        })
         .collect();
     out.user_arn = non_empty(u.user_arn());
     out.revision = non_empty(u.revision());
@@ -113,13 +141,20 @@ pub(crate) fn user(u: &sdk::User, store: &IdentityStoreId) -> Result<User, AwsEr
     out.updated_by = u.updated_by().map(str::to_owned);
     out.extensions = u
         .extensions()
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), document_to_json(v))).collect::<BTreeMap<_, _>>())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), document_to_json(v)))
+                .collect::<BTreeMap<_, _>>()
+        })
         .unwrap_or_default();
     Ok(out)
 }
 
 pub(crate) fn group(g: &sdk::Group, store: &IdentityStoreId) -> Result<Group, AwsError> {
-    let mut out = Group::new(store.clone(), GroupId::parse(g.group_id()).map_err(|e| bad("GroupId", e))?);
+    let mut out = Group::new(
+        store.clone(),
+        GroupId::parse(g.group_id()).map_err(|e| bad("GroupId", e))?,
+    );
     out.display_name = g.display_name().map(str::to_owned);
     out.description = g.description().map(str::to_owned);
     out.external_ids = external_ids(g.external_ids());
@@ -133,11 +168,20 @@ pub(crate) fn group(g: &sdk::Group, store: &IdentityStoreId) -> Result<Group, Aw
 }
 
 /// Memberships of something other than a user (none exist today) are skipped.
-pub(crate) fn membership(m: &sdk::GroupMembership, group: &GroupId) -> Result<Option<Membership>, AwsError> {
-    let Some(sdk::MemberId::UserId(user)) = m.member_id() else { return Ok(None) };
+pub(crate) fn membership(
+    m: &sdk::GroupMembership,
+    group: &GroupId,
+) -> Result<Option<Membership>, AwsError> {
+    let Some(sdk::MemberId::UserId(user)) = m.member_id() else {
+        return Ok(None);
+    };
     Ok(Some(Membership {
-        membership_id: MembershipId::parse(m.membership_id()).map_err(|e| bad("MembershipId", e))?,
-        group_id: m.group_id().map_or_else(|| Ok(group.clone()), GroupId::parse).map_err(|e| bad("GroupId", e))?,
+        membership_id: MembershipId::parse(m.membership_id())
+            .map_err(|e| bad("MembershipId", e))?,
+        group_id: m
+            .group_id()
+            .map_or_else(|| Ok(group.clone()), GroupId::parse)
+            .map_err(|e| bad("GroupId", e))?,
         user_id: UserId::parse(user).map_err(|e| bad("UserId", e))?,
     }))
 }

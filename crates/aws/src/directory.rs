@@ -32,7 +32,11 @@ fn token(t: Option<&str>) -> Option<String> {
 
 impl DirectoryClient {
     pub fn new(session: &CustomerSession, store_id: IdentityStoreId, region: Region) -> Self {
-        Self { client: session.identity_store(&region), store_id, region }
+        Self {
+            client: session.identity_store(&region),
+            store_id,
+            region,
+        }
     }
 
     pub fn identity_store_id(&self) -> &IdentityStoreId {
@@ -40,10 +44,18 @@ impl DirectoryClient {
     }
 
     fn op(&self, name: &'static str) -> Op<'_> {
-        Op { name, service: Service::IdentityStore, store: Some((self.store_id.as_str(), self.region.as_str())) }
+        Op {
+            name,
+            service: Service::IdentityStore,
+            store: Some((self.store_id.as_str(), self.region.as_str())),
+        }
     }
 
-    pub async fn users_page(&self, next: Option<String>, max: Option<i32>) -> Result<Page<User>, AwsError> {
+    pub async fn users_page(
+        &self,
+        next: Option<String>,
+        max: Option<i32>,
+    ) -> Result<Page<User>, AwsError> {
         let out = self
             .client
             .list_users()
@@ -53,11 +65,22 @@ impl DirectoryClient {
             .send()
             .await
             .map_err(|e| classify(self.op("ListUsers"), e))?;
-        let items = out.users().iter().map(|u| convert::user(u, &self.store_id)).collect::<Result<_, _>>()?;
-        Ok(Page { items, next_token: token(out.next_token()) })
+        let items = out
+            .users()
+            .iter()
+            .map(|u| convert::user(u, &self.store_id))
+            .collect::<Result<_, _>>()?;
+        Ok(Page {
+            items,
+            next_token: token(out.next_token()),
+        })
     }
 
-    pub async fn groups_page(&self, next: Option<String>, max: Option<i32>) -> Result<Page<Group>, AwsError> {
+    pub async fn groups_page(
+        &self,
+        next: Option<String>,
+        max: Option<i32>,
+    ) -> Result<Page<Group>, AwsError> {
         let out = self
             .client
             .list_groups()
@@ -67,8 +90,15 @@ impl DirectoryClient {
             .send()
             .await
             .map_err(|e| classify(self.op("ListGroups"), e))?;
-        let items = out.groups().iter().map(|g| convert::group(g, &self.store_id)).collect::<Result<_, _>>()?;
-        Ok(Page { items, next_token: token(out.next_token()) })
+        let items = out
+            .groups()
+            .iter()
+            .map(|g| convert::group(g, &self.store_id))
+            .collect::<Result<_, _>>()?;
+        Ok(Page {
+            items,
+            next_token: token(out.next_token()),
+        })
     }
 
     pub async fn memberships_page(
@@ -93,6 +123,9 @@ impl DirectoryClient {
                 items.push(m);
             }
         }
-        Ok(Page { items, next_token: token(out.next_token()) })
+        Ok(Page {
+            items,
+            next_token: token(out.next_token()),
+        })
     }
 }

@@ -29,14 +29,26 @@ struct Instance {
     primary_region: Option<String>,
 }
 
-async fn instances_in(session: &CustomerSession, region: &Region) -> Result<Vec<Instance>, AwsError> {
+async fn instances_in(
+    session: &CustomerSession,
+    region: &Region,
+) -> Result<Vec<Instance>, AwsError> {
     let out = session
         .sso_admin(region)
         .list_instances()
         .max_results(100)
         .send()
         .await
-        .map_err(|e| classify(Op { name: "ListInstances", service: Service::SsoAdmin, store: None }, e))?;
+        .map_err(|e| {
+            classify(
+                Op {
+                    name: "ListInstances",
+                    service: Service::SsoAdmin,
+                    store: None,
+                },
+                e,
+            )
+        })?;
     Ok(out
         .instances()
         .iter()
@@ -51,12 +63,28 @@ async fn instances_in(session: &CustomerSession, region: &Region) -> Result<Vec<
         .collect())
 }
 
-async fn enabled_regions(session: &CustomerSession, region: &Region, instance_arn: &str) -> Option<(Option<Region>, Vec<Region>)> {
-    let out = session.sso_admin(region).list_regions().instance_arn(instance_arn).send().await;
+async fn enabled_regions(
+    session: &CustomerSession,
+    region: &Region,
+    instance_arn: &str,
+) -> Option<(Option<Region>, Vec<Region>)> {
+    let out = session
+        .sso_admin(region)
+        .list_regions()
+        .instance_arn(instance_arn)
+        .send()
+        .await;
     let out = match out {
         Ok(out) => out,
         Err(e) => {
-            let err = classify(Op { name: "ListRegions", service: Service::SsoAdmin, store: None }, e);
+            let err = classify(
+                Op {
+                    name: "ListRegions",
+                    service: Service::SsoAdmin,
+                    store: None,
+                },
+                e,
+            );
             tracing::info!(error = %err, "sso:ListRegions unavailable; using the Region the instance was found in");
             return None;
         }
@@ -64,7 +92,9 @@ async fn enabled_regions(session: &CustomerSession, region: &Region, instance_ar
     let mut primary = None;
     let mut regions = Vec::new();
     for r in out.regions() {
-        let Some(parsed) = r.region_name().and_then(|n| Region::parse(n).ok()) else { continue };
+        let Some(parsed) = r.region_name().and_then(|n| Region::parse(n).ok()) else {
+            continue;
+        };
         if r.is_primary_region() {
             primary = Some(parsed.clone());
         }
@@ -90,12 +120,11 @@ pub async fn discover(session: &CustomerSession, first: &Region) -> Result<Disco
                 .buffer_unordered(PROBE_CONCURRENCY);
             let mut hit = None;
             while let Some((region, result)) = probes.next().await {
-                if let Ok(found) = result {
-                    if !found.is_empty() {
+                if let Ok(found) = result
+                    && !found.is_empty() {
                         hit = Some((region, found));
                         break;
                     }
-                }
             }
             hit.ok_or_else(|| {
                 let mut tried = vec![first.to_string()];
@@ -112,18 +141,33 @@ pub async fn discover(session: &CustomerSession, first: &Region) -> Result<Disco
     if let Some(owner) = instance.owner.as_deref().filter(|o| *o != role_account) {
         return Err(Diagnosis::wrong_account(&instance.arn, owner, &role_account).into());
     }
-    let identity_store_id = IdentityStoreId::parse(&instance.store_id)
-        .map_err(|e| AwsError::Diagnosed(Diagnosis::aws_error("ListInstances", "InvalidResponse", &e.to_string())))?;
-    let (primary, mut regions) = enabled_regions(session, &found_in, &instance.arn).await.unwrap_or_default();
+    let identity_store_id = IdentityStoreId::parse(&instance.store_id).map_err(|e| {
+        AwsError::Diagnosed(Diagnosis::aws_error(
+            "ListInstances",
+            "InvalidResponse",
+            &e.to_string(),
+        ))
+    })?;
+    let (primary, mut regions) = enabled_regions(session, &found_in, &instance.arn)
+        .await
+        .unwrap_or_default();
     let home_region = primary
-        .or_else(|| instance.primary_region.as_deref().and_then(|r| Region::parse(r).ok()))
+        .or_else(|| {
+            instance
+                .primary_region
+                .as_deref()
+                .and_then(|r| Region::parse(r).ok())
+        })
         .unwrap_or_else(|| found_in.clone());
     regions.retain(|r| *r != home_region);
     regions.insert(0, home_region.clone());
     Ok(Discovered {
         instance_arn: instance.arn.clone(),
         identity_store_id,
-        owner_account: instance.owner.as_deref().and_then(|o| AccountId::parse(o).ok()),
+        owner_account: instance
+            .owner
+            .as_deref()
+            .and_then(|o| AccountId::parse(o).ok()),
         home_region,
         regions,
     })

@@ -9,7 +9,10 @@ use roster_core::Diagnosis;
 pub enum AwsError {
     /// AWS asked us to slow down; retry after the hint if it gave one.
     #[error("throttled by AWS ({message})")]
-    Throttled { retry_after: Option<Duration>, message: String },
+    Throttled {
+        retry_after: Option<Duration>,
+        message: String,
+    },
     /// A fault worth retrying: 5xx, timeout, connection reset or refused.
     #[error("transient failure: {detail}")]
     Transient {

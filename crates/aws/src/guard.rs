@@ -28,13 +28,19 @@ pub struct ActionLog(Arc<Mutex<BTreeMap<String, u64>>>);
 
 impl ActionLog {
     fn record(&self, action: &str) {
-        let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         *map.entry(action.to_owned()).or_default() += 1;
     }
 
     /// A copy of what has been called so far.
     pub fn snapshot(&self) -> BTreeMap<String, u64> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 }
 
@@ -66,7 +72,9 @@ impl Intercept for ActionGuard {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let Some(meta) = cfg.load::<Metadata>() else {
-            return Err(Box::new(ForbiddenAction("an operation without metadata".into())));
+            return Err(Box::new(ForbiddenAction(
+                "an operation without metadata".into(),
+            )));
         };
         let action = format!("{}:{}", iam_prefix(meta.service()), meta.name());
         self.log.record(&action);

@@ -54,12 +54,19 @@ impl Platform {
 
     pub fn from_config(base: SdkConfig) -> Self {
         let log = ActionLog::default();
-        let region = base.region().cloned().unwrap_or_else(|| aws_config::Region::new(FALLBACK_REGION));
+        let region = base
+            .region()
+            .cloned()
+            .unwrap_or_else(|| aws_config::Region::new(FALLBACK_REGION));
         let conf = aws_sdk_sts::config::Builder::from(&base)
             .region(region)
             .interceptor(ActionGuard::new(&PLATFORM_ACTIONS, log.clone()))
             .build();
-        Self { sts: aws_sdk_sts::Client::from_conf(conf), base, log }
+        Self {
+            sts: aws_sdk_sts::Client::from_conf(conf),
+            base,
+            log,
+        }
     }
 
     pub(crate) fn base(&self) -> &SdkConfig {
@@ -68,7 +75,9 @@ impl Platform {
 
     /// The configured default Region (`AWS_REGION`, profile), if any.
     pub fn default_region(&self) -> Option<Region> {
-        self.base.region().and_then(|r| Region::parse(r.as_ref()).ok())
+        self.base
+            .region()
+            .and_then(|r| Region::parse(r.as_ref()).ok())
     }
 
     /// Every action roster has called with its own credentials.
@@ -78,12 +87,16 @@ impl Platform {
 
     /// roster's principal as a customer's trust policy must name it.
     pub async fn principal_arn(&self) -> Result<String, AwsError> {
-        let out = self
-            .sts
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(|e| classify(Op { name: "GetCallerIdentity", service: Service::Sts, store: None }, e))?;
+        let out = self.sts.get_caller_identity().send().await.map_err(|e| {
+            classify(
+                Op {
+                    name: "GetCallerIdentity",
+                    service: Service::Sts,
+                    store: None,
+                },
+                e,
+            )
+        })?;
         Ok(principal_from_caller_arn(out.arn().unwrap_or_default()))
     }
 
@@ -106,20 +119,33 @@ impl Platform {
         let out = match result {
             Ok(out) => out,
             Err(err) => {
-                let denied = err.as_service_error().and_then(ProvideErrorMetadata::code) == Some("AccessDenied")
-                    || err.raw_response().is_some_and(|r| r.status().as_u16() == 403);
+                let denied = err.as_service_error().and_then(ProvideErrorMetadata::code)
+                    == Some("AccessDenied")
+                    || err
+                        .raw_response()
+                        .is_some_and(|r| r.status().as_u16() == 403);
                 if denied {
-                    let message = err.as_service_error().and_then(ProvideErrorMetadata::message).unwrap_or_default();
+                    let message = err
+                        .as_service_error()
+                        .and_then(ProvideErrorMetadata::message)
+                        .unwrap_or_default();
                     return Err(AssumeError::Denied(message.to_owned()));
                 }
                 return Err(AssumeError::Other(classify(
-                    Op { name: "AssumeRole", service: Service::Sts, store: None },
+                    Op {
+                        name: "AssumeRole",
+                        service: Service::Sts,
+                        store: None,
+                    },
                     err,
                 )));
             }
         };
         let Some(c) = out.credentials() else {
-            return Err(AssumeError::Other(Diagnosis::aws_error("AssumeRole", "NoCredentials", "STS returned no credentials").into()));
+            return Err(AssumeError::Other(
+                Diagnosis::aws_error("AssumeRole", "NoCredentials", "STS returned no credentials")
+                    .into(),
+            ));
         };
         let expiry = SystemTime::try_from(*c.expiration()).ok();
         Ok(Credentials::new(
@@ -140,7 +166,13 @@ impl Platform {
         session_name: &str,
     ) -> Result<CustomerSession, AwsError> {
         match self.try_assume(role, Some(external_id), session_name).await {
-            Ok(creds) => Ok(CustomerSession::new(self.clone(), role.clone(), external_id.clone(), session_name, creds)),
+            Ok(creds) => Ok(CustomerSession::new(
+                self.clone(),
+                role.clone(),
+                external_id.clone(),
+                session_name,
+                creds,
+            )),
             Err(AssumeError::Denied(_)) => {
                 let principal = self.principal_arn().await.ok();
                 Err(Diagnosis::assume_role_denied(role, principal.as_deref(), external_id).into())
@@ -154,12 +186,11 @@ impl Platform {
 /// other ARNs (IAM users, roles) are returned unchanged.
 pub fn principal_from_caller_arn(arn: &str) -> String {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    if parts.len() == 6 && parts[2] == "sts" {
-        if let Some(rest) = parts[5].strip_prefix("assumed-role/") {
+    if parts.len() == 6 && parts[2] == "sts"
+        && let Some(rest) = parts[5].strip_prefix("assumed-role/") {
             let role = rest.split('/').next().unwrap_or_default();
             return format!("arn:{}:iam::{}:role/{role}", parts[1], parts[4]);
         }
-    }
     arn.to_owned()
 }
 
@@ -177,6 +208,9 @@ mod tests {
             principal_from_caller_arn("arn:aws-cn:sts::111122223333:assumed-role/r/s"),
             "arn:aws-cn:iam::111122223333:role/r"
         );
-        assert_eq!(principal_from_caller_arn("arn:aws:iam::111122223333:user/ci"), "arn:aws:iam::111122223333:user/ci");
+        assert_eq!(
+            principal_from_caller_arn("arn:aws:iam::111122223333:user/ci"),
+            "arn:aws:iam::111122223333:user/ci"
+        );
     }
 }

@@ -20,21 +20,30 @@ struct AssumedRoleProvider {
     role: RoleArn,
     external_id: ExternalId,
     session_name: String,
-    /// The credentials of the first AssumeRole, used once.
+    /// The credentials of the first `AssumeRole`, used once.
     first: Mutex<Option<Credentials>>,
 }
 
 impl AssumedRoleProvider {
     async fn fetch(&self) -> provider::Result {
-        let first = self.first.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        let first = self
+            .first
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
         if let Some(creds) = first {
             return Ok(creds);
         }
         tracing::debug!(role = %self.role, "renewing assumed-role credentials");
-        match self.platform.try_assume(&self.role, Some(&self.external_id), &self.session_name).await {
+        match self
+            .platform
+            .try_assume(&self.role, Some(&self.external_id), &self.session_name)
+            .await
+        {
             Ok(creds) => Ok(creds),
             Err(AssumeError::Denied(msg)) => Err(CredentialsError::provider_error(Carried(
-                roster_core::Diagnosis::assume_role_denied(&self.role, None, &self.external_id).into(),
+                roster_core::Diagnosis::assume_role_denied(&self.role, None, &self.external_id)
+                    .into(),
             )))
             .inspect_err(|_| tracing::warn!(message = %msg, "AssumeRole denied while renewing")),
             Err(AssumeError::Other(e)) => Err(CredentialsError::provider_error(Carried(e))),
@@ -77,7 +86,12 @@ impl CustomerSession {
             session_name: session_name.to_owned(),
             first: Mutex::new(Some(first)),
         });
-        Self { platform, role, provider, log: ActionLog::default() }
+        Self {
+            platform,
+            role,
+            provider,
+            log: ActionLog::default(),
+        }
     }
 
     pub fn role(&self) -> &RoleArn {
@@ -91,7 +105,9 @@ impl CustomerSession {
 
     /// The Region used when none is given: the platform's, else us-east-1.
     pub fn default_region(&self) -> Region {
-        self.platform.default_region().unwrap_or_else(|| Region::parse("us-east-1").expect("valid"))
+        self.platform
+            .default_region()
+            .unwrap_or_else(|| Region::parse("us-east-1").expect("valid"))
     }
 
     pub fn identity_store(&self, region: &Region) -> aws_sdk_identitystore::Client {

@@ -15,9 +15,9 @@ impl Cli {
     pub fn wants_json(&self) -> bool {
         match &self.command {
             Command::Sync(a) => a.json,
-            Command::Users(ListCmd::List(a)) | Command::Groups(ListCmd::List(a)) | Command::Memberships(ListCmd::List(a)) => {
-                a.format == Format::Json
-            }
+            Command::Users(ListCmd::List(a))
+            | Command::Groups(ListCmd::List(a))
+            | Command::Memberships(ListCmd::List(a)) => a.format == Format::Json,
             Command::FakeAws(_) => false,
         }
     }
@@ -42,20 +42,25 @@ pub enum Command {
 
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
-    /// sqlite://FILE or postgres://USER@HOST:PORT/DB.
-    #[arg(long, env = "ROSTER_DATABASE_URL", default_value = "sqlite://roster.db", global = true)]
+    /// <sqlite://FILE> or postgres://USER@HOST:PORT/DB.
+    #[arg(
+        long,
+        env = "ROSTER_DATABASE_URL",
+        default_value = "sqlite://roster.db",
+        global = true
+    )]
     pub database_url: String,
 }
 
 #[derive(Debug, Args)]
 pub struct SyncArgs {
-    /// ARN of the customer's role, e.g. arn:aws:iam::123456789012:role/roster-identity-store.
+    /// ARN of the customer's role, e.g. `arn:aws:iam::123456789012:role/roster-identity-store`.
     #[arg(long)]
     pub role_arn: String,
     /// The External ID roster generated for this role's trust policy.
     #[arg(long)]
     pub external_id: String,
-    /// Region to look in (default: AWS_REGION, then discovery of the home Region).
+    /// Region to look in (default: `AWS_REGION`, then discovery of the home Region).
     #[arg(long)]
     pub region: Option<String>,
     /// Identity Store ID (d-xxxxxxxxxx) when discovery (sso:ListInstances) is not allowed.

@@ -54,7 +54,11 @@ impl From<EngineError> for CliError {
 
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
-        if e.kind() == std::io::ErrorKind::BrokenPipe { Self::OutputClosed } else { Self::Other(e.into()) }
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Self::OutputClosed
+        } else {
+            Self::Other(e.into())
+        }
     }
 }
 
@@ -76,7 +80,9 @@ impl CliError {
         if json {
             let body = match self {
                 Self::Diagnosed(d) => serde_json::json!({"status": "failed", "error": d}),
-                other => serde_json::json!({"status": "failed", "error": {"code": "error", "cause": other.to_string()}}),
+                other => {
+                    serde_json::json!({"status": "failed", "error": {"code": "error", "cause": other.to_string()}})
+                }
             };
             let _ = writeln!(std::io::stdout(), "{body}");
         }

@@ -15,7 +15,14 @@ use crate::exit::CliError;
 pub struct Rows(&'static [(&'static str, usize)]);
 
 pub fn user_rows() -> Rows {
-    Rows(&[("UserId", 38), ("UserName", 28), ("DisplayName", 24), ("Email", 32), ("UserStatus", 10), ("IdP", 3)])
+    Rows(&[
+        ("UserId", 38),
+        ("UserName", 28),
+        ("DisplayName", 24),
+        ("Email", 32),
+        ("UserStatus", 10),
+        ("IdP", 3),
+    ])
 }
 
 pub fn groups_rows() -> Rows {
@@ -23,7 +30,13 @@ pub fn groups_rows() -> Rows {
 }
 
 pub fn membership_rows() -> Rows {
-    Rows(&[("MembershipId", 38), ("GroupId", 38), ("DisplayName", 24), ("UserId", 38), ("UserName", 28)])
+    Rows(&[
+        ("MembershipId", 38),
+        ("GroupId", 38),
+        ("DisplayName", 24),
+        ("UserId", 38),
+        ("UserName", 28),
+    ])
 }
 
 pub fn user_cells(u: &User) -> Vec<String> {
@@ -44,7 +57,11 @@ pub fn user_cells(u: &User) -> Vec<String> {
 }
 
 pub fn group_cells(g: &Group) -> Vec<String> {
-    vec![g.group_id.to_string(), g.display_name.clone().unwrap_or_default(), g.description.clone().unwrap_or_default()]
+    vec![
+        g.group_id.to_string(),
+        g.display_name.clone().unwrap_or_default(),
+        g.description.clone().unwrap_or_default(),
+    ]
 }
 
 pub fn membership_cells(m: &MembershipRow) -> Vec<String> {
@@ -82,11 +99,15 @@ fn csv_bytes<'a>(records: impl IntoIterator<Item = &'a [String]>) -> Result<Vec<
         w.write_record(record.iter().map(|c| neutralize_formula(c).into_owned()))
             .map_err(|e| CliError::Other(e.into()))?;
     }
-    w.into_inner().map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))
+    w.into_inner()
+        .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))
 }
 
 fn truncate(s: &str, width: usize) -> String {
-    let clean: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let clean: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if clean.chars().count() <= width {
         format!("{clean:<width$}")
     } else {
@@ -108,14 +129,23 @@ impl<W: Write> Writer<W> {
                 out.write_all(&csv_bytes([header.as_slice()])?)?;
             }
         }
-        Ok(Self { format, rows, out, written: 0 })
+        Ok(Self {
+            format,
+            rows,
+            out,
+            written: 0,
+        })
     }
 
-    pub fn write_page(&mut self, cells: &[Vec<String>], json: &[serde_json::Value]) -> Result<(), CliError> {
+    pub fn write_page(&mut self, cells: &[Vec<String>], json: &[String]) -> Result<(), CliError> {
         match self.format {
             Format::Table => {
                 for row in cells {
-                    let line: Vec<String> = row.iter().zip(self.rows.0).map(|(c, (_, w))| truncate(c, *w)).collect();
+                    let line: Vec<String> = row
+                        .iter()
+                        .zip(self.rows.0)
+                        .map(|(c, (_, w))| truncate(c, *w))
+                        .collect();
                     writeln!(self.out, "{}", line.join("  ").trim_end())?;
                 }
             }
@@ -126,7 +156,9 @@ impl<W: Write> Writer<W> {
                     self.written += 1;
                 }
             }
-            Format::Csv => self.out.write_all(&csv_bytes(cells.iter().map(Vec::as_slice))?)?,
+            Format::Csv => self
+                .out
+                .write_all(&csv_bytes(cells.iter().map(Vec::as_slice))?)?,
         }
         Ok(())
     }
@@ -146,14 +178,24 @@ mod tests {
 
     fn render(format: Format, cells: &[Vec<String>]) -> String {
         let mut w = Writer::new(format, groups_rows(), Vec::new()).unwrap();
-        let json: Vec<serde_json::Value> = cells.iter().map(|c| json!({"GroupId": c[0]})).collect();
+        let json: Vec<String> = cells
+            .iter()
+            .map(|c| json!({"GroupId": c[0]}).to_string())
+            .collect();
         w.write_page(cells, &json).unwrap();
         String::from_utf8(w.finish().unwrap()).unwrap()
     }
 
     #[test]
     fn csv_quotes_and_neutralises() {
-        let out = render(Format::Csv, &[vec!["g1".into(), "=cmd|' /C calc'!A0".into(), "a, \"b\"\nc".into()]]);
+        let out = render(
+            Format::Csv,
+            &[vec![
+                "g1".into(),
+                "=cmd|' /C calc'!A0".into(),
+                "a, \"b\"\nc".into(),
+            ]],
+        );
         let mut reader = csv::Reader::from_reader(out.as_bytes());
         let rec = reader.records().next().unwrap().unwrap();
         assert_eq!(&rec[1], "'=cmd|' /C calc'!A0");
@@ -164,14 +206,23 @@ mod tests {
     fn json_is_one_valid_array_even_when_empty() {
         let empty: serde_json::Value = serde_json::from_str(&render(Format::Json, &[])).unwrap();
         assert_eq!(empty, json!([]));
-        let two: serde_json::Value =
-            serde_json::from_str(&render(Format::Json, &[vec!["a".into(), String::new(), String::new()], vec!["b".into(), String::new(), String::new()]])).unwrap();
+        let two: serde_json::Value = serde_json::from_str(&render(
+            Format::Json,
+            &[
+                vec!["a".into(), String::new(), String::new()],
+                vec!["b".into(), String::new(), String::new()],
+            ],
+        ))
+        .unwrap();
         assert_eq!(two, json!([{"GroupId": "a"}, {"GroupId": "b"}]));
     }
 
     #[test]
     fn tables_truncate_long_cells_and_strip_control_characters() {
-        let out = render(Format::Table, &[vec!["g".into(), "x".repeat(50), "line\nbreak".into()]]);
+        let out = render(
+            Format::Table,
+            &[vec!["g".into(), "x".repeat(50), "line\nbreak".into()]],
+        );
         assert!(out.contains('…'));
         assert!(out.contains("line break"));
     }

@@ -1,6 +1,7 @@
 //! Sync progress on stderr: a live bar per API on a terminal, a plain line
 //! every few seconds otherwise.
 
+use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,8 +19,18 @@ pub struct ProgressView {
 fn line(api: Api, p: &SyncProgress, elapsed: f64) -> String {
     let calls = p.calls(api);
     #[allow(clippy::cast_precision_loss)]
-    let rate = if elapsed > 0.0 { calls as f64 / elapsed } else { 0.0 };
-    format!("{:<21} {:>9} items {:>7} calls {:>6.1}/s", api.operation(), p.items(api), calls, rate)
+    let rate = if elapsed > 0.0 {
+        calls as f64 / elapsed
+    } else {
+        0.0
+    };
+    format!(
+        "{:<21} {:>9} items {:>7} calls {:>6.1}/s",
+        api.operation(),
+        p.items(api),
+        calls,
+        rate
+    )
 }
 
 impl ProgressView {
@@ -27,19 +38,30 @@ impl ProgressView {
     pub fn start(progress: Arc<SyncProgress>, tps: f64, quiet: bool) -> Self {
         let terminal = std::io::stderr().is_terminal();
         if !terminal && quiet {
-            return Self { stop: None, task: None };
+            return Self {
+                stop: None,
+                task: None,
+            };
         }
         let (stop, mut stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let started = Instant::now();
             let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
-            let style = ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner());
+            let style = ProgressStyle::with_template("{spinner} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner());
             let bars: Vec<ProgressBar> = if terminal {
-                Api::ALL.iter().map(|_| multi.add(ProgressBar::new_spinner().with_style(style.clone()))).collect()
+                Api::ALL
+                    .iter()
+                    .map(|_| multi.add(ProgressBar::new_spinner().with_style(style.clone())))
+                    .collect()
             } else {
                 Vec::new()
             };
-            let mut tick = tokio::time::interval(if terminal { Duration::from_millis(200) } else { Duration::from_secs(5) });
+            let mut tick = tokio::time::interval(if terminal {
+                Duration::from_millis(200)
+            } else {
+                Duration::from_secs(5)
+            });
             loop {
                 tokio::select! {
                     _ = &mut stopped => break,
@@ -54,13 +76,16 @@ impl ProgressView {
                             let done = progress.groups_done();
                             #[allow(clippy::cast_precision_loss)]
                             let eta = (groups.saturating_sub(done)) as f64 / tps;
-                            msg.push_str(&format!("  groups {done}/{groups}  ETA ≥ {eta:.0}s"));
+                            let _ = write!(msg, "  groups {done}/{groups}  ETA ≥ {eta:.0}s");
                         }
                         bar.set_message(msg);
                         bar.tick();
                     }
                 } else {
-                    let parts: Vec<String> = Api::ALL.iter().map(|a| line(*a, &progress, elapsed)).collect();
+                    let parts: Vec<String> = Api::ALL
+                        .iter()
+                        .map(|a| line(*a, &progress, elapsed))
+                        .collect();
                     eprintln!("[{elapsed:>6.1}s] {}", parts.join(" | "));
                 }
             }
@@ -68,7 +93,10 @@ impl ProgressView {
                 bar.finish_and_clear();
             }
         });
-        Self { stop: Some(stop), task: Some(task) }
+        Self {
+            stop: Some(stop),
+            task: Some(task),
+        }
     }
 
     pub async fn finish(mut self) {

@@ -18,7 +18,7 @@ pub enum UserStatus {
     Other(String),
 }
 
-/// An identifier of the object in the external IdP (SCIM, AD, …).
+/// An identifier of the object in the external `IdP` (SCIM, AD, …).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ExternalIdentifier {
@@ -193,7 +193,7 @@ impl User {
             .and_then(|e| e.value.as_deref())
     }
 
-    /// Users provisioned from an external IdP carry `ExternalIds`.
+    /// Users provisioned from an external `IdP` carry `ExternalIds`.
     pub fn is_idp_sourced(&self) -> bool {
         !self.external_ids.is_empty()
     }

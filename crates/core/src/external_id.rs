@@ -56,7 +56,7 @@ impl ExternalId {
         Ok(Self(s.to_owned()))
     }
 
-    /// The secret value, for policies and the AssumeRole call only.
+    /// The secret value, for policies and the `AssumeRole` call only.
     pub fn expose(&self) -> &str {
         &self.0
     }

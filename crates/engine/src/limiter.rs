@@ -27,11 +27,19 @@ impl RateLimiter {
     pub fn new(tps: f64) -> Self {
         // A hair over 1/tps, so rounding never lets tps+1 calls into one second.
         let base_interval = Duration::from_secs_f64(1.0 / tps.max(0.1)) + Duration::from_micros(50);
-        Self { base_interval, state: Mutex::new(State { interval: base_interval, next: Instant::now() }) }
+        Self {
+            base_interval,
+            state: Mutex::new(State {
+                interval: base_interval,
+                next: Instant::now(),
+            }),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Waits for this caller's slot.
@@ -91,10 +99,19 @@ mod tests {
         }
         times.sort();
         for (i, t) in times.iter().enumerate() {
-            let in_window = times[i..].iter().take_while(|u| **u < *t + Duration::from_secs(1)).count();
-            assert!(in_window <= 20, "{in_window} calls within one second starting at {t:?}");
+            let in_window = times[i..]
+                .iter()
+                .take_while(|u| **u < *t + Duration::from_secs(1))
+                .count();
+            assert!(
+                in_window <= 20,
+                "{in_window} calls within one second starting at {t:?}"
+            );
         }
-        assert!(times.last().unwrap().as_secs_f64() < 5.0, "100 calls at 20/s take about 5 s");
+        assert!(
+            times.last().unwrap().as_secs_f64() < 5.0,
+            "100 calls at 20/s take about 5 s"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -104,7 +121,10 @@ mod tests {
         assert!(limiter.current_tps() < 14.0);
         let before = Instant::now();
         limiter.acquire().await;
-        assert!(Instant::now() - before >= Duration::from_secs(1), "honours RetryAfterSeconds");
+        assert!(
+            Instant::now() - before >= Duration::from_secs(1),
+            "honours RetryAfterSeconds"
+        );
         for _ in 0..100 {
             limiter.on_success();
         }

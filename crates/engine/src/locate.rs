@@ -15,14 +15,20 @@ pub struct LocationHint {
 
 /// Discovery failures that typed-in values may stand in for.
 fn hint_may_replace(d: &Diagnosis) -> bool {
-    matches!(d.code, DiagnosisCode::DiscoveryDenied | DiagnosisCode::NoInstance | DiagnosisCode::AwsError)
+    matches!(
+        d.code,
+        DiagnosisCode::DiscoveryDenied | DiagnosisCode::NoInstance | DiagnosisCode::AwsError
+    )
 }
 
 pub async fn locate(
     session: &CustomerSession,
     hint: &LocationHint,
 ) -> Result<(DirectoryLocation, Option<Discovered>), Diagnosis> {
-    let first = hint.region.clone().unwrap_or_else(|| session.default_region());
+    let first = hint
+        .region
+        .clone()
+        .unwrap_or_else(|| session.default_region());
     let account = Some(session.role().account().clone());
     match discover(session, &first).await {
         Ok(found) => {
@@ -32,7 +38,10 @@ pub async fn locate(
                 .filter(|r| found.regions.contains(r))
                 .unwrap_or_else(|| found.home_region.clone());
             let location = DirectoryLocation {
-                identity_store_id: hint.identity_store_id.clone().unwrap_or_else(|| found.identity_store_id.clone()),
+                identity_store_id: hint
+                    .identity_store_id
+                    .clone()
+                    .unwrap_or_else(|| found.identity_store_id.clone()),
                 region,
                 instance_arn: Some(found.instance_arn.clone()),
                 account_id: found.owner_account.clone().or(account),
@@ -42,12 +51,22 @@ pub async fn locate(
         Err(err) => {
             let diagnosis = match err {
                 AwsError::Diagnosed(d) => d,
-                other => Diagnosis::aws_error("ListInstances", "DiscoveryFailed", &other.to_string()),
+                other => {
+                    Diagnosis::aws_error("ListInstances", "DiscoveryFailed", &other.to_string())
+                }
             };
             match &hint.identity_store_id {
                 Some(id) if hint_may_replace(&diagnosis) => {
                     tracing::info!(code = %diagnosis.code, "discovery unavailable; using the Identity Store ID given");
-                    Ok((DirectoryLocation { identity_store_id: id.clone(), region: first, instance_arn: None, account_id: account }, None))
+                    Ok((
+                        DirectoryLocation {
+                            identity_store_id: id.clone(),
+                            region: first,
+                            instance_arn: None,
+                            account_id: account,
+                        },
+                        None,
+                    ))
                 }
                 _ => Err(diagnosis),
             }

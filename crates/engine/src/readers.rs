@@ -21,11 +21,19 @@ pub(crate) struct Readers {
 }
 
 fn writer_gone() -> Diagnosis {
-    Diagnosis::aws_error("sync", "StoreWriterStopped", "the store writer stopped before the directory was read")
+    Diagnosis::aws_error(
+        "sync",
+        "StoreWriterStopped",
+        "the store writer stopped before the directory was read",
+    )
 }
 
 fn repeated_token(api: Api) -> Diagnosis {
-    Diagnosis::aws_error(api.operation(), "PaginationLoop", "AWS returned the same NextToken twice; stopping to avoid an endless read")
+    Diagnosis::aws_error(
+        api.operation(),
+        "PaginationLoop",
+        "AWS returned the same NextToken twice; stopping to avoid an endless read",
+    )
 }
 
 impl Readers {
@@ -38,7 +46,12 @@ impl Readers {
     }
 
     /// Reads every page of one list call, handing each to `sink`.
-    async fn paginate<T, F, Fut, S, SFut>(&self, api: Api, fetch: F, mut sink: S) -> Result<(), Diagnosis>
+    async fn paginate<T, F, Fut, S, SFut>(
+        &self,
+        api: Api,
+        fetch: F,
+        mut sink: S,
+    ) -> Result<(), Diagnosis>
     where
         F: Fn(Option<String>) -> Fut,
         Fut: Future<Output = Result<Page<T>, roster_aws::AwsError>>,
@@ -48,7 +61,10 @@ impl Readers {
         let mut next: Option<String> = None;
         loop {
             let token = next.clone();
-            let page = with_retries(api, self.limiter(api), &self.policy, &self.progress, || fetch(token.clone())).await?;
+            let page = with_retries(api, self.limiter(api), &self.policy, &self.progress, || {
+                fetch(token.clone())
+            })
+            .await?;
             self.progress.count_page(api, page.items.len());
             sink(page.items).await?;
             match page.next_token {
@@ -63,7 +79,12 @@ impl Readers {
         self.paginate(
             Api::ListUsers,
             |t| self.client.users_page(t, None),
-            |users| self.emit(StageBatch { users, ..StageBatch::default() }),
+            |users| {
+                self.emit(StageBatch {
+                    users,
+                    ..StageBatch::default()
+                })
+            },
         )
         .await
     }
@@ -77,7 +98,11 @@ impl Readers {
                 let this = &self;
                 async move {
                     let ids: Vec<GroupId> = groups.iter().map(|g| g.group_id.clone()).collect();
-                    this.emit(StageBatch { groups, ..StageBatch::default() }).await?;
+                    this.emit(StageBatch {
+                        groups,
+                        ..StageBatch::default()
+                    })
+                    .await?;
                     for id in ids {
                         queue.send(id).await.map_err(|_| writer_gone())?;
                     }
@@ -89,13 +114,23 @@ impl Readers {
     }
 
     /// One membership worker: takes groups off the queue until it is closed and empty.
-    pub async fn memberships(self: Arc<Self>, queue: Arc<Mutex<mpsc::Receiver<GroupId>>>) -> Result<(), Diagnosis> {
+    pub async fn memberships(
+        self: Arc<Self>,
+        queue: Arc<Mutex<mpsc::Receiver<GroupId>>>,
+    ) -> Result<(), Diagnosis> {
         loop {
-            let Some(group) = queue.lock().await.recv().await else { return Ok(()) };
+            let Some(group) = queue.lock().await.recv().await else {
+                return Ok(());
+            };
             self.paginate(
                 Api::ListGroupMemberships,
                 |t| self.client.memberships_page(&group, t, None),
-                |memberships| self.emit(StageBatch { memberships, ..StageBatch::default() }),
+                |memberships| {
+                    self.emit(StageBatch {
+                        memberships,
+                        ..StageBatch::default()
+                    })
+                },
             )
             .await?;
             self.progress.count_group_done();

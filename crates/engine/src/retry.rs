@@ -35,7 +35,9 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self.base_backoff.saturating_mul(2u32.saturating_pow(attempt.min(16)));
+        let exp = self
+            .base_backoff
+            .saturating_mul(2u32.saturating_pow(attempt.min(16)));
         let capped = exp.min(self.max_backoff);
         // Full jitter: spread retries of concurrent callers.
         capped.mul_f64(rand::thread_rng().gen_range(0.5..=1.0))
@@ -64,7 +66,10 @@ where
                 return Ok(v);
             }
             Err(AwsError::Diagnosed(d)) => return Err(d),
-            Err(AwsError::Throttled { retry_after, message }) => {
+            Err(AwsError::Throttled {
+                retry_after,
+                message,
+            }) => {
                 throttled += 1;
                 progress.count_throttle();
                 limiter.on_throttle(retry_after);
@@ -72,18 +77,31 @@ where
                     return Err(Diagnosis::aws_error(
                         api.operation(),
                         "ThrottlingException",
-                        &format!("still throttled after {throttled} attempts at {:.1} requests/s: {message}", limiter.current_tps()),
+                        &format!(
+                            "still throttled after {throttled} attempts at {:.1} requests/s: {message}",
+                            limiter.current_tps()
+                        ),
                     ));
                 }
             }
-            Err(AwsError::Transient { detail, unreachable }) => {
+            Err(AwsError::Transient {
+                detail,
+                unreachable,
+            }) => {
                 transient += 1;
                 progress.count_retry();
                 if transient >= policy.transient_attempts {
                     return Err(if unreachable {
-                        Diagnosis::endpoint_unreachable(api.operation(), &format!("{detail} (after {transient} attempts)"))
+                        Diagnosis::endpoint_unreachable(
+                            api.operation(),
+                            &format!("{detail} (after {transient} attempts)"),
+                        )
                     } else {
-                        Diagnosis::aws_error(api.operation(), "TransientFailure", &format!("{detail} (gave up after {transient} attempts)"))
+                        Diagnosis::aws_error(
+                            api.operation(),
+                            "TransientFailure",
+                            &format!("{detail} (gave up after {transient} attempts)"),
+                        )
                     });
                 }
                 tokio::time::sleep(policy.backoff(transient)).await;

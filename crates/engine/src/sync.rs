@@ -32,7 +32,12 @@ pub struct SyncOptions {
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        Self { tps: DEFAULT_TPS, membership_workers: 32, batch_rows: 2_000, retry: RetryPolicy::default() }
+        Self {
+            tps: DEFAULT_TPS,
+            membership_workers: 32,
+            batch_rows: 2_000,
+            retry: RetryPolicy::default(),
+        }
     }
 }
 
@@ -44,11 +49,18 @@ pub struct SyncOutcome {
 }
 
 fn stats_of(progress: &SyncProgress, started: Instant, tps: f64) -> SyncStats {
-    let busiest = Api::ALL.iter().map(|a| progress.pages(*a)).max().unwrap_or(0);
+    let busiest = Api::ALL
+        .iter()
+        .map(|a| progress.pages(*a))
+        .max()
+        .unwrap_or(0);
     #[allow(clippy::cast_precision_loss)]
     let floor_s = busiest as f64 / tps;
     SyncStats {
-        calls: Api::ALL.iter().map(|a| (a.operation().to_owned(), progress.calls(*a))).collect(),
+        calls: Api::ALL
+            .iter()
+            .map(|a| (a.operation().to_owned(), progress.calls(*a)))
+            .collect(),
         retries: progress.retries(),
         throttled: progress.throttled(),
         wall_s: started.elapsed().as_secs_f64(),
@@ -70,30 +82,54 @@ pub async fn run_sync(
     let started = Instant::now();
     let sync = store.begin_sync(tenant, source).await?;
     tracing::info!(%sync, %source, store_id = %location.identity_store_id, "sync started");
-    let result = read_directory(store.clone(), tenant, sync, client, options, progress.clone()).await;
+    let result = read_directory(
+        store.clone(),
+        tenant,
+        sync,
+        client,
+        options,
+        progress.clone(),
+    )
+    .await;
     let stats = stats_of(&progress, started, options.tps);
     let failure = match result {
         Ok(()) if progress.items(Api::ListUsers) == 0 && progress.items(Api::ListGroups) == 0 => {
             let account = location.account_id.as_ref().map_or("?", |a| a.as_str());
-            Some(Diagnosis::empty_directory(location.identity_store_id.as_str(), account))
+            Some(Diagnosis::empty_directory(
+                location.identity_store_id.as_str(),
+                account,
+            ))
         }
         Ok(()) => None,
         Err(EngineError::Diagnosed(d)) => Some(d),
         Err(other) => {
             let d = Diagnosis::aws_error("sync", "InternalError", &other.to_string());
-            let _ = store.fail_sync(tenant, sync, &SyncFailure::from(&d), &stats).await;
+            let _ = store
+                .fail_sync(tenant, sync, &SyncFailure::from(&d), &stats)
+                .await;
             return Err(other);
         }
     };
     if let Some(d) = failure {
         tracing::warn!(%sync, code = %d.code, "sync failed");
-        store.fail_sync(tenant, sync, &SyncFailure::from(&d), &stats).await?;
+        store
+            .fail_sync(tenant, sync, &SyncFailure::from(&d), &stats)
+            .await?;
         return Err(EngineError::Diagnosed(d));
     }
-    let counts = store.publish_sync(tenant, sync, Some(location), &stats).await?;
-    let stats = SyncStats { wall_s: started.elapsed().as_secs_f64(), ..stats };
+    let counts = store
+        .publish_sync(tenant, sync, Some(location), &stats)
+        .await?;
+    let stats = SyncStats {
+        wall_s: started.elapsed().as_secs_f64(),
+        ..stats
+    };
     tracing::info!(%sync, users = counts.users, groups = counts.groups, memberships = counts.memberships, "sync published");
-    Ok(SyncOutcome { sync_id: sync, counts, stats })
+    Ok(SyncOutcome {
+        sync_id: sync,
+        counts,
+        stats,
+    })
 }
 
 async fn read_directory(
@@ -105,10 +141,20 @@ async fn read_directory(
     progress: Arc<SyncProgress>,
 ) -> Result<(), EngineError> {
     let (tx, rx) = mpsc::channel(64);
-    let writer = tokio::spawn(write_batches(store, tenant.clone(), sync, rx, options.batch_rows));
+    let writer = tokio::spawn(write_batches(
+        store,
+        tenant.clone(),
+        sync,
+        rx,
+        options.batch_rows,
+    ));
     let readers = Arc::new(Readers {
         client,
-        limiters: [RateLimiter::new(options.tps), RateLimiter::new(options.tps), RateLimiter::new(options.tps)],
+        limiters: [
+            RateLimiter::new(options.tps),
+            RateLimiter::new(options.tps),
+            RateLimiter::new(options.tps),
+        ],
         policy: options.retry,
         progress,
         out: tx,
@@ -124,21 +170,20 @@ async fn read_directory(
     drop(readers);
     let mut first_error = None;
     while let Some(joined) = tasks.join_next().await {
-        let outcome = joined.map_err(|e| EngineError::Internal(format!("reader task failed: {e}")));
-        match outcome {
-            Ok(Ok(())) => {}
-            Ok(Err(d)) => {
-                first_error.get_or_insert(EngineError::Diagnosed(d));
-                tasks.abort_all();
-            }
-            Err(e) if first_error.is_none() => {
-                first_error = Some(e);
-                tasks.abort_all();
-            }
-            Err(_) => {}
+        let error = match joined {
+            Ok(Ok(())) => continue,
+            Err(e) if e.is_cancelled() => continue,
+            Ok(Err(d)) => EngineError::Diagnosed(d),
+            Err(e) => EngineError::Internal(format!("reader task failed: {e}")),
+        };
+        if first_error.is_none() {
+            first_error = Some(error);
+            tasks.abort_all();
         }
     }
-    let written = writer.await.map_err(|e| EngineError::Internal(format!("writer task failed: {e}")))?;
+    let written = writer
+        .await
+        .map_err(|e| EngineError::Internal(format!("writer task failed: {e}")))?;
     if let Some(e) = first_error {
         return Err(e);
     }

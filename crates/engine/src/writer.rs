@@ -20,7 +20,9 @@ pub(crate) async fn write_batches(
         pending.groups.extend(batch.groups);
         pending.memberships.extend(batch.memberships);
         if pending.len() >= batch_rows {
-            store.stage(&tenant, sync, &std::mem::take(&mut pending)).await?;
+            store
+                .stage(&tenant, sync, &std::mem::take(&mut pending))
+                .await?;
         }
     }
     if !pending.is_empty() {

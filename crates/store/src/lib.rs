@@ -1,5 +1,5 @@
 //! Persistence of roster: the `Store` trait, one SQL implementation for
-//! SQLite and PostgreSQL, and the embedded per-backend migrations.
+//! `SQLite` and `PostgreSQL`, and the embedded per-backend migrations.
 //!
 //! Depends on `roster-core` only. Every query is scoped by tenant.
 

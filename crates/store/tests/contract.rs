@@ -1,7 +1,9 @@
-//! The store contract: one suite, run against SQLite and PostgreSQL.
-//! PostgreSQL comes from `ROSTER_TEST_PG_URL` (default: the local server's
+//! The store contract: one suite, run against `SQLite` and `PostgreSQL`.
+//! `PostgreSQL` comes from `ROSTER_TEST_PG_URL` (default: the local server's
 //! `test` database); each test gets a fresh database and fails, not skips,
 //! when no server answers.
+
+#![allow(clippy::unwrap_used)]
 
 mod support;
 

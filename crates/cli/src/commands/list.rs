@@ -13,38 +13,56 @@ use crate::output::{Rows, Writer, groups_rows, membership_rows, user_rows};
 const PAGE: u32 = 1_000;
 
 /// The snapshot to read: `--sync`, else the latest of `--source` or the only source.
-async fn snapshot(store: &dyn Store, tenant: &TenantId, args: &ListArgs) -> Result<Snapshot, CliError> {
-    let source = match &args.source {
-        Some(s) => SourceId::parse(s).map_err(|e| CliError::Usage(e.to_string()))?,
-        None => {
-            let sources = store.list_sources(tenant).await?;
-            match sources.as_slice() {
-                [] => return Err(CliError::Other(anyhow::anyhow!("nothing synced yet: run 'roster sync' first"))),
-                [only] => only.id.clone(),
-                many => {
-                    let ids: Vec<String> = many.iter().map(|s| format!("{} ({})", s.id, s.name)).collect();
-                    return Err(CliError::Usage(format!("several sources exist; pick one with --source: {}", ids.join(", "))));
-                }
+async fn snapshot(
+    store: &dyn Store,
+    tenant: &TenantId,
+    args: &ListArgs,
+) -> Result<Snapshot, CliError> {
+    let source = if let Some(s) = &args.source { SourceId::parse(s).map_err(|e| CliError::Usage(e.to_string()))? } else {
+        let sources = store.list_sources(tenant).await?;
+        match sources.as_slice() {
+            [] => {
+                return Err(CliError::Other(anyhow::anyhow!(
+                    "nothing synced yet: run 'roster sync' first"
+                )));
+            }
+            [only] => only.id.clone(),
+            many => {
+                let ids: Vec<String> = many
+                    .iter()
+                    .map(|s| format!("{} ({})", s.id, s.name))
+                    .collect();
+                return Err(CliError::Usage(format!(
+                    "several sources exist; pick one with --source: {}",
+                    ids.join(", ")
+                )));
             }
         }
     };
     if let Some(id) = args.sync {
         let run = store.get_sync(tenant, SyncId(id)).await?;
         if run.source_id != source {
-            return Err(CliError::Usage(format!("sync {id} belongs to source {}, not {source}", run.source_id)));
+            return Err(CliError::Usage(format!(
+                "sync {id} belongs to source {}, not {source}",
+                run.source_id
+            )));
         }
         return run.snapshot().ok_or_else(|| {
-            CliError::Usage(format!("sync {id} is {}; only complete syncs are snapshots", run.status.as_str()))
+            CliError::Usage(format!(
+                "sync {id} is {}; only complete syncs are snapshots",
+                run.status.as_str()
+            ))
         });
     }
     let latest = store.latest_snapshot(tenant, &source).await?;
-    latest.ok_or_else(|| CliError::Other(anyhow::anyhow!("source {source} has no complete sync yet")))
+    latest
+        .ok_or_else(|| CliError::Other(anyhow::anyhow!("source {source} has no complete sync yet")))
 }
 
 async fn stream<F, Fut>(args: &ListArgs, rows: Rows, mut next_page: F) -> Result<(), CliError>
 where
     F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<(Vec<Vec<String>>, Vec<serde_json::Value>, Option<String>), CliError>>,
+    Fut: Future<Output = Result<(Vec<Vec<String>>, Vec<String>, Option<String>), CliError>>,
 {
     let stdout = std::io::stdout();
     let mut out = Writer::new(args.format, rows, stdout.lock())?;
@@ -61,15 +79,21 @@ where
     Ok(())
 }
 
-async fn open(args: &ListArgs) -> Result<(std::sync::Arc<dyn Store>, TenantId, Snapshot), CliError> {
+async fn open(
+    args: &ListArgs,
+) -> Result<(std::sync::Arc<dyn Store>, TenantId, Snapshot), CliError> {
     let store = roster_store::connect(&args.db.database_url).await?;
     let tenant = TenantId::default_tenant();
     let snap = snapshot(store.as_ref(), &tenant, args).await?;
     Ok((store, tenant, snap))
 }
 
-fn to_json<T: serde::Serialize>(items: &[T]) -> Result<Vec<serde_json::Value>, CliError> {
-    items.iter().map(|i| serde_json::to_value(i).map_err(|e| CliError::Other(e.into()))).collect()
+/// Items as JSON text, fields in the model's (AWS's) order.
+fn to_json<T: serde::Serialize>(items: &[T]) -> Result<Vec<String>, CliError> {
+    items
+        .iter()
+        .map(|i| serde_json::to_string(i).map_err(|e| CliError::Other(e.into())))
+        .collect()
 }
 
 pub async fn users(args: ListArgs) -> Result<(), CliError> {
@@ -77,9 +101,15 @@ pub async fn users(args: ListArgs) -> Result<(), CliError> {
     stream(&args, user_rows(), |after| {
         let (store, tenant, snap) = (store.clone(), tenant.clone(), snap.clone());
         async move {
-            let page = store.users_page(&tenant, &snap, after.as_deref(), PAGE).await?;
+            let page = store
+                .users_page(&tenant, &snap, after.as_deref(), PAGE)
+                .await?;
             let last = page.last().map(|u| u.user_id.to_string());
-            Ok((page.iter().map(crate::output::user_cells).collect(), to_json(&page)?, last))
+            Ok((
+                page.iter().map(crate::output::user_cells).collect(),
+                to_json(&page)?,
+                last,
+            ))
         }
     })
     .await
@@ -90,9 +120,15 @@ pub async fn groups(args: ListArgs) -> Result<(), CliError> {
     stream(&args, groups_rows(), |after| {
         let (store, tenant, snap) = (store.clone(), tenant.clone(), snap.clone());
         async move {
-            let page = store.groups_page(&tenant, &snap, after.as_deref(), PAGE).await?;
+            let page = store
+                .groups_page(&tenant, &snap, after.as_deref(), PAGE)
+                .await?;
             let last = page.last().map(|g| g.group_id.to_string());
-            Ok((page.iter().map(crate::output::group_cells).collect(), to_json(&page)?, last))
+            Ok((
+                page.iter().map(crate::output::group_cells).collect(),
+                to_json(&page)?,
+                last,
+            ))
         }
     })
     .await
@@ -103,10 +139,19 @@ pub async fn memberships(args: ListArgs) -> Result<(), CliError> {
     stream(&args, membership_rows(), |after| {
         let (store, tenant, snap) = (store.clone(), tenant.clone(), snap.clone());
         async move {
-            let page = store.memberships_page(&tenant, &snap, after.as_deref(), PAGE).await?;
+            let page = store
+                .memberships_page(&tenant, &snap, after.as_deref(), PAGE)
+                .await?;
             let last = page.last().map(|m| m.membership.membership_id.to_string());
-            let json = page.iter().map(crate::output::membership_json).collect();
-            Ok((page.iter().map(crate::output::membership_cells).collect(), json, last))
+            let json = page
+                .iter()
+                .map(|m| crate::output::membership_json(m).to_string())
+                .collect();
+            Ok((
+                page.iter().map(crate::output::membership_cells).collect(),
+                json,
+                last,
+            ))
         }
     })
     .await

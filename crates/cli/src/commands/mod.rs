@@ -12,6 +12,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Users(ListCmd::List(args)) => list::users(args).await,
         Command::Groups(ListCmd::List(args)) => list::groups(args).await,
         Command::Memberships(ListCmd::List(args)) => list::memberships(args).await,
-        Command::FakeAws(args) => roster_fake_aws::run_cli(args).await.map_err(CliError::Other),
+        Command::FakeAws(args) => roster_fake_aws::run_cli(args)
+            .await
+            .map_err(CliError::Other),
     }
 }

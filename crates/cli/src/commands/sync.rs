@@ -14,10 +14,17 @@ use crate::exit::CliError;
 use crate::progress::ProgressView;
 
 fn parse_inputs(args: &SyncArgs) -> Result<(RoleArn, ExternalId, LocationHint), CliError> {
-    let role = RoleArn::parse(&args.role_arn).map_err(|e| Diagnosis::invalid_role_arn(&e.reason))?;
-    let external_id = ExternalId::parse(&args.external_id).map_err(|e| CliError::Usage(e.to_string()))?;
+    let role =
+        RoleArn::parse(&args.role_arn).map_err(|e| Diagnosis::invalid_role_arn(&e.reason))?;
+    let external_id =
+        ExternalId::parse(&args.external_id).map_err(|e| CliError::Usage(e.to_string()))?;
     let hint = LocationHint {
-        region: args.region.as_deref().map(Region::parse).transpose().map_err(|e| CliError::Usage(e.to_string()))?,
+        region: args
+            .region
+            .as_deref()
+            .map(Region::parse)
+            .transpose()
+            .map_err(|e| CliError::Usage(e.to_string()))?,
         identity_store_id: args
             .identity_store_id
             .as_deref()
@@ -39,7 +46,10 @@ async fn source_for(
     role: &RoleArn,
     external_id: &ExternalId,
 ) -> Result<Source, CliError> {
-    if let Some(source) = store.find_source_by_external_id(tenant, external_id).await? {
+    if let Some(source) = store
+        .find_source_by_external_id(tenant, external_id)
+        .await?
+    {
         if source.role_arn.as_ref() != Some(role) {
             store.set_source_role(tenant, &source.id, role).await?;
         }
@@ -59,27 +69,56 @@ pub async fn run(args: SyncArgs) -> Result<(), CliError> {
     let (role, external_id, hint) = parse_inputs(&args)?;
     let store = roster_store::connect(&args.db.database_url).await?;
     let tenant = TenantId::default_tenant();
-    let existing = store.find_source_by_external_id(&tenant, &external_id).await?;
+    let existing = store
+        .find_source_by_external_id(&tenant, &external_id)
+        .await?;
     let source_id = existing.map_or_else(SourceId::generate, |s| s.id);
 
     let platform = Platform::from_env().await;
-    let session = platform.session(&role, &external_id, &format!("roster-{source_id}")).await.map_err(aws_error)?;
+    let session = platform
+        .session(&role, &external_id, &format!("roster-{source_id}"))
+        .await
+        .map_err(aws_error)?;
     let (location, _) = locate(&session, &hint).await?;
     let source = source_for(store.as_ref(), &tenant, source_id, &role, &external_id).await?;
-    store.set_source_location(&tenant, &source.id, &location).await?;
+    store
+        .set_source_location(&tenant, &source.id, &location)
+        .await?;
 
-    let client = DirectoryClient::new(&session, location.identity_store_id.clone(), location.region.clone());
-    let options = SyncOptions { tps: args.tps, ..SyncOptions::default() };
+    let client = DirectoryClient::new(
+        &session,
+        location.identity_store_id.clone(),
+        location.region.clone(),
+    );
+    let options = SyncOptions {
+        tps: args.tps,
+        ..SyncOptions::default()
+    };
     let progress = Arc::new(SyncProgress::default());
     let view = ProgressView::start(progress.clone(), args.tps, args.json);
-    let outcome = run_sync(store.clone(), &tenant, &source.id, &location, client, &options, progress).await;
+    let outcome = run_sync(
+        store.clone(),
+        &tenant,
+        &source.id,
+        &location,
+        client,
+        &options,
+        progress,
+    )
+    .await;
     view.finish().await;
     let outcome = outcome?;
 
     let stats = &outcome.stats;
     if stats.throttled > 0 {
-        let warning = Diagnosis::throttled(stats.tps * stats.floor_s / stats.wall_s.max(1e-9), stats.tps);
-        eprintln!("warning[{}]: {} ({} throttled calls)", warning.code, warning.cause, stats.throttled);
+        let warning = Diagnosis::throttled(
+            stats.tps * stats.floor_s / stats.wall_s.max(1e-9),
+            stats.tps,
+        );
+        eprintln!(
+            "warning[{}]: {} ({} throttled calls)",
+            warning.code, warning.cause, stats.throttled
+        );
     }
     if args.json {
         let body = json!({
@@ -119,12 +158,19 @@ pub async fn run(args: SyncArgs) -> Result<(), CliError> {
 fn aws_error(e: roster_aws::AwsError) -> CliError {
     match e {
         roster_aws::AwsError::Diagnosed(d) => CliError::Diagnosed(d),
-        roster_aws::AwsError::Transient { detail, unreachable: true } => {
+        roster_aws::AwsError::Transient {
+            detail,
+            unreachable: true,
+        } => {
             let endpoint = std::env::var("AWS_ENDPOINT_URL_STS")
                 .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
                 .unwrap_or_else(|_| "sts.amazonaws.com".into());
             CliError::Diagnosed(Diagnosis::endpoint_unreachable(&endpoint, &detail))
         }
-        other => CliError::Diagnosed(Diagnosis::aws_error("AssumeRole", "Failed", &other.to_string())),
+        other => CliError::Diagnosed(Diagnosis::aws_error(
+            "AssumeRole",
+            "Failed",
+            &other.to_string(),
+        )),
     }
 }

@@ -18,7 +18,7 @@ pub(super) fn backend_of(url: &str) -> Result<Backend, StoreError> {
     }
 }
 
-/// SQLite files are created when missing.
+/// `SQLite` files are created when missing.
 fn with_create_mode(url: &str) -> String {
     if url.contains(":memory:") || url.contains("mode=") {
         url.to_owned()

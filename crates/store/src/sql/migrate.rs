@@ -1,5 +1,5 @@
 //! Embedded, per-backend migrations, applied in order at start. On
-//! PostgreSQL an advisory lock keeps many starting processes from racing.
+//! `PostgreSQL` an advisory lock keeps many starting processes from racing.
 
 use sqlx::{AnyPool, Row};
 

@@ -1,4 +1,4 @@
-//! The SQL implementation of `Store`, shared by SQLite and PostgreSQL through
+//! The SQL implementation of `Store`, shared by `SQLite` and `PostgreSQL` through
 //! sqlx's `Any` driver. Queries are written once in the common dialect
 //! (`$N` parameters, partial indexes, `ON CONFLICT`, `RETURNING`).
 
@@ -22,7 +22,7 @@ use crate::records::{
 };
 use crate::store::Store;
 
-/// A `Store` over a SQLite file or a PostgreSQL database.
+/// A `Store` over a `SQLite` file or a `PostgreSQL` database.
 #[derive(Debug, Clone)]
 pub struct SqlStore {
     pool: AnyPool,

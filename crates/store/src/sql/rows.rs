@@ -62,7 +62,7 @@ pub(super) const SYNC_COLUMNS: &str = "id, source_id, status, started_at, finish
 
 pub(super) fn sync_run(row: &AnyRow) -> Result<SyncRun, StoreError> {
     let status: String = row.try_get("status")?;
-    let stats: String = row.try_get("stats")?;
+    let stats_json: String = row.try_get("stats")?;
     let code: Option<String> = row.try_get("error_code")?;
     let failure = match code {
         Some(code) => Some(SyncFailure {
@@ -88,7 +88,7 @@ pub(super) fn sync_run(row: &AnyRow) -> Result<SyncRun, StoreError> {
             groups: count(row, "groups_count")?,
             memberships: count(row, "memberships_count")?,
         },
-        stats: serde_json::from_str::<SyncStats>(&stats).unwrap_or_default(),
+        stats: serde_json::from_str::<SyncStats>(&stats_json).unwrap_or_default(),
         identity_store_id: row.try_get("identity_store_id")?,
         region: row.try_get("region")?,
         failure,

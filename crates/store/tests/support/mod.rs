@@ -1,4 +1,5 @@
 //! Fresh databases and small hand-built directories for the contract suite.
+#![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
 
