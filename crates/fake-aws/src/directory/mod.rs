@@ -374,39 +374,3 @@ mod tests {
         assert_eq!(after.attrs, before.attrs);
     }
 }
-#[cfg(test)]
-mod perf_tmp {
-    use super::*;
-    #[test]
-    fn perf_tmp_render() {
-        let d = Directory::generate(
-            5,
-            Generator {
-                seed: 3,
-                users: 20000,
-                groups: 2000,
-                memberships: 100_000,
-            },
-        );
-        let t = std::time::Instant::now();
-        for p in 0..200 {
-            let (page, _) = d.users_page(p * 100, 100, None);
-            let v: Vec<_> = page
-                .into_iter()
-                .filter_map(|i| crate::identitystore::render::user(&d, i, "d-1"))
-                .collect();
-            let _ = serde_json::to_string(&v).unwrap();
-        }
-        eprintln!("users page: {:?}", t.elapsed() / 200);
-        let t = std::time::Instant::now();
-        for g in 0..200 {
-            let (page, _) = d.group_members_page(g, 0, 100);
-            let v: Vec<_> = page
-                .into_iter()
-                .filter_map(|i| crate::identitystore::render::membership(&d, i, "d-1"))
-                .collect();
-            let _ = serde_json::to_string(&v).unwrap();
-        }
-        eprintln!("members page: {:?}", t.elapsed() / 200);
-    }
-}
