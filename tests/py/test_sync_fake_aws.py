@@ -132,3 +132,14 @@ def test_sigkill_mid_sync_leaves_one_complete_snapshot(tmp_path):
         assert after["staged"] == 0
         users = roster_json(["users", "list", "--format", "json", "--database-url", db], platform_env(info))
         assert len(users) == len({u["UserId"] for u in users}) == 1500
+
+
+def test_a_sync_longer_than_the_session_renews_credentials(tmp_path):
+    args = ("--users", "1200", "--groups", "260", "--memberships", "3000", "--session-seconds", "12")
+    with fake_aws_process(*args) as info:
+        role = fake_aws_create_role(info, "roster", READS + DISCOVERY)
+        db = f"sqlite://{tmp_path / 'r.db'}"
+        out = roster_json(["sync", "--role-arn", role, "--external-id", EXTERNAL_ID, "--database-url", db, "--json"],
+                          platform_env(info))
+        assert out["wall_s"] > 12, "the sync must outlast one session for this test to mean anything"
+        assert (out["users"], out["groups"], out["memberships"]) == (1200, 260, 3000)

@@ -121,10 +121,11 @@ pub async fn discover(session: &CustomerSession, first: &Region) -> Result<Disco
             let mut hit = None;
             while let Some((region, result)) = probes.next().await {
                 if let Ok(found) = result
-                    && !found.is_empty() {
-                        hit = Some((region, found));
-                        break;
-                    }
+                    && !found.is_empty()
+                {
+                    hit = Some((region, found));
+                    break;
+                }
             }
             hit.ok_or_else(|| {
                 let mut tried = vec![first.to_string()];

@@ -38,8 +38,8 @@ pub enum AssumeError {
 }
 
 impl Platform {
-    pub async fn from_env() -> Self {
-        let base = aws_config::defaults(BehaviorVersion::latest())
+    fn loader() -> aws_config::ConfigLoader {
+        aws_config::defaults(BehaviorVersion::latest())
             .retry_config(RetryConfig::disabled())
             .timeout_config(
                 TimeoutConfig::builder()
@@ -47,6 +47,31 @@ impl Platform {
                     .operation_attempt_timeout(Duration::from_secs(30))
                     .build(),
             )
+    }
+
+    /// roster's identity from the standard AWS chain and `AWS_ENDPOINT_URL*`.
+    pub async fn from_env() -> Self {
+        Self::from_config(Self::loader().load().await)
+    }
+
+    /// A platform with fixed keys against one endpoint (the built-in fake AWS, tests).
+    pub async fn with_static_keys(
+        endpoint: &str,
+        access_key_id: &str,
+        secret_access_key: &str,
+        region: &Region,
+    ) -> Self {
+        let creds = Credentials::new(
+            access_key_id,
+            secret_access_key,
+            None,
+            None,
+            "roster-static",
+        );
+        let base = Self::loader()
+            .endpoint_url(endpoint)
+            .region(aws_config::Region::new(region.as_str().to_owned()))
+            .credentials_provider(creds)
             .load()
             .await;
         Self::from_config(base)
@@ -186,11 +211,13 @@ impl Platform {
 /// other ARNs (IAM users, roles) are returned unchanged.
 pub fn principal_from_caller_arn(arn: &str) -> String {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    if parts.len() == 6 && parts[2] == "sts"
-        && let Some(rest) = parts[5].strip_prefix("assumed-role/") {
-            let role = rest.split('/').next().unwrap_or_default();
-            return format!("arn:{}:iam::{}:role/{role}", parts[1], parts[4]);
-        }
+    if parts.len() == 6
+        && parts[2] == "sts"
+        && let Some(rest) = parts[5].strip_prefix("assumed-role/")
+    {
+        let role = rest.split('/').next().unwrap_or_default();
+        return format!("arn:{}:iam::{}:role/{role}", parts[1], parts[4]);
+    }
     arn.to_owned()
 }
 
