@@ -1,7 +1,7 @@
 //! Request log and per-API counters, so tests can prove a client's behaviour
 //! (e.g. never more than N requests per API in any one-second window).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -27,53 +27,98 @@ pub struct ApiStats {
     pub other_errors: u64,
 }
 
+/// One log entry, 16 bytes: names are interned.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    at_micros: u64,
+    api: u16,
+    /// Index into the interned error codes; 0 = no error.
+    error: u16,
+    status: u16,
+}
+
+#[derive(Debug, Default)]
+struct Log {
+    entries: Vec<Entry>,
+    names: Vec<String>,
+    ids: HashMap<String, u16>,
+}
+
+impl Log {
+    fn intern(&mut self, name: &str) -> u16 {
+        if let Some(id) = self.ids.get(name) {
+            return *id;
+        }
+        let id = u16::try_from(self.names.len()).unwrap_or(u16::MAX);
+        self.names.push(name.to_owned());
+        self.ids.insert(name.to_owned(), id);
+        id
+    }
+}
+
 #[derive(Debug)]
 pub struct Stats {
     start: Instant,
-    log: Mutex<Vec<RequestRecord>>,
+    log: Mutex<Log>,
 }
 
 /// The log keeps at most this many records (older ones are dropped).
-const MAX_LOG: usize = 4_000_000;
+const MAX_LOG: usize = 2_000_000;
 
 impl Stats {
     pub fn new() -> Self {
+        let mut log = Log::default();
+        log.intern(""); // error index 0 means "no error"
         Self {
             start: Instant::now(),
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(log),
         }
     }
 
     pub fn record(&self, api: &str, arrived: Instant, status: u16, error: Option<&str>) {
-        let rec = RequestRecord {
-            api: api.to_owned(),
-            at: arrived.saturating_duration_since(self.start),
-            status,
-            error: error.map(str::to_owned),
-        };
+        let at = arrived.saturating_duration_since(self.start);
         let mut log = self.log.lock().expect("stats lock");
-        if log.len() >= MAX_LOG {
-            log.drain(..MAX_LOG / 2);
+        let entry = Entry {
+            at_micros: u64::try_from(at.as_micros()).unwrap_or(u64::MAX),
+            api: log.intern(api),
+            error: error.map_or(0, |e| log.intern(e)),
+            status,
+        };
+        if log.entries.len() >= MAX_LOG {
+            log.entries.drain(..MAX_LOG / 2);
         }
-        log.push(rec);
+        log.entries.push(entry);
     }
 
     pub fn log(&self) -> Vec<RequestRecord> {
-        self.log.lock().expect("stats lock").clone()
+        let log = self.log.lock().expect("stats lock");
+        log.entries
+            .iter()
+            .map(|e| RequestRecord {
+                api: log.names[usize::from(e.api)].clone(),
+                at: Duration::from_micros(e.at_micros),
+                status: e.status,
+                error: (e.error != 0).then(|| log.names[usize::from(e.error)].clone()),
+            })
+            .collect()
     }
 
     pub fn clear(&self) {
-        self.log.lock().expect("stats lock").clear();
+        self.log.lock().expect("stats lock").entries.clear();
     }
 
     pub fn per_api(&self) -> BTreeMap<String, ApiStats> {
+        let log = self.log.lock().expect("stats lock");
         let mut out: BTreeMap<String, ApiStats> = BTreeMap::new();
-        for r in self.log.lock().expect("stats lock").iter() {
-            let s = out.entry(r.api.clone()).or_default();
+        for e in &log.entries {
+            let s = out
+                .entry(log.names[usize::from(e.api)].clone())
+                .or_default();
             s.calls += 1;
-            match (r.status, r.error.as_deref()) {
+            let code = log.names[usize::from(e.error)].as_str();
+            match (e.status, code) {
                 (200..=299, _) => s.ok += 1,
-                (_, Some("ThrottlingException")) => s.throttled += 1,
+                (_, "ThrottlingException") => s.throttled += 1,
                 (500..=599, _) => s.server_errors += 1,
                 _ => s.other_errors += 1,
             }
@@ -83,18 +128,22 @@ impl Stats {
 
     /// The most requests to `api` that arrived within any `window`.
     pub fn max_in_window(&self, api: &str, window: Duration) -> usize {
-        let mut times: Vec<Duration> = self
-            .log
-            .lock()
-            .expect("stats lock")
+        let log = self.log.lock().expect("stats lock");
+        let Some(&id) = log.ids.get(api) else {
+            return 0;
+        };
+        let mut times: Vec<u64> = log
+            .entries
             .iter()
-            .filter(|r| r.api == api)
-            .map(|r| r.at)
+            .filter(|e| e.api == id)
+            .map(|e| e.at_micros)
             .collect();
+        drop(log);
         times.sort_unstable();
+        let window = u64::try_from(window.as_micros()).unwrap_or(u64::MAX);
         let (mut best, mut lo) = (0, 0);
         for hi in 0..times.len() {
-            while times[hi].saturating_sub(times[lo]) >= window {
+            while times[hi] - times[lo] >= window {
                 lo += 1;
             }
             best = best.max(hi - lo + 1);
