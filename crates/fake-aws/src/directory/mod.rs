@@ -161,6 +161,16 @@ impl Directory {
         slice_page(&self.by_user[u as usize], pos, limit)
     }
 
+    /// The first live user matching `pred` (a full scan: for rare lookups only).
+    pub fn find_user_by(&self, pred: impl Fn(&UserRecord) -> bool) -> Option<u32> {
+        (0..to_u32(self.users.len())).find(|&i| self.user(i).is_some_and(|u| pred(&u)))
+    }
+
+    /// The first live group matching `pred` (a full scan).
+    pub fn find_group_by(&self, pred: impl Fn(&GroupRecord) -> bool) -> Option<u32> {
+        (0..to_u32(self.groups.len())).find(|&i| self.group(i).is_some_and(|g| pred(&g)))
+    }
+
     pub fn user_name_taken(&self, name: &str) -> bool {
         !self.users_page(0, 1, Some(name)).0.is_empty()
     }

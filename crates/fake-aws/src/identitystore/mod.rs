@@ -24,6 +24,9 @@ const READS: &[&str] = &[
     "DescribeUser",
     "DescribeGroup",
     "DescribeGroupMembership",
+    "GetUserId",
+    "GetGroupId",
+    "GetGroupMembershipId",
 ];
 const WRITES: &[&str] = &[
     "CreateUser",

@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{max_results, paging, render, required_str};
+use crate::directory::Directory;
 use crate::errors::AwsError;
 use crate::server::router::Ctx;
 use crate::world::Instance;
@@ -119,6 +120,7 @@ pub fn handle(ctx: &Ctx<'_>, inst: &Instance, op: &str, body: &Value) -> Result<
                 .and_then(|g| render::group(&dir, g, store))
                 .ok_or_else(|| group_not_found(gid))
         }
+        "GetUserId" | "GetGroupId" | "GetGroupMembershipId" => lookup(&dir, op, body, store),
         _ => {
             let mid = required_str(body, "MembershipId")?;
             dir.find_membership(mid)
@@ -131,5 +133,75 @@ pub fn handle(ctx: &Ctx<'_>, inst: &Instance, op: &str, body: &Value) -> Result<
                     )
                 })
         }
+    }
+}
+
+/// `GetUserId` / `GetGroupId` by unique attribute or external ID, and `GetGroupMembershipId`.
+fn lookup(dir: &Directory, op: &str, body: &Value, store: &str) -> Result<Value, AwsError> {
+    if op == "GetGroupMembershipId" {
+        let gid = required_str(body, "GroupId")?;
+        let g = dir.find_group(gid).ok_or_else(|| group_not_found(gid))?;
+        let uid = body
+            .pointer("/MemberId/UserId")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let u = dir.find_user(uid).ok_or_else(|| user_not_found(uid))?;
+        let m = dir
+            .membership_of(g, u)
+            .ok_or_else(|| AwsError::not_found("GROUP_MEMBERSHIP", gid, "Membership not found."))?;
+        return Ok(json!({"MembershipId": dir.membership_id(m), "IdentityStoreId": store}));
+    }
+    let alt = body
+        .get("AlternateIdentifier")
+        .ok_or_else(|| AwsError::validation("AlternateIdentifier is required"))?;
+    let users = op == "GetUserId";
+    let found = if let Some(u) = alt.get("UniqueAttribute") {
+        let path = u
+            .get("AttributePath")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let value = u
+            .get("AttributeValue")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        match (users, path.to_ascii_lowercase().as_str()) {
+            (true, "username") => dir.users_page(0, 1, Some(value)).0.first().copied(),
+            (true, "emails.value") => dir.find_user_by(|u| {
+                u.attrs
+                    .get("Emails")
+                    .and_then(Value::as_array)
+                    .is_some_and(|es| {
+                        es.iter().any(|e| {
+                            e.get("Value")
+                                .and_then(Value::as_str)
+                                .is_some_and(|v| v.eq_ignore_ascii_case(value))
+                        })
+                    })
+            }),
+            (false, "displayname") => dir.groups_page(0, 1, Some(value)).0.first().copied(),
+            _ => {
+                return Err(AwsError::validation(format!(
+                    "The attribute {path} is not a unique attribute"
+                )));
+            }
+        }
+    } else if let Some(x) = alt.get("ExternalId") {
+        let matches =
+            |ids: Option<&Value>| ids.and_then(Value::as_array).is_some_and(|a| a.contains(x));
+        if users {
+            dir.find_user_by(|u| matches(u.attrs.get("ExternalIds")))
+        } else {
+            dir.find_group_by(|g| matches(g.attrs.get("ExternalIds")))
+        }
+    } else {
+        return Err(AwsError::validation(
+            "AlternateIdentifier needs UniqueAttribute or ExternalId",
+        ));
+    };
+    match (found, users) {
+        (Some(u), true) => Ok(json!({"UserId": dir.user_id(u), "IdentityStoreId": store})),
+        (Some(g), false) => Ok(json!({"GroupId": dir.group_id(g), "IdentityStoreId": store})),
+        (None, true) => Err(AwsError::not_found("USER", "", "USER not found.")),
+        (None, false) => Err(AwsError::not_found("GROUP", "", "GROUP not found.")),
     }
 }
