@@ -3,19 +3,24 @@
 //!
 //! Depends on `roster-core` only. Every query is scoped by tenant.
 
+pub mod api;
 mod clock;
 pub mod error;
 pub mod records;
 mod sql;
-mod store;
 
+pub use api::{Snapshots, Sources, Store, Syncs};
 pub use error::StoreError;
 pub use records::{
     Backend, DirectoryLocation, MembershipRow, NewSource, Snapshot, Source, SourceStatus,
     StageBatch, SyncFailure, SyncRun, SyncStatus, VersionCounts,
 };
 pub use sql::SqlStore;
-pub use store::Store;
+
+/// The store's traits, for calling their methods on `Arc<dyn Store>`.
+pub mod prelude {
+    pub use crate::api::{Snapshots, Sources, Store, Syncs};
+}
 
 use std::sync::Arc;
 

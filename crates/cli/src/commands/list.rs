@@ -18,7 +18,9 @@ async fn snapshot(
     tenant: &TenantId,
     args: &ListArgs,
 ) -> Result<Snapshot, CliError> {
-    let source = if let Some(s) = &args.source { SourceId::parse(s).map_err(|e| CliError::Usage(e.to_string()))? } else {
+    let source = if let Some(s) = &args.source {
+        SourceId::parse(s).map_err(|e| CliError::Usage(e.to_string()))?
+    } else {
         let sources = store.list_sources(tenant).await?;
         match sources.as_slice() {
             [] => {

@@ -54,8 +54,10 @@ async fn applied_version(conn: &mut sqlx::AnyConnection) -> Result<i64, StoreErr
 }
 
 async fn apply_pending(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<(), StoreError> {
-    let current = applied_version(conn).await?;
-    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+    // Every migration not yet applied, in order (not only those above the
+    // highest applied one: branches may land migrations out of order).
+    let applied = applied_versions(conn).await?;
+    for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
         let sql = match backend {
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,
@@ -83,6 +85,6 @@ async fn apply_pending(conn: &mut sqlx::AnyConnection, backend: Backend) -> Resu
 
 pub(super) async fn is_current(pool: &AnyPool, _backend: Backend) -> Result<bool, StoreError> {
     let mut conn = pool.acquire().await?;
-    let latest = MIGRATIONS.last().map_or(0, |m| m.version);
-    Ok(applied_version(&mut conn).await? == latest)
+    let applied = applied_versions(&mut conn).await?;
+    Ok(MIGRATIONS.iter().all(|m| applied.contains(&m.version)))
 }

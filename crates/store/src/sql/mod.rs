@@ -15,12 +15,12 @@ use roster_core::{
 };
 use sqlx::AnyPool;
 
+use crate::api::{Snapshots, Sources, Store, Syncs};
 use crate::error::StoreError;
 use crate::records::{
     Backend, DirectoryLocation, MembershipRow, NewSource, Snapshot, Source, StageBatch,
     SyncFailure, SyncRun, VersionCounts,
 };
-use crate::store::Store;
 
 /// A `Store` over a `SQLite` file or a `PostgreSQL` database.
 #[derive(Debug, Clone)]
@@ -47,12 +47,14 @@ impl SqlStore {
     }
 }
 
-#[async_trait]
 impl Store for SqlStore {
     fn backend(&self) -> Backend {
         self.backend
     }
+}
 
+#[async_trait]
+impl Sources for SqlStore {
     async fn create_tenant(&self, tenant: &TenantId, name: &str) -> Result<(), StoreError> {
         sources::create_tenant(&self.pool, tenant, name).await
     }
@@ -98,7 +100,10 @@ impl Store for SqlStore {
     ) -> Result<(), StoreError> {
         sources::set_location(&self.pool, tenant, id, location).await
     }
+}
 
+#[async_trait]
+impl Syncs for SqlStore {
     async fn begin_sync(&self, tenant: &TenantId, source: &SourceId) -> Result<SyncId, StoreError> {
         syncs::begin(&self.pool, tenant, source).await
     }
@@ -152,7 +157,10 @@ impl Store for SqlStore {
     ) -> Result<Option<Snapshot>, StoreError> {
         syncs::latest_snapshot(&self.pool, tenant, source).await
     }
+}
 
+#[async_trait]
+impl Snapshots for SqlStore {
     async fn users_page(
         &self,
         tenant: &TenantId,

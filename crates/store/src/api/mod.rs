@@ -1,0 +1,18 @@
+//! The store's capabilities, one small trait each, and `Store`, which is all
+//! of them. Every method takes the tenant first; implementations never return
+//! another tenant's rows (a foreign ID is `NotFound`).
+
+mod snapshots;
+mod sources;
+mod syncs;
+
+pub use snapshots::Snapshots;
+pub use sources::Sources;
+pub use syncs::Syncs;
+
+use crate::records::Backend;
+
+/// Everything roster persists. Import `roster_store::prelude::*` to call it.
+pub trait Store: Sources + Syncs + Snapshots + Send + Sync + std::fmt::Debug {
+    fn backend(&self) -> Backend;
+}

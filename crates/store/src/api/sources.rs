@@ -1,0 +1,34 @@
+//! Tenants and sources (connections).
+
+use async_trait::async_trait;
+use roster_core::{ExternalId, RoleArn, SourceId, TenantId};
+
+use crate::error::StoreError;
+use crate::records::{DirectoryLocation, NewSource, Source};
+
+#[async_trait]
+pub trait Sources: Send + Sync {
+    async fn create_tenant(&self, tenant: &TenantId, name: &str) -> Result<(), StoreError>;
+    /// Creates a source; External IDs are unique across all tenants.
+    async fn create_source(&self, tenant: &TenantId, new: &NewSource)
+    -> Result<Source, StoreError>;
+    async fn get_source(&self, tenant: &TenantId, id: &SourceId) -> Result<Source, StoreError>;
+    async fn find_source_by_external_id(
+        &self,
+        tenant: &TenantId,
+        external_id: &ExternalId,
+    ) -> Result<Option<Source>, StoreError>;
+    async fn list_sources(&self, tenant: &TenantId) -> Result<Vec<Source>, StoreError>;
+    async fn set_source_role(
+        &self,
+        tenant: &TenantId,
+        id: &SourceId,
+        role: &RoleArn,
+    ) -> Result<(), StoreError>;
+    async fn set_source_location(
+        &self,
+        tenant: &TenantId,
+        id: &SourceId,
+        location: &DirectoryLocation,
+    ) -> Result<(), StoreError>;
+}

@@ -1,0 +1,50 @@
+//! Sync runs: begin, stage, publish atomically, or fail; history.
+
+use async_trait::async_trait;
+use roster_core::{SnapshotCounts, SourceId, SyncId, SyncStats, TenantId};
+
+use crate::error::StoreError;
+use crate::records::{DirectoryLocation, Snapshot, StageBatch, SyncFailure, SyncRun};
+
+#[async_trait]
+pub trait Syncs: Send + Sync {
+    /// Starts a sync. Runs of this source left `running` by a dead process are
+    /// marked failed (`interrupted`) and their staged rows discarded.
+    async fn begin_sync(&self, tenant: &TenantId, source: &SourceId) -> Result<SyncId, StoreError>;
+    /// Stages rows of a running sync; idempotent for rows staged twice.
+    async fn stage(
+        &self,
+        tenant: &TenantId,
+        sync: SyncId,
+        batch: &StageBatch,
+    ) -> Result<(), StoreError>;
+    /// Publishes the staged rows atomically as the source's current snapshot.
+    async fn publish_sync(
+        &self,
+        tenant: &TenantId,
+        sync: SyncId,
+        location: Option<&DirectoryLocation>,
+        stats: &SyncStats,
+    ) -> Result<SnapshotCounts, StoreError>;
+    /// Marks a sync failed and discards what it staged; the previous snapshot stays current.
+    async fn fail_sync(
+        &self,
+        tenant: &TenantId,
+        sync: SyncId,
+        failure: &SyncFailure,
+        stats: &SyncStats,
+    ) -> Result<(), StoreError>;
+    async fn get_sync(&self, tenant: &TenantId, sync: SyncId) -> Result<SyncRun, StoreError>;
+    /// Newest first.
+    async fn list_syncs(
+        &self,
+        tenant: &TenantId,
+        source: &SourceId,
+        limit: u32,
+    ) -> Result<Vec<SyncRun>, StoreError>;
+    async fn latest_snapshot(
+        &self,
+        tenant: &TenantId,
+        source: &SourceId,
+    ) -> Result<Option<Snapshot>, StoreError>;
+}
