@@ -46,11 +46,13 @@ pub(super) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreErr
     result
 }
 
-async fn applied_version(conn: &mut sqlx::AnyConnection) -> Result<i64, StoreError> {
-    let row = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM roster_migrations")
-        .fetch_one(conn)
+async fn applied_versions(conn: &mut sqlx::AnyConnection) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query("SELECT version FROM roster_migrations")
+        .fetch_all(conn)
         .await?;
-    Ok(row.try_get(0)?)
+    rows.iter()
+        .map(|r| r.try_get::<i64, _>(0).map_err(StoreError::from))
+        .collect()
 }
 
 async fn apply_pending(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<(), StoreError> {
