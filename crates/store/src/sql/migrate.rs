@@ -14,12 +14,23 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sqlite: include_str!("../../migrations/sqlite/0001_init.sql"),
-    postgres: include_str!("../../migrations/postgres/0001_init.sql"),
-}];
+/// One migration, the same file name under each backend's folder.
+macro_rules! migration {
+    ($version:literal, $name:literal, $file:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sqlite: include_str!(concat!("../../migrations/sqlite/", $file)),
+            postgres: include_str!(concat!("../../migrations/postgres/", $file)),
+        }
+    };
+}
+
+#[rustfmt::skip]
+const MIGRATIONS: &[Migration] = &[
+    migration!(1, "init", "0001_init.sql"),
+    migration!(2, "jobs", "0002_jobs.sql"),
+];
 
 const LOCK_KEY: i64 = 0x726f_7374_6572; // "roster"
 
