@@ -57,11 +57,8 @@ impl ProgressView {
             } else {
                 Vec::new()
             };
-            let mut tick = tokio::time::interval(if terminal {
-                Duration::from_millis(200)
-            } else {
-                Duration::from_secs(5)
-            });
+            let period = if terminal { Duration::from_millis(200) } else { Duration::from_secs(5) };
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
             loop {
                 tokio::select! {
                     _ = &mut stopped => break,

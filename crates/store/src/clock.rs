@@ -10,3 +10,12 @@ pub(crate) fn now() -> String {
         ))
         .expect("UTC timestamps always format")
 }
+
+/// The timestamp `offset` from now.
+pub(crate) fn after(offset: std::time::Duration) -> String {
+    let t = OffsetDateTime::now_utc() + offset;
+    t.format(format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    ))
+    .expect("UTC timestamps always format")
+}

@@ -9,17 +9,17 @@ pub mod error;
 pub mod records;
 mod sql;
 
-pub use api::{Snapshots, Sources, Store, Syncs};
+pub use api::{Jobs, Snapshots, Sources, Store, Syncs};
 pub use error::StoreError;
 pub use records::{
-    Backend, DirectoryLocation, MembershipRow, NewSource, Snapshot, Source, SourceStatus,
-    StageBatch, SyncFailure, SyncRun, SyncStatus, VersionCounts,
+    Backend, DirectoryLocation, Job, JobOutcome, JobStatus, MembershipRow, NewSource, Snapshot,
+    Source, SourceStatus, StageBatch, SyncFailure, SyncRun, SyncStatus, Tenant, VersionCounts,
 };
 pub use sql::SqlStore;
 
 /// The store's traits, for calling their methods on `Arc<dyn Store>`.
 pub mod prelude {
-    pub use crate::api::{Snapshots, Sources, Store, Syncs};
+    pub use crate::api::{Jobs, Snapshots, Sources, Store, Syncs};
 }
 
 use std::sync::Arc;

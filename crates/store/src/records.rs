@@ -32,11 +32,18 @@ impl SourceStatus {
         }
     }
 
-    pub(crate) fn parse(s: &str) -> Option<Self> {
+    pub fn parse(s: &str) -> Option<Self> {
         [Self::Pending, Self::Connected, Self::Disabled]
             .into_iter()
             .find(|v| v.as_str() == s)
     }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tenant {
+    pub id: TenantId,
+    pub name: String,
+    pub created_at: String,
 }
 
 /// A connection to one customer directory.
@@ -51,6 +58,10 @@ pub struct Source {
     pub location: Option<DirectoryLocation>,
     pub status: SourceStatus,
     pub created_at: String,
+    /// Seconds between scheduled syncs.
+    pub sync_interval_s: u32,
+    /// When the scheduler next enqueues a sync (None: as soon as connected).
+    pub next_sync_at: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -88,7 +99,7 @@ impl SyncStatus {
         }
     }
 
-    pub(crate) fn parse(s: &str) -> Option<Self> {
+    pub fn parse(s: &str) -> Option<Self> {
         [Self::Running, Self::Complete, Self::Failed]
             .into_iter()
             .find(|v| v.as_str() == s)
@@ -177,4 +188,56 @@ pub struct VersionCounts {
     pub users: u64,
     pub groups: u64,
     pub memberships: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Done,
+    Failed,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Queued, Self::Running, Self::Done, Self::Failed]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+/// A queued or finished sync job.
+#[derive(Debug, Clone, Serialize)]
+pub struct Job {
+    pub id: i64,
+    pub tenant_id: TenantId,
+    pub source_id: SourceId,
+    pub status: JobStatus,
+    /// Why it was queued: `schedule`, `manual`, `connect`, …
+    pub reason: String,
+    pub attempts: u32,
+    pub run_after: String,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub lease_owner: Option<String>,
+    pub sync_id: Option<SyncId>,
+    pub error_code: Option<String>,
+}
+
+/// How a job ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobOutcome {
+    Done(SyncId),
+    Failed { sync: Option<SyncId>, code: String },
 }

@@ -2,10 +2,12 @@
 //! of them. Every method takes the tenant first; implementations never return
 //! another tenant's rows (a foreign ID is `NotFound`).
 
+mod jobs;
 mod snapshots;
 mod sources;
 mod syncs;
 
+pub use jobs::Jobs;
 pub use snapshots::Snapshots;
 pub use sources::Sources;
 pub use syncs::Syncs;
@@ -13,6 +15,6 @@ pub use syncs::Syncs;
 use crate::records::Backend;
 
 /// Everything roster persists. Import `roster_store::prelude::*` to call it.
-pub trait Store: Sources + Syncs + Snapshots + Send + Sync + std::fmt::Debug {
+pub trait Store: Sources + Syncs + Snapshots + Jobs + Send + Sync + std::fmt::Debug {
     fn backend(&self) -> Backend;
 }

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use roster_core::{ExternalId, RoleArn, SourceId, TenantId};
 
 use crate::error::StoreError;
-use crate::records::{DirectoryLocation, NewSource, Source};
+use crate::records::{DirectoryLocation, NewSource, Source, SourceStatus, Tenant};
 
 #[async_trait]
 pub trait Sources: Send + Sync {
@@ -31,4 +31,20 @@ pub trait Sources: Send + Sync {
         id: &SourceId,
         location: &DirectoryLocation,
     ) -> Result<(), StoreError>;
+    async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError>;
+    async fn set_source_status(
+        &self,
+        tenant: &TenantId,
+        id: &SourceId,
+        status: SourceStatus,
+    ) -> Result<(), StoreError>;
+    /// Seconds between scheduled syncs of a source (default one day).
+    async fn set_source_interval(
+        &self,
+        tenant: &TenantId,
+        id: &SourceId,
+        seconds: u32,
+    ) -> Result<(), StoreError>;
+    /// Deletes a source with its whole history (snapshots, syncs, jobs).
+    async fn delete_source(&self, tenant: &TenantId, id: &SourceId) -> Result<(), StoreError>;
 }

@@ -4,6 +4,7 @@
 
 mod connect;
 mod directory;
+mod jobs;
 mod migrate;
 mod rows;
 mod sources;
@@ -15,11 +16,11 @@ use roster_core::{
 };
 use sqlx::AnyPool;
 
-use crate::api::{Snapshots, Sources, Store, Syncs};
+use crate::api::{Jobs, Snapshots, Sources, Store, Syncs};
 use crate::error::StoreError;
 use crate::records::{
-    Backend, DirectoryLocation, MembershipRow, NewSource, Snapshot, Source, StageBatch,
-    SyncFailure, SyncRun, VersionCounts,
+    Backend, DirectoryLocation, Job, JobOutcome, MembershipRow, NewSource, Snapshot, Source,
+    SourceStatus, StageBatch, SyncFailure, SyncRun, Tenant, VersionCounts,
 };
 
 /// A `Store` over a `SQLite` file or a `PostgreSQL` database.
@@ -55,6 +56,32 @@ impl Store for SqlStore {
 
 #[async_trait]
 impl Sources for SqlStore {
+    async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        sources::list_tenants(&self.pool).await
+    }
+
+    async fn set_source_status(
+        &self,
+        tenant: &TenantId,
+        id: &SourceId,
+        status: SourceStatus,
+    ) -> Result<(), StoreError> {
+        sources::set_status(&self.pool, tenant, id, status).await
+    }
+
+    async fn set_source_interval(
+        &self,
+        tenant: &TenantId,
+        id: &SourceId,
+        seconds: u32,
+    ) -> Result<(), StoreError> {
+        sources::set_interval(&self.pool, tenant, id, seconds).await
+    }
+
+    async fn delete_source(&self, tenant: &TenantId, id: &SourceId) -> Result<(), StoreError> {
+        sources::delete(&self.pool, tenant, id).await
+    }
+
     async fn create_tenant(&self, tenant: &TenantId, name: &str) -> Result<(), StoreError> {
         sources::create_tenant(&self.pool, tenant, name).await
     }
@@ -197,5 +224,67 @@ impl Snapshots for SqlStore {
         source: &SourceId,
     ) -> Result<VersionCounts, StoreError> {
         directory::version_counts(&self.pool, tenant, source).await
+    }
+}
+
+#[async_trait]
+impl Jobs for SqlStore {
+    async fn enqueue_sync(
+        &self,
+        tenant: &TenantId,
+        source: &SourceId,
+        reason: &str,
+    ) -> Result<Job, StoreError> {
+        jobs::enqueue(&self.pool, tenant, source, reason).await
+    }
+
+    async fn claim_job(
+        &self,
+        worker: &str,
+        lease: std::time::Duration,
+    ) -> Result<Option<Job>, StoreError> {
+        jobs::claim(&self.pool, self.backend, worker, lease).await
+    }
+
+    async fn renew_lease(
+        &self,
+        job: i64,
+        worker: &str,
+        lease: std::time::Duration,
+    ) -> Result<bool, StoreError> {
+        jobs::renew(&self.pool, job, worker, lease).await
+    }
+
+    async fn finish_job(
+        &self,
+        job: i64,
+        worker: &str,
+        outcome: &JobOutcome,
+    ) -> Result<(), StoreError> {
+        jobs::finish(&self.pool, job, worker, outcome).await
+    }
+
+    async fn release_job(&self, job: i64, worker: &str) -> Result<(), StoreError> {
+        jobs::release(&self.pool, job, worker).await
+    }
+
+    async fn schedule_due(&self) -> Result<u32, StoreError> {
+        jobs::schedule_due(&self.pool).await
+    }
+
+    async fn list_jobs(&self, tenant: &TenantId, limit: u32) -> Result<Vec<Job>, StoreError> {
+        jobs::list(&self.pool, tenant, limit).await
+    }
+
+    async fn queue_depth(&self) -> Result<u64, StoreError> {
+        jobs::depth(&self.pool).await
+    }
+
+    async fn job_for_sync(
+        &self,
+        tenant: &TenantId,
+        sync: SyncId,
+    ) -> Result<Option<Job>, StoreError> {
+        jobs::for_sync(&self.pool, tenant, sync).await
     }
 }

@@ -1,12 +1,12 @@
 //! Tenants and sources (connections).
 
 use roster_core::{ExternalId, RoleArn, SourceId, TenantId};
-use sqlx::AnyPool;
+use sqlx::{AnyPool, Row};
 
 use super::rows::{self, SOURCE_COLUMNS};
 use crate::clock;
 use crate::error::StoreError;
-use crate::records::{DirectoryLocation, NewSource, Source};
+use crate::records::{DirectoryLocation, NewSource, Source, SourceStatus, Tenant};
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
@@ -149,4 +149,103 @@ pub(super) async fn set_location(
     .execute(pool)
     .await?;
     expect_one(&r, id)
+}
+
+pub(super) async fn list_tenants(pool: &AnyPool) -> Result<Vec<Tenant>, StoreError> {
+    let rows = sqlx::query("SELECT id, name, created_at FROM tenants ORDER BY id")
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Tenant {
+                id: TenantId::parse(r.try_get("id")?).map_err(rows::corrupt)?,
+                name: r.try_get("name")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn set_status(
+    pool: &AnyPool,
+    tenant: &TenantId,
+    id: &SourceId,
+    status: SourceStatus,
+) -> Result<(), StoreError> {
+    let r = sqlx::query("UPDATE sources SET status = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(status.as_str())
+        .bind(tenant.as_str())
+        .bind(id.as_str())
+        .execute(pool)
+        .await?;
+    expect_one(&r, id)
+}
+
+pub(super) async fn set_interval(
+    pool: &AnyPool,
+    tenant: &TenantId,
+    id: &SourceId,
+    seconds: u32,
+) -> Result<(), StoreError> {
+    let r = sqlx::query("UPDATE sources SET sync_interval_s = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(i64::from(seconds))
+        .bind(tenant.as_str())
+        .bind(id.as_str())
+        .execute(pool)
+        .await?;
+    expect_one(&r, id)
+}
+
+/// Children first, in one transaction; every statement is scoped by tenant.
+pub(super) async fn delete(
+    pool: &AnyPool,
+    tenant: &TenantId,
+    id: &SourceId,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    get_in(&mut tx, tenant, id).await?;
+    for table in ["dir_users", "dir_groups", "dir_memberships", "jobs"] {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE tenant_id = $1 AND source_id = $2"
+        ))
+        .bind(tenant.as_str())
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await?;
+    }
+    for table in ["stage_users", "stage_groups", "stage_memberships"] {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE tenant_id = $1 AND sync_id IN (SELECT id FROM sync_runs WHERE tenant_id = $1 AND source_id = $2)"
+        ))
+        .bind(tenant.as_str())
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await?;
+    }
+    for sql in [
+        "DELETE FROM sync_runs WHERE tenant_id = $1 AND source_id = $2",
+        "DELETE FROM sources WHERE tenant_id = $1 AND id = $2",
+    ] {
+        sqlx::query(sql)
+            .bind(tenant.as_str())
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn get_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tenant: &TenantId,
+    id: &SourceId,
+) -> Result<(), StoreError> {
+    sqlx::query("SELECT 1 FROM sources WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant.as_str())
+        .bind(id.as_str())
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|_| ())
+        .ok_or_else(|| StoreError::NotFound(format!("source {id}")))
 }
