@@ -9,7 +9,12 @@ pub mod error;
 pub mod records;
 mod sql;
 
-pub use api::{Jobs, Snapshots, Sources, Store, Syncs};
+pub use api::browse::{GroupSummary, UserFilter, UserSummary};
+pub use api::console::{
+    ApiToken, ConsoleRole, ConsoleUser, Credentialed, NewApiToken, NewConsoleUser, OneTimeLink,
+    OneTimePurpose, SessionPrincipal,
+};
+pub use api::{Browse, Console, Jobs, Snapshots, Sources, Store, Syncs};
 pub use error::StoreError;
 pub use records::{
     Backend, DirectoryLocation, Job, JobOutcome, JobStatus, MembershipRow, NewSource, Snapshot,
@@ -19,7 +24,7 @@ pub use sql::SqlStore;
 
 /// The store's traits, for calling their methods on `Arc<dyn Store>`.
 pub mod prelude {
-    pub use crate::api::{Jobs, Snapshots, Sources, Store, Syncs};
+    pub use crate::api::{Browse, Console, Jobs, Snapshots, Sources, Store, Syncs};
 }
 
 use std::sync::Arc;

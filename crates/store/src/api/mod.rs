@@ -2,11 +2,15 @@
 //! of them. Every method takes the tenant first; implementations never return
 //! another tenant's rows (a foreign ID is `NotFound`).
 
+pub mod browse;
+pub mod console;
 mod jobs;
 mod snapshots;
 mod sources;
 mod syncs;
 
+pub use browse::Browse;
+pub use console::Console;
 pub use jobs::Jobs;
 pub use snapshots::Snapshots;
 pub use sources::Sources;
@@ -15,6 +19,8 @@ pub use syncs::Syncs;
 use crate::records::Backend;
 
 /// Everything roster persists. Import `roster_store::prelude::*` to call it.
-pub trait Store: Sources + Syncs + Snapshots + Jobs + Send + Sync + std::fmt::Debug {
+pub trait Store:
+    Sources + Syncs + Snapshots + Console + Browse + Jobs + Send + Sync + std::fmt::Debug
+{
     fn backend(&self) -> Backend;
 }

@@ -2,7 +2,9 @@
 //! sqlx's `Any` driver. Queries are written once in the common dialect
 //! (`$N` parameters, partial indexes, `ON CONFLICT`, `RETURNING`).
 
+mod browse;
 mod connect;
+mod console;
 mod directory;
 mod jobs;
 mod migrate;

@@ -1,0 +1,255 @@
+//! Browsing a snapshot in SQL: filtered, keyset-paginated reads for the console.
+
+use async_trait::async_trait;
+use roster_core::{Group, TenantId, User};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::SqlStore;
+use super::rows::corrupt;
+use crate::api::browse::{Browse, GroupSummary, UserFilter, UserSummary};
+use crate::error::StoreError;
+use crate::records::Snapshot;
+
+/// `$1` tenant, `$2` source, `$3` sync: rows of alias `a` visible in the snapshot.
+fn visible(a: &str) -> String {
+    format!(
+        "{a}.tenant_id = $1 AND {a}.source_id = $2 AND {a}.valid_from <= $3 AND ({a}.valid_to IS NULL OR {a}.valid_to > $3)"
+    )
+}
+
+const USER_SUMMARY: &str =
+    "u.user_id, u.user_name, u.display_name, u.email, u.status, u.idp_sourced";
+
+fn member_count() -> String {
+    format!(
+        "(SELECT COUNT(*) FROM dir_memberships m WHERE {} AND m.group_id = g.group_id) AS member_count",
+        visible("m")
+    )
+}
+
+/// A `LIKE` pattern matching `q` anywhere, with `%`, `_` and `\` taken literally.
+fn contains_pattern(q: &str) -> String {
+    let mut p = String::from("%");
+    for c in q.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+enum Param {
+    Text(String),
+    Int(i64),
+}
+
+/// Adds a parameter after the three fixed ones; returns its `$N`.
+fn push(p: Param, params: &mut Vec<Param>) -> usize {
+    params.push(p);
+    params.len() + 3
+}
+
+fn user_summary(r: &AnyRow) -> Result<UserSummary, StoreError> {
+    Ok(UserSummary {
+        user_id: r.try_get("user_id")?,
+        user_name: r.try_get("user_name")?,
+        display_name: r.try_get("display_name")?,
+        email: r.try_get("email")?,
+        status: r.try_get("status")?,
+        idp_sourced: r.try_get::<i64, _>("idp_sourced")? != 0,
+    })
+}
+
+fn group_summary(r: &AnyRow) -> Result<GroupSummary, StoreError> {
+    let count: i64 = r.try_get("member_count")?;
+    Ok(GroupSummary {
+        group_id: r.try_get("group_id")?,
+        display_name: r.try_get("display_name")?,
+        member_count: u64::try_from(count).map_err(corrupt)?,
+    })
+}
+
+impl SqlStore {
+    async fn query_rows(
+        &self,
+        sql: &str,
+        tenant: &TenantId,
+        snapshot: &Snapshot,
+        params: Vec<Param>,
+    ) -> Result<Vec<AnyRow>, StoreError> {
+        let mut q = sqlx::query(sql)
+            .bind(tenant.as_str())
+            .bind(snapshot.source_id.as_str())
+            .bind(snapshot.sync_id.0);
+        for p in params {
+            q = match p {
+                Param::Text(s) => q.bind(s),
+                Param::Int(i) => q.bind(i),
+            };
+        }
+        Ok(q.fetch_all(&self.pool).await?)
+    }
+
+    async fn doc(
+        &self,
+        table: &str,
+        key: &str,
+        tenant: &TenantId,
+        snapshot: &Snapshot,
+        id: &str,
+    ) -> Result<String, StoreError> {
+        let sql = format!(
+            "SELECT t.doc FROM {table} t WHERE {} AND t.{key} = $4",
+            visible("t")
+        );
+        let rows = self
+            .query_rows(&sql, tenant, snapshot, vec![Param::Text(id.to_owned())])
+            .await?;
+        let row = rows
+            .first()
+            .ok_or_else(|| StoreError::NotFound(format!("{key} {id}")))?;
+        Ok(row.try_get(0)?)
+    }
+}
+
+#[async_trait]
+impl Browse for SqlStore {
+    async fn search_users(
+        &self,
+        tenant: &TenantId,
+        snapshot: &Snapshot,
+        filter: &UserFilter,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<UserSummary>, StoreError> {
+        let mut sql = format!(
+            "SELECT {USER_SUMMARY} FROM dir_users u WHERE {} AND u.user_id > $4",
+            visible("u")
+        );
+        let mut params = vec![Param::Text(after.unwrap_or("").to_owned())];
+        if let Some(q) = filter.query.as_deref().filter(|q| !q.is_empty()) {
+            let n = push(Param::Text(contains_pattern(q)), &mut params);
+            sql.push_str(&format!(
+                " AND (LOWER(u.user_name) LIKE ${n} ESCAPE '\\' OR LOWER(u.display_name) LIKE ${n} ESCAPE '\\' OR LOWER(u.email) LIKE ${n} ESCAPE '\\')"
+            ));
+        }
+        if let Some(status) = filter.status.as_deref() {
+            let n = push(Param::Text(status.to_owned()), &mut params);
+            sql.push_str(&format!(" AND u.status = ${n}"));
+        }
+        if let Some(idp) = filter.idp_sourced {
+            let n = push(Param::Int(i64::from(idp)), &mut params);
+            sql.push_str(&format!(" AND u.idp_sourced = ${n}"));
+        }
+        if let Some(group) = filter.group_id.as_deref() {
+            let n = push(Param::Text(group.to_owned()), &mut params);
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM dir_memberships m WHERE {} AND m.group_id = ${n} AND m.user_id = u.user_id)",
+                visible("m")
+            ));
+        }
+        let n = push(Param::Int(i64::from(limit)), &mut params);
+        sql.push_str(&format!(" ORDER BY u.user_id LIMIT ${n}"));
+        let rows = self.query_rows(&sql, tenant, snapshot, params).await?;
+        rows.iter().map(user_summary).collect()
+    }
+
+    async fn get_user(
+        &self,
+        tenant: &TenantId,
+        snapshot: &Snapshot,
+        user_id: &str,
+    ) -> Result<User, StoreError> {
+        let doc = self
+            .doc("dir_users", "user_id", tenant, snapshot, user_id)
+            .await?;
+        serde_json::from_str(&doc).map_err(corrupt)
+    }
+
+    async fn user_groups(
+        &self,
+        tenant: &TenantId,
+        snapshot: &Snapshot,
+        user_id: &str,
+        limit: u32,
+    ) -> Result<Vec<GroupSummary>, StoreError> {
+        let sql = format!(
+            "SELECT g.group_id, g.display_name, {count} FROM dir_groups g \
+             WHERE {g} AND EXISTS (SELECT 1 FROM dir_memberships um WHERE {um} AND um.group_id = g.group_id AND um.user_id = $4) \
+             ORDER BY g.display_name, g.group_id LIMIT $5",
+            count = member_count(),
+            g = visible("g"),
+            um = visible("um"),
+        );
+        let params = vec![
+            Param::Text(user_id.to_owned()),
+            Param::Int(i64::from(limit)),
+        ];
+        let rows = self.query_rows(&sql, tenant, snapshot, params).await?;
+        rows.iter().map(group_summary).collect()
+    }
+
+    async fn search_groups(
+        &self,
+        tenant: &TenantId,
+        snapshot: &Snapshot,
+        query: Option<&str>,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<GroupSummary>, StoreError> {
+        let pattern = contains_pattern(query.unwrap_or(""));
+        let sql = format!(
+            "SELECT g.group_id, g.display_name, {count} FROM dir_groups g \
+             WHERE {g} AND g.group_id > $4 AND LOWER(COALESCE(g.display_name, '')) LIKE $5 ESCAPE '\\' \
+             ORDER BY g.group_id LIMIT $6",
+            count = member_count(),
+            g = visible("g"),
+        );
+        let params = vec![
+            Param::Text(after.unwrap_or("").to_owned()),
+            Param::Text(pattern),
+            Param::Int(i64::from(limit)),
+        ];
+        let rows = self.query_rows(&sql, tenant, snapshot, params).await?;
+        rows.iter().map(group_summary).collect()
+    }
+
+    async fn get_group(
+        &self,
+        tenant: &TenantId,
+        snapshot: &Snapshot,
+        group_id: &str,
+    ) -> Result<Group, StoreError> {
+        let doc = self
+            .doc("dir_groups", "group_id", tenant, snapshot, group_id)
+            .await?;
+        serde_json::from_str(&doc).map_err(corrupt)
+    }
+
+    async fn group_members(
+        &self,
+        tenant: &TenantId,
+        snapshot: &Snapshot,
+        group_id: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<UserSummary>, StoreError> {
+        let sql = format!(
+            "SELECT {USER_SUMMARY} FROM dir_memberships m \
+             JOIN dir_users u ON u.user_id = m.user_id AND {u} \
+             WHERE {m} AND m.group_id = $4 AND m.user_id > $5 ORDER BY m.user_id LIMIT $6",
+            u = visible("u"),
+            m = visible("m"),
+        );
+        let params = vec![
+            Param::Text(group_id.to_owned()),
+            Param::Text(after.unwrap_or("").to_owned()),
+            Param::Int(i64::from(limit)),
+        ];
+        let rows = self.query_rows(&sql, tenant, snapshot, params).await?;
+        rows.iter().map(user_summary).collect()
+    }
+}

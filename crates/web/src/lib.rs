@@ -1,0 +1,1 @@
+//! roster console and JSON API.
