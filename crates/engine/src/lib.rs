@@ -4,6 +4,7 @@
 //! Depends on `roster-core`, `roster-aws` and `roster-store`; knows nothing
 //! of HTTP or the command line.
 
+pub mod connect;
 pub mod error;
 pub mod limiter;
 pub mod locate;

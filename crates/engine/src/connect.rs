@@ -1,0 +1,276 @@
+//! The connection test (§2.5): assume the role with the External ID, prove
+//! the trust policy requires it, locate the directory, and probe the three
+//! reads. Each step is reported as it starts and ends, through a callback,
+//! so the console, the API and the CLI can show it live. On success the
+//! source's location is stored and the source is marked connected.
+
+use roster_aws::directory::DirectoryClient;
+use roster_aws::{AwsError, CustomerSession, Platform};
+use roster_core::{Diagnosis, DiagnosisCode, ExternalId, RoleArn, SourceId, TenantId};
+use roster_store::{DirectoryLocation, SourceStatus, Store};
+use serde::Serialize;
+
+use crate::error::EngineError;
+use crate::locate::{LocationHint, locate};
+
+/// The four steps, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Step {
+    AssumeRole,
+    InsecureTrustCheck,
+    Discovery,
+    ProbeReads,
+}
+
+impl Step {
+    pub const ALL: [Step; 4] = [
+        Step::AssumeRole,
+        Step::InsecureTrustCheck,
+        Step::Discovery,
+        Step::ProbeReads,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AssumeRole => "assume-role",
+            Self::InsecureTrustCheck => "insecure-trust-check",
+            Self::Discovery => "discovery",
+            Self::ProbeReads => "probe-reads",
+        }
+    }
+
+    /// What the step does, as the wizard lists it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::AssumeRole => "sts:AssumeRole with the External ID",
+            Self::InsecureTrustCheck => {
+                "sts:AssumeRole without the External ID is refused (leaves one expected AccessDenied event in CloudTrail)"
+            }
+            Self::Discovery => "Find the Identity Store ID, instance and home Region",
+            Self::ProbeReads => "Probe reads: ListUsers, ListGroups, ListGroupMemberships",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepStatus {
+    Running,
+    Passed,
+    Failed,
+    Skipped,
+}
+
+/// One step's progress; `detail` says what was found or why it failed.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepEvent {
+    pub step: Step,
+    pub status: StepStatus,
+    pub detail: String,
+}
+
+/// What the customer submitted.
+#[derive(Debug, Clone)]
+pub struct ConnectRequest {
+    pub role: RoleArn,
+    pub hint: LocationHint,
+    /// roster's own principal ARN, for the fixes that show the trust policy.
+    pub platform_principal: Option<String>,
+}
+
+/// Receives each step's events as they happen.
+pub type StepSink<'a> = &'a (dyn Fn(StepEvent) + Send + Sync);
+
+/// A diagnosis for an AWS failure outside a sync's retry loop.
+fn diagnose(operation: &str, error: AwsError) -> Diagnosis {
+    match error {
+        AwsError::Diagnosed(d) => d,
+        AwsError::Transient {
+            detail,
+            unreachable: true,
+        } => {
+            let endpoint = std::env::var("AWS_ENDPOINT_URL_STS")
+                .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
+                .unwrap_or_else(|_| "the AWS endpoint".into());
+            Diagnosis::endpoint_unreachable(&endpoint, &detail)
+        }
+        other => Diagnosis::aws_error(operation, "Failed", &other.to_string()),
+    }
+}
+
+struct Reporter<'a> {
+    sink: StepSink<'a>,
+}
+
+impl Reporter<'_> {
+    fn emit(&self, step: Step, status: StepStatus, detail: impl Into<String>) {
+        (self.sink)(StepEvent {
+            step,
+            status,
+            detail: detail.into(),
+        });
+    }
+
+    /// Reports `step` failed and every later step skipped.
+    fn fail(&self, step: Step, d: &Diagnosis) -> EngineError {
+        self.emit(step, StepStatus::Failed, format!("{}: {}", d.code, d.cause));
+        for later in Step::ALL.iter().filter(|s| **s as u8 > step as u8) {
+            self.emit(*later, StepStatus::Skipped, "not run");
+        }
+        EngineError::Diagnosed(d.clone())
+    }
+}
+
+/// Runs the connection test for `source`. On success the location is stored
+/// and the source is connected; on failure it keeps its status (pending).
+pub async fn test_connection(
+    store: &dyn Store,
+    platform: &Platform,
+    tenant: &TenantId,
+    source: &SourceId,
+    request: &ConnectRequest,
+    sink: StepSink<'_>,
+) -> Result<DirectoryLocation, EngineError> {
+    let r = Reporter { sink };
+    let stored = store.get_source(tenant, source).await?;
+    store.set_source_role(tenant, source, &request.role).await?;
+    let session_name = format!("roster-{source}");
+    let session = assume(platform, request, &stored.external_id, &session_name, &r).await?;
+    insecure_trust_check(platform, request, &stored.external_id, &session_name, &r).await?;
+
+    r.emit(Step::Discovery, StepStatus::Running, "");
+    let location = match locate(&session, &request.hint).await {
+        Ok((location, found)) => {
+            let how = if found.is_some() {
+                "discovered"
+            } else {
+                "as entered"
+            };
+            r.emit(
+                Step::Discovery,
+                StepStatus::Passed,
+                format!(
+                    "Identity Store {} in {} ({how})",
+                    location.identity_store_id, location.region
+                ),
+            );
+            location
+        }
+        Err(d) => return Err(r.fail(Step::Discovery, &d)),
+    };
+    probe(&session, &location, &r).await?;
+    store.set_source_location(tenant, source, &location).await?;
+    store
+        .set_source_status(tenant, source, SourceStatus::Connected)
+        .await?;
+    tracing::info!(%source, store_id = %location.identity_store_id, "connection configured");
+    Ok(location)
+}
+
+async fn assume(
+    platform: &Platform,
+    request: &ConnectRequest,
+    external_id: &ExternalId,
+    session_name: &str,
+    r: &Reporter<'_>,
+) -> Result<CustomerSession, EngineError> {
+    r.emit(Step::AssumeRole, StepStatus::Running, "");
+    match platform
+        .session(&request.role, external_id, session_name)
+        .await
+    {
+        Ok(session) => {
+            r.emit(
+                Step::AssumeRole,
+                StepStatus::Passed,
+                format!("assumed {} as {session_name}", request.role),
+            );
+            Ok(session)
+        }
+        Err(AwsError::Diagnosed(d)) if d.code == DiagnosisCode::AssumeRoleDenied => {
+            let d = Diagnosis::assume_role_denied(
+                &request.role,
+                request.platform_principal.as_deref(),
+                external_id,
+            );
+            Err(r.fail(Step::AssumeRole, &d))
+        }
+        Err(e) => Err(r.fail(Step::AssumeRole, &diagnose("AssumeRole", e))),
+    }
+}
+
+async fn insecure_trust_check(
+    platform: &Platform,
+    request: &ConnectRequest,
+    external_id: &ExternalId,
+    session_name: &str,
+    r: &Reporter<'_>,
+) -> Result<(), EngineError> {
+    use roster_aws::platform::AssumeError;
+    r.emit(Step::InsecureTrustCheck, StepStatus::Running, "");
+    match platform.try_assume(&request.role, None, session_name).await {
+        Err(AssumeError::Denied(_)) => {
+            r.emit(
+                Step::InsecureTrustCheck,
+                StepStatus::Passed,
+                "refused without the External ID, as it must be (one expected AccessDenied AssumeRole event in CloudTrail)",
+            );
+            Ok(())
+        }
+        Ok(_) => {
+            let principal = request
+                .platform_principal
+                .as_deref()
+                .unwrap_or("<roster's principal ARN>");
+            let d = Diagnosis::trust_policy_missing_external_id(
+                &request.role,
+                principal,
+                external_id,
+            );
+            Err(r.fail(Step::InsecureTrustCheck, &d))
+        }
+        Err(AssumeError::Other(e)) => {
+            Err(r.fail(Step::InsecureTrustCheck, &diagnose("AssumeRole", e)))
+        }
+    }
+}
+
+async fn probe(
+    session: &CustomerSession,
+    location: &DirectoryLocation,
+    r: &Reporter<'_>,
+) -> Result<(), EngineError> {
+    r.emit(Step::ProbeReads, StepStatus::Running, "");
+    let client = DirectoryClient::new(
+        session,
+        location.identity_store_id.clone(),
+        location.region.clone(),
+    );
+    let fail = |op: &str, e: AwsError| r.fail(Step::ProbeReads, &diagnose(op, e));
+    let users = client
+        .users_page(None, Some(1))
+        .await
+        .map_err(|e| fail("ListUsers", e))?;
+    let groups = client
+        .groups_page(None, Some(1))
+        .await
+        .map_err(|e| fail("ListGroups", e))?;
+    if let Some(group) = groups.items.first() {
+        client
+            .memberships_page(&group.group_id, None, Some(1))
+            .await
+            .map_err(|e| fail("ListGroupMemberships", e))?;
+    }
+    if users.items.is_empty() && groups.items.is_empty() {
+        let account = location.account_id.as_ref().map_or("?", |a| a.as_str());
+        let d = Diagnosis::empty_directory(location.identity_store_id.as_str(), account);
+        return Err(r.fail(Step::ProbeReads, &d));
+    }
+    r.emit(
+        Step::ProbeReads,
+        StepStatus::Passed,
+        "ListUsers, ListGroups and ListGroupMemberships answered",
+    );
+    Ok(())
+}
