@@ -8,6 +8,7 @@ pub mod directory;
 pub mod error;
 pub mod export;
 pub mod external_id;
+pub mod iac;
 pub mod ids;
 pub mod policy;
 pub mod quota;

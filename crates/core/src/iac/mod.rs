@@ -1,0 +1,70 @@
+//! Infrastructure-as-code for the customer's role (§2.4): the same trust and
+//! permissions policies rendered as CloudFormation, Terraform and AWS CLI
+//! text carrying one connection's values. Pure functions of the policy data.
+
+mod awscli;
+mod cloudformation;
+mod terraform;
+
+pub use awscli::aws_cli;
+pub use cloudformation::cloudformation;
+pub use terraform::terraform;
+
+use crate::external_id::ExternalId;
+use crate::policy::{PermissionsOptions, PolicyDocument, permissions_policy, trust_policy};
+
+/// The role's name unless the customer picks another.
+pub const DEFAULT_ROLE_NAME: &str = "roster-identity-store";
+/// The inline policy's name.
+pub const INLINE_POLICY_NAME: &str = "roster-identity-store-read";
+const DESCRIPTION: &str =
+    "Lets roster read the IAM Identity Center directory (Identity Store), read-only";
+
+/// Everything the templates carry for one connection.
+#[derive(Debug, Clone)]
+pub struct RoleSpec {
+    pub role_name: String,
+    pub trust: PolicyDocument,
+    pub permissions: PolicyDocument,
+}
+
+impl RoleSpec {
+    /// The role for this connection: roster's principal and External ID in
+    /// the trust policy, the chosen statements in the inline policy.
+    pub fn new(
+        platform_principal: &str,
+        external_id: &ExternalId,
+        options: &PermissionsOptions,
+    ) -> Self {
+        Self {
+            role_name: DEFAULT_ROLE_NAME.to_owned(),
+            trust: trust_policy(platform_principal, external_id),
+            permissions: permissions_policy(options),
+        }
+    }
+}
+
+/// `text` with every line but empty ones prefixed by `spaces` spaces.
+fn indent(text: &str, spaces: usize) -> String {
+    let pad = " ".repeat(spaces);
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("{pad}{l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+pub(crate) fn sample() -> RoleSpec {
+    let id = ExternalId::parse("rstr-0123456789abcdefghijklmnopqrstuvwxyzAB").expect("valid");
+    RoleSpec::new(
+        "arn:aws:iam::111122223333:role/roster",
+        &id,
+        &PermissionsOptions::recommended(),
+    )
+}
