@@ -199,6 +199,19 @@ impl FakeAwsHandle {
         inline_policy: Option<&str>,
         managed: &[&str],
     ) -> Result<String, FakeAwsError> {
+        let account = self.info.customer.management_account_id.clone();
+        self.create_role_in(&account, name, trust_policy, inline_policy, managed)
+    }
+
+    /// Like `create_role`, in `account` (the management or the member account).
+    pub fn create_role_in(
+        &self,
+        account: &str,
+        name: &str,
+        trust_policy: &str,
+        inline_policy: Option<&str>,
+        managed: &[&str],
+    ) -> Result<String, FakeAwsError> {
         let malformed = |e: String| FakeAwsError::Aws {
             code: "MalformedPolicyDocument".into(),
             message: e,
@@ -220,10 +233,9 @@ impl FakeAwsHandle {
                 PolicyDoc::parse(text).map_err(malformed)?,
             );
         }
-        let account = self.info.customer.management_account_id.clone();
         let arn = format!("arn:aws:iam::{account}:role/{name}");
         let role = Role {
-            account,
+            account: account.to_owned(),
             name: name.to_owned(),
             path: "/".into(),
             arn: arn.clone(),
