@@ -6,6 +6,7 @@
 pub mod diagnosis;
 pub mod directory;
 pub mod error;
+pub mod evidence;
 pub mod export;
 pub mod external_id;
 pub mod iac;
