@@ -18,7 +18,9 @@ impl Cli {
             Command::Users(ListCmd::List(a))
             | Command::Groups(ListCmd::List(a))
             | Command::Memberships(ListCmd::List(a)) => a.format == Format::Json,
-            Command::FakeAws(_) => false,
+            Command::Source(cmd) => cmd.json(),
+            Command::Tenant(cmd) => cmd.json(),
+            _ => false,
         }
     }
 }
@@ -38,6 +40,14 @@ pub enum Command {
     Memberships(ListCmd),
     /// roster's own AWS emulator, for tests and demos (prints a JSON line with endpoint and keys).
     FakeAws(roster_fake_aws::FakeAwsArgs),
+    /// Connections to customer directories: create, connect, list, show, sync, delete.
+    #[command(subcommand)]
+    Source(crate::platform_args::SourceCmd),
+    /// Customer workspaces (instance operators only).
+    #[command(subcommand)]
+    Tenant(crate::platform_args::TenantCmd),
+    /// Run queued and scheduled syncs (run many against PostgreSQL).
+    Worker(crate::platform_args::WorkerArgs),
 }
 
 #[derive(Debug, Clone, Args)]

@@ -6,6 +6,7 @@ mod args;
 mod commands;
 mod exit;
 mod output;
+mod platform_args;
 mod progress;
 
 use std::process::ExitCode;

@@ -57,7 +57,11 @@ impl ProgressView {
             } else {
                 Vec::new()
             };
-            let period = if terminal { Duration::from_millis(200) } else { Duration::from_secs(5) };
+            let period = if terminal {
+                Duration::from_millis(200)
+            } else {
+                Duration::from_secs(5)
+            };
             let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
             loop {
                 tokio::select! {

@@ -11,11 +11,15 @@ pub mod locate;
 pub mod progress;
 mod readers;
 pub mod retry;
+pub mod source_sync;
 pub mod sync;
+pub mod worker;
 mod writer;
 
 pub use error::EngineError;
-pub use limiter::RateLimiter;
+pub use limiter::{ApiLimiters, LimiterRegistry, RateLimiter};
 pub use locate::{LocationHint, locate};
 pub use progress::{Api, SyncProgress};
+pub use source_sync::{diagnosis_of, sync_source};
 pub use sync::{SyncOptions, SyncOutcome, run_sync};
+pub use worker::{Worker, WorkerConfig};

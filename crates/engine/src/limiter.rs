@@ -131,3 +131,37 @@ mod tests {
         assert!((limiter.current_tps() - 20.0).abs() < 0.1);
     }
 }
+
+/// One limiter per Identity Store list API, as AWS's quotas are per API.
+#[derive(Debug)]
+pub struct ApiLimiters(pub [RateLimiter; 3]);
+
+impl ApiLimiters {
+    pub fn new(tps: f64) -> Self {
+        Self([
+            RateLimiter::new(tps),
+            RateLimiter::new(tps),
+            RateLimiter::new(tps),
+        ])
+    }
+}
+
+/// AWS's quotas are per instance, not per process: syncs of sources that read
+/// the same Identity Store share one set of limiters.
+#[derive(Debug, Default, Clone)]
+pub struct LimiterRegistry(
+    std::sync::Arc<Mutex<std::collections::HashMap<String, std::sync::Arc<ApiLimiters>>>>,
+);
+
+impl LimiterRegistry {
+    /// The limiters of the instance keyed by `identity_store_id@region`.
+    pub fn for_instance(&self, key: &str, tps: f64) -> std::sync::Arc<ApiLimiters> {
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.entry(key.to_owned())
+            .or_insert_with(|| std::sync::Arc::new(ApiLimiters::new(tps)))
+            .clone()
+    }
+}

@@ -8,13 +8,13 @@ use roster_core::{Diagnosis, GroupId};
 use roster_store::StageBatch;
 use tokio::sync::{Mutex, mpsc};
 
-use crate::limiter::RateLimiter;
+use crate::limiter::{ApiLimiters, RateLimiter};
 use crate::progress::{Api, SyncProgress};
 use crate::retry::{RetryPolicy, with_retries};
 
 pub(crate) struct Readers {
     pub client: DirectoryClient,
-    pub limiters: [RateLimiter; 3],
+    pub limiters: Arc<ApiLimiters>,
     pub policy: RetryPolicy,
     pub progress: Arc<SyncProgress>,
     pub out: mpsc::Sender<StageBatch>,
@@ -38,7 +38,7 @@ fn repeated_token(api: Api) -> Diagnosis {
 
 impl Readers {
     fn limiter(&self, api: Api) -> &RateLimiter {
-        &self.limiters[api as usize]
+        &self.limiters.0[api as usize]
     }
 
     async fn emit(&self, batch: StageBatch) -> Result<(), Diagnosis> {

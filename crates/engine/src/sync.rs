@@ -13,7 +13,7 @@ use tokio::sync::{Mutex, mpsc};
 use tokio::task::JoinSet;
 
 use crate::error::EngineError;
-use crate::limiter::RateLimiter;
+use crate::limiter::ApiLimiters;
 use crate::progress::{Api, SyncProgress};
 use crate::readers::Readers;
 use crate::retry::RetryPolicy;
@@ -28,6 +28,8 @@ pub struct SyncOptions {
     /// Rows per store write.
     pub batch_rows: usize,
     pub retry: RetryPolicy,
+    /// Limiters shared with other syncs of the same instance; `None`: this sync's own.
+    pub limiters: Option<Arc<ApiLimiters>>,
 }
 
 impl Default for SyncOptions {
@@ -37,6 +39,7 @@ impl Default for SyncOptions {
             membership_workers: 32,
             batch_rows: 2_000,
             retry: RetryPolicy::default(),
+            limiters: None,
         }
     }
 }
@@ -150,11 +153,10 @@ async fn read_directory(
     ));
     let readers = Arc::new(Readers {
         client,
-        limiters: [
-            RateLimiter::new(options.tps),
-            RateLimiter::new(options.tps),
-            RateLimiter::new(options.tps),
-        ],
+        limiters: options
+            .limiters
+            .clone()
+            .unwrap_or_else(|| Arc::new(ApiLimiters::new(options.tps))),
         policy: options.retry,
         progress,
         out: tx,

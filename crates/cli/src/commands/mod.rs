@@ -1,7 +1,10 @@
 //! One module per command; each turns parsed arguments into calls on the layers.
 
 mod list;
+mod source;
 mod sync;
+mod tenant;
+mod worker;
 
 use crate::args::{Cli, Command, ListCmd};
 use crate::exit::CliError;
@@ -15,5 +18,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::FakeAws(args) => roster_fake_aws::run_cli(args)
             .await
             .map_err(CliError::Other),
+        Command::Source(cmd) => source::run(cmd).await,
+        Command::Tenant(cmd) => tenant::run(cmd).await,
+        Command::Worker(args) => worker::run(args).await,
     }
 }

@@ -5,8 +5,10 @@ use std::sync::Arc;
 
 use roster_aws::{DirectoryClient, Platform};
 use roster_core::{Diagnosis, ExternalId, IdentityStoreId, Region, RoleArn, SourceId, TenantId};
-use roster_engine::{LocationHint, SyncOptions, SyncProgress, locate, run_sync};
-use roster_store::{NewSource, Source, SourceStatus, Store};
+use roster_engine::{
+    LocationHint, SyncOptions, SyncOutcome, SyncProgress, diagnosis_of, locate, run_sync,
+};
+use roster_store::{DirectoryLocation, NewSource, Source, SourceStatus, Store};
 use serde_json::json;
 
 use crate::args::SyncArgs;
@@ -78,7 +80,7 @@ pub async fn run(args: SyncArgs) -> Result<(), CliError> {
     let session = platform
         .session(&role, &external_id, &format!("roster-{source_id}"))
         .await
-        .map_err(aws_error)?;
+        .map_err(|e| CliError::Diagnosed(diagnosis_of(e)))?;
     let (location, _) = locate(&session, &hint).await?;
     let source = source_for(store.as_ref(), &tenant, source_id, &role, &external_id).await?;
     store
@@ -109,6 +111,17 @@ pub async fn run(args: SyncArgs) -> Result<(), CliError> {
     view.finish().await;
     let outcome = outcome?;
 
+    report(&outcome, &source.id, &location, args.json);
+    Ok(())
+}
+
+/// Prints a finished sync: a summary line, or one JSON object with `json`.
+pub(crate) fn report(
+    outcome: &SyncOutcome,
+    source: &SourceId,
+    location: &DirectoryLocation,
+    json: bool,
+) {
     let stats = &outcome.stats;
     if stats.throttled > 0 {
         let warning = Diagnosis::throttled(
@@ -120,11 +133,11 @@ pub async fn run(args: SyncArgs) -> Result<(), CliError> {
             warning.code, warning.cause, stats.throttled
         );
     }
-    if args.json {
+    if json {
         let body = json!({
             "status": "complete",
             "sync_id": outcome.sync_id,
-            "source_id": source.id,
+            "source_id": source,
             "identity_store_id": location.identity_store_id,
             "region": location.region,
             "users": outcome.counts.users,
@@ -151,26 +164,5 @@ pub async fn run(args: SyncArgs) -> Result<(), CliError> {
             stats.floor_s,
             stats.total_calls()
         );
-    }
-    Ok(())
-}
-
-fn aws_error(e: roster_aws::AwsError) -> CliError {
-    match e {
-        roster_aws::AwsError::Diagnosed(d) => CliError::Diagnosed(d),
-        roster_aws::AwsError::Transient {
-            detail,
-            unreachable: true,
-        } => {
-            let endpoint = std::env::var("AWS_ENDPOINT_URL_STS")
-                .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
-                .unwrap_or_else(|_| "sts.amazonaws.com".into());
-            CliError::Diagnosed(Diagnosis::endpoint_unreachable(&endpoint, &detail))
-        }
-        other => CliError::Diagnosed(Diagnosis::aws_error(
-            "AssumeRole",
-            "Failed",
-            &other.to_string(),
-        )),
     }
 }

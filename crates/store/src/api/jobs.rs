@@ -33,6 +33,8 @@ pub trait Jobs: Send + Sync {
         worker: &str,
         outcome: &JobOutcome,
     ) -> Result<(), StoreError>;
+    /// IDs of the jobs `worker` holds right now.
+    async fn running_jobs_of(&self, worker: &str) -> Result<Vec<i64>, StoreError>;
     /// Gives a job back to the queue (graceful shutdown).
     async fn release_job(&self, job: i64, worker: &str) -> Result<(), StoreError>;
     /// Enqueues a sync for every connected source whose next sync is due; returns how many.

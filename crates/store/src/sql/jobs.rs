@@ -262,3 +262,13 @@ pub(super) async fn for_sync(
         .await?;
     row.as_ref().map(job).transpose()
 }
+
+pub(super) async fn running_of(pool: &AnyPool, worker: &str) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query("SELECT id FROM jobs WHERE lease_owner = $1 AND status = 'running'")
+        .bind(worker)
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|r| r.try_get::<i64, _>(0).map_err(StoreError::from))
+        .collect()
+}

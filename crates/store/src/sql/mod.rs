@@ -266,6 +266,10 @@ impl Jobs for SqlStore {
         jobs::finish(&self.pool, job, worker, outcome).await
     }
 
+    async fn running_jobs_of(&self, worker: &str) -> Result<Vec<i64>, StoreError> {
+        jobs::running_of(&self.pool, worker).await
+    }
+
     async fn release_job(&self, job: i64, worker: &str) -> Result<(), StoreError> {
         jobs::release(&self.pool, job, worker).await
     }

@@ -1,0 +1,206 @@
+//! `roster source …`: headless management of connections (§8).
+
+use std::sync::Arc;
+
+use roster_aws::Platform;
+use roster_core::policy::{PermissionsOptions, permissions_policy, trust_policy};
+use roster_core::{ExternalId, SourceId, TenantId};
+use roster_engine::{SyncOptions, SyncProgress, sync_source};
+use roster_store::{NewSource, Source, SourceStatus, Store};
+use serde_json::json;
+
+use crate::exit::CliError;
+use crate::platform_args::SourceCmd;
+use crate::progress::ProgressView;
+
+const PRINCIPAL_PLACEHOLDER: &str = "<roster's principal ARN>";
+
+fn tenant_of(slug: &str) -> Result<TenantId, CliError> {
+    TenantId::parse(slug).map_err(|e| CliError::Usage(e.to_string()))
+}
+
+fn source_id(id: &str) -> Result<SourceId, CliError> {
+    SourceId::parse(id).map_err(|e| CliError::Usage(e.to_string()))
+}
+
+/// roster's principal for trust policies: `ROSTER_PRINCIPAL_ARN`, else `sts:GetCallerIdentity` (§1).
+pub(crate) async fn platform_principal(platform: &Platform) -> Option<String> {
+    if let Ok(arn) = std::env::var("ROSTER_PRINCIPAL_ARN") {
+        return Some(arn);
+    }
+    match platform.principal_arn().await {
+        Ok(arn) => Some(arn),
+        Err(e) => {
+            eprintln!(
+                "warning: could not learn roster's AWS principal ({e}); set ROSTER_PRINCIPAL_ARN"
+            );
+            None
+        }
+    }
+}
+
+fn source_json(source: &Source) -> serde_json::Value {
+    json!({
+        "id": source.id,
+        "tenant": source.tenant_id,
+        "name": source.name,
+        "status": source.status,
+        "role_arn": source.role_arn,
+        "external_id": source.external_id.expose(),
+        "location": source.location,
+        "sync_interval_s": source.sync_interval_s,
+        "next_sync_at": source.next_sync_at,
+        "created_at": source.created_at,
+    })
+}
+
+pub async fn run(cmd: SourceCmd) -> Result<(), CliError> {
+    match cmd {
+        SourceCmd::Create {
+            name,
+            tenant,
+            json,
+            db,
+        } => {
+            let store = roster_store::connect(&db.database_url).await?;
+            let tenant = tenant_of(&tenant.tenant)?;
+            let new = NewSource {
+                id: SourceId::generate(),
+                name: name.unwrap_or_else(|| "AWS IAM Identity Center".into()),
+                role_arn: None,
+                external_id: ExternalId::generate(),
+                status: SourceStatus::Pending,
+            };
+            let source = store.create_source(&tenant, &new).await?;
+            let principal = platform_principal(&Platform::from_env().await).await;
+            let trust = trust_policy(
+                principal.as_deref().unwrap_or(PRINCIPAL_PLACEHOLDER),
+                &source.external_id,
+            );
+            let permissions = permissions_policy(&PermissionsOptions::recommended());
+            if json {
+                let body = json!({
+                    "id": source.id,
+                    "external_id": source.external_id.expose(),
+                    "platform_principal": principal,
+                    "trust_policy": serde_json::from_str::<serde_json::Value>(&trust.to_json()).unwrap_or_default(),
+                    "inline_policy": serde_json::from_str::<serde_json::Value>(&permissions.to_json()).unwrap_or_default(),
+                });
+                println!("{body}");
+            } else {
+                println!(
+                    "Source:      {}\nExternal ID: {}\n",
+                    source.id,
+                    source.external_id.expose()
+                );
+                println!("Trust policy of the role to create:\n{}\n", trust.to_json());
+                println!("Inline permissions policy:\n{}\n", permissions.to_json());
+                println!("Then: roster source connect {} --role-arn ARN", source.id);
+            }
+            Ok(())
+        }
+        SourceCmd::List { tenant, json, db } => {
+            let store = roster_store::connect(&db.database_url).await?;
+            let sources = store.list_sources(&tenant_of(&tenant.tenant)?).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::Value::Array(sources.iter().map(source_json).collect())
+                );
+            } else {
+                println!(
+                    "{:<21} {:<10} {:<14} {:<8}  NAME",
+                    "ID", "STATUS", "STORE", "REGION"
+                );
+                for s in &sources {
+                    let (store_id, region) =
+                        s.location.as_ref().map_or(("-".into(), "-".into()), |l| {
+                            (l.identity_store_id.to_string(), l.region.to_string())
+                        });
+                    println!(
+                        "{:<21} {:<10} {:<14} {:<8}  {}",
+                        s.id,
+                        s.status.as_str(),
+                        store_id,
+                        region,
+                        s.name
+                    );
+                }
+            }
+            Ok(())
+        }
+        SourceCmd::Show {
+            id,
+            tenant,
+            json,
+            db,
+        } => {
+            let store = roster_store::connect(&db.database_url).await?;
+            let tenant = tenant_of(&tenant.tenant)?;
+            let source = store.get_source(&tenant, &source_id(&id)?).await?;
+            let syncs = store.list_syncs(&tenant, &source.id, 10).await?;
+            let mut body = source_json(&source);
+            body["syncs"] = serde_json::to_value(&syncs).map_err(|e| CliError::Other(e.into()))?;
+            if json {
+                println!("{body}");
+            } else {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&body).map_err(|e| CliError::Other(e.into()))?
+                );
+            }
+            Ok(())
+        }
+        SourceCmd::Sync {
+            id,
+            tenant,
+            enqueue,
+            json,
+            db,
+        } => {
+            let store = roster_store::connect(&db.database_url).await?;
+            let tenant = tenant_of(&tenant.tenant)?;
+            let id = source_id(&id)?;
+            if enqueue {
+                let job = store.enqueue_sync(&tenant, &id, "manual").await?;
+                if json {
+                    println!("{}", json!({"job_id": job.id, "status": job.status}));
+                } else {
+                    println!("Queued job {} for source {id}.", job.id);
+                }
+                return Ok(());
+            }
+            sync_now(store, &tenant, &id, json).await
+        }
+        SourceCmd::Delete { id, tenant, db } => {
+            let store = roster_store::connect(&db.database_url).await?;
+            let id = source_id(&id)?;
+            store
+                .delete_source(&tenant_of(&tenant.tenant)?, &id)
+                .await?;
+            println!("Deleted source {id} and its history.");
+            Ok(())
+        }
+    }
+}
+
+async fn sync_now(
+    store: Arc<dyn Store>,
+    tenant: &TenantId,
+    id: &SourceId,
+    json: bool,
+) -> Result<(), CliError> {
+    let platform = Platform::from_env().await;
+    let options = SyncOptions::default();
+    let progress = Arc::new(SyncProgress::default());
+    let view = ProgressView::start(progress.clone(), options.tps, json);
+    let outcome = sync_source(store.clone(), &platform, tenant, id, &options, progress).await;
+    view.finish().await;
+    let outcome = outcome?;
+    let source = store.get_source(tenant, id).await?;
+    let location = source
+        .location
+        .ok_or_else(|| CliError::Other(anyhow::anyhow!("the source lost its location")))?;
+    super::sync::report(&outcome, id, &location, json);
+    Ok(())
+}

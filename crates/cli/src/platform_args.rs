@@ -1,0 +1,121 @@
+//! Arguments of the headless platform commands (§8): sources, tenants, workers.
+
+use clap::{Args, Subcommand};
+
+use crate::args::DatabaseArgs;
+
+#[derive(Debug, Args)]
+pub struct TenantArg {
+    /// Tenant slug (default: the install's default tenant).
+    #[arg(long, default_value = "default")]
+    pub tenant: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourceCmd {
+    /// Create a connection: prints its ID, generated External ID, trust policy and inline policy.
+    Create {
+        /// A name for people (default: "AWS IAM Identity Center").
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// List connections.
+    List {
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Show one connection with its last syncs.
+    Show {
+        id: String,
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Sync a connection now (or queue it for the workers with --enqueue).
+    Sync {
+        id: String,
+        #[command(flatten)]
+        tenant: TenantArg,
+        /// Put a job on the queue instead of syncing in this process.
+        #[arg(long)]
+        enqueue: bool,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Delete a connection and all its history.
+    Delete {
+        id: String,
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+impl SourceCmd {
+    pub fn json(&self) -> bool {
+        match self {
+            Self::Create { json, .. }
+            | Self::List { json, .. }
+            | Self::Show { json, .. }
+            | Self::Sync { json, .. } => *json,
+            Self::Delete { .. } => false,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCmd {
+    /// Create a tenant.
+    Create {
+        /// Slug: lowercase letters, digits and '-'.
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// List tenants.
+    List {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+impl TenantCmd {
+    pub fn json(&self) -> bool {
+        matches!(self, Self::List { json: true, .. })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Jobs this worker runs at once.
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
+    /// Lease owner name (default: host name and process ID).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Requests per second per Identity Store API per instance.
+    #[arg(long, default_value_t = 20.0)]
+    pub tps: f64,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+}

@@ -1,0 +1,103 @@
+//! One sync of a stored source: assume its role, find its directory (once),
+//! and run the sync. Failures before the read starts are recorded as failed
+//! sync runs too, so the history shows every attempt with its diagnosis.
+
+use std::sync::Arc;
+
+use roster_aws::{AwsError, DirectoryClient, Platform};
+use roster_core::{Diagnosis, SourceId, TenantId};
+use roster_store::{Store, SyncFailure};
+
+use crate::error::EngineError;
+use crate::locate::{LocationHint, locate};
+use crate::progress::SyncProgress;
+use crate::sync::{SyncOptions, SyncOutcome, run_sync};
+
+/// A diagnosis for an AWS failure outside a sync's retry loop (AssumeRole, discovery).
+pub fn diagnosis_of(error: AwsError) -> Diagnosis {
+    match error {
+        AwsError::Diagnosed(d) => d,
+        AwsError::Transient {
+            detail,
+            unreachable: true,
+        } => {
+            let endpoint = std::env::var("AWS_ENDPOINT_URL_STS")
+                .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
+                .unwrap_or_else(|_| "sts.amazonaws.com".into());
+            Diagnosis::endpoint_unreachable(&endpoint, &detail)
+        }
+        other => Diagnosis::aws_error("AssumeRole", "Failed", &other.to_string()),
+    }
+}
+
+async fn record_failure(
+    store: &dyn Store,
+    tenant: &TenantId,
+    source: &SourceId,
+    diagnosis: Diagnosis,
+) -> EngineError {
+    let recorded = async {
+        let sync = store.begin_sync(tenant, source).await?;
+        store
+            .fail_sync(
+                tenant,
+                sync,
+                &SyncFailure::from(&diagnosis),
+                &Default::default(),
+            )
+            .await
+    };
+    if let Err(e) = recorded.await {
+        return EngineError::Store(e);
+    }
+    EngineError::Diagnosed(diagnosis)
+}
+
+/// Syncs `source` now, in this task.
+pub async fn sync_source(
+    store: Arc<dyn Store>,
+    platform: &Platform,
+    tenant: &TenantId,
+    source_id: &SourceId,
+    options: &SyncOptions,
+    progress: Arc<SyncProgress>,
+) -> Result<SyncOutcome, EngineError> {
+    let source = store.get_source(tenant, source_id).await?;
+    let Some(role) = source.role_arn.clone() else {
+        let d = Diagnosis::invalid_role_arn(
+            "the source has no role ARN yet; finish the connection wizard first",
+        );
+        return Err(EngineError::Diagnosed(d));
+    };
+    let session_name = format!("roster-{}", source.id);
+    let session = match platform
+        .session(&role, &source.external_id, &session_name)
+        .await
+    {
+        Ok(s) => s,
+        Err(e) => {
+            return Err(record_failure(store.as_ref(), tenant, source_id, diagnosis_of(e)).await);
+        }
+    };
+    let location = match source.location.clone() {
+        Some(location) => location,
+        None => match locate(&session, &LocationHint::default()).await {
+            Ok((location, _)) => {
+                store
+                    .set_source_location(tenant, source_id, &location)
+                    .await?;
+                location
+            }
+            Err(d) => return Err(record_failure(store.as_ref(), tenant, source_id, d).await),
+        },
+    };
+    let client = DirectoryClient::new(
+        &session,
+        location.identity_store_id.clone(),
+        location.region.clone(),
+    );
+    run_sync(
+        store, tenant, source_id, &location, client, options, progress,
+    )
+    .await
+}

@@ -1,0 +1,190 @@
+//! The sync worker: claims jobs with a lease, renews it while syncing, and
+//! finishes or releases each job. Many workers may run against PostgreSQL;
+//! `roster serve` runs one in-process. It also enqueues scheduled syncs.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use roster_aws::Platform;
+use roster_store::{Job, JobOutcome, Store};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::error::EngineError;
+use crate::limiter::LimiterRegistry;
+use crate::progress::SyncProgress;
+use crate::source_sync::sync_source;
+use crate::sync::SyncOptions;
+
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// Unique per process; recorded as the lease owner.
+    pub id: String,
+    /// Jobs run at once by this worker.
+    pub concurrency: usize,
+    pub lease: Duration,
+    pub poll: Duration,
+    /// How long a shutdown waits for running syncs before releasing their jobs.
+    pub grace: Duration,
+    pub sync: SyncOptions,
+}
+
+impl WorkerConfig {
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            concurrency: 4,
+            lease: Duration::from_secs(60),
+            poll: Duration::from_secs(1),
+            grace: Duration::from_secs(30),
+            sync: SyncOptions::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Worker {
+    store: Arc<dyn Store>,
+    platform: Platform,
+    config: WorkerConfig,
+    limiters: LimiterRegistry,
+}
+
+impl Worker {
+    pub fn new(store: Arc<dyn Store>, platform: Platform, config: WorkerConfig) -> Self {
+        Self {
+            store,
+            platform,
+            config,
+            limiters: LimiterRegistry::default(),
+        }
+    }
+
+    /// Runs until `shutdown` turns true; then stops claiming, lets running
+    /// syncs finish within the grace period and releases the rest.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) -> Result<(), EngineError> {
+        let this = Arc::new(self);
+        let mut running: JoinSet<i64> = JoinSet::new();
+        tracing::info!(worker = %this.config.id, "worker started");
+        while !*shutdown.borrow() {
+            if let Err(e) = this.store.schedule_due().await {
+                tracing::warn!(error = %e, "scheduling failed");
+            }
+            while running.len() < this.config.concurrency.max(1) {
+                match this
+                    .store
+                    .claim_job(&this.config.id, this.config.lease)
+                    .await
+                {
+                    Ok(Some(job)) => {
+                        let worker = this.clone();
+                        running.spawn(async move { worker.run_job(job).await });
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "claiming a job failed");
+                        break;
+                    }
+                }
+            }
+            tokio::select! {
+                _ = shutdown.changed() => {}
+                Some(_) = running.join_next(), if !running.is_empty() => {}
+                () = tokio::time::sleep(this.config.poll) => {}
+            }
+        }
+        this.drain(running).await;
+        tracing::info!(worker = %this.config.id, "worker stopped");
+        Ok(())
+    }
+
+    async fn drain(&self, mut running: JoinSet<i64>) {
+        let deadline = Instant::now() + self.config.grace;
+        while !running.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if tokio::time::timeout(left, running.join_next())
+                .await
+                .is_err()
+            {
+                break;
+            }
+        }
+        running.abort_all();
+        // Jobs still ours after the grace period go back to the queue.
+        if let Ok(jobs) = self.store.running_jobs_of(&self.config.id).await {
+            for job in jobs {
+                let _ = self.store.release_job(job, &self.config.id).await;
+            }
+        }
+    }
+
+    async fn run_job(&self, job: Job) -> i64 {
+        let (store, id, owner, lease) = (
+            self.store.clone(),
+            job.id,
+            self.config.id.clone(),
+            self.config.lease,
+        );
+        let renewer = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(lease / 3).await;
+                match store.renew_lease(id, &owner, lease).await {
+                    Ok(true) => {}
+                    Ok(false) => break tracing::warn!(job = id, "lease lost to another worker"),
+                    Err(e) => tracing::warn!(job = id, error = %e, "lease renewal failed"),
+                }
+            }
+        });
+        let started = Instant::now();
+        let result = self.sync(&job).await;
+        renewer.abort();
+        let outcome = match &result {
+            Ok(sync) => JobOutcome::Done(*sync),
+            Err(e) => {
+                let sync = self
+                    .store
+                    .list_syncs(&job.tenant_id, &job.source_id, 1)
+                    .await
+                    .ok()
+                    .and_then(|s| s.first().map(|r| r.id));
+                let code = match e {
+                    EngineError::Diagnosed(d) => d.code.as_str().to_owned(),
+                    _ => "internal-error".to_owned(),
+                };
+                JobOutcome::Failed { sync, code }
+            }
+        };
+        tracing::info!(job = job.id, source = %job.source_id, ok = result.is_ok(), secs = started.elapsed().as_secs_f64(), "job finished");
+        if let Err(e) = self
+            .store
+            .finish_job(job.id, &self.config.id, &outcome)
+            .await
+        {
+            tracing::warn!(job = job.id, error = %e, "recording the job's outcome failed");
+        }
+        job.id
+    }
+
+    async fn sync(&self, job: &Job) -> Result<roster_core::SyncId, EngineError> {
+        let source = self
+            .store
+            .get_source(&job.tenant_id, &job.source_id)
+            .await?;
+        let mut options = self.config.sync.clone();
+        if let Some(loc) = &source.location {
+            let key = format!("{}@{}", loc.identity_store_id, loc.region);
+            options.limiters = Some(self.limiters.for_instance(&key, options.tps));
+        }
+        let progress = Arc::new(SyncProgress::default());
+        let outcome = sync_source(
+            self.store.clone(),
+            &self.platform,
+            &job.tenant_id,
+            &job.source_id,
+            &options,
+            progress,
+        )
+        .await?;
+        Ok(outcome.sync_id)
+    }
+}
