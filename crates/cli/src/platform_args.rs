@@ -25,6 +25,25 @@ pub enum SourceCmd {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Run the connection test (§2.5) with the customer's role and store where the directory is.
+    Connect {
+        id: String,
+        /// ARN of the role the customer created.
+        #[arg(long)]
+        role_arn: String,
+        /// Region to look in (default: discovery of the home Region).
+        #[arg(long)]
+        region: Option<String>,
+        /// Identity Store ID when discovery (sso:ListInstances) is not allowed.
+        #[arg(long)]
+        identity_store_id: Option<String>,
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
     /// List connections.
     List {
         #[command(flatten)]
@@ -71,6 +90,7 @@ impl SourceCmd {
     pub fn json(&self) -> bool {
         match self {
             Self::Create { json, .. }
+            | Self::Connect { json, .. }
             | Self::List { json, .. }
             | Self::Show { json, .. }
             | Self::Sync { json, .. } => *json,

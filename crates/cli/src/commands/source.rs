@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use roster_aws::Platform;
 use roster_core::policy::{PermissionsOptions, permissions_policy, trust_policy};
-use roster_core::{ExternalId, SourceId, TenantId};
-use roster_engine::{SyncOptions, SyncProgress, sync_source};
+use roster_core::{Diagnosis, ExternalId, IdentityStoreId, Region, RoleArn, SourceId, TenantId};
+use roster_engine::connect::{ConnectRequest, StepEvent, StepStatus, test_connection};
+use roster_engine::{LocationHint, SyncOptions, SyncProgress, sync_source};
 use roster_store::{NewSource, Source, SourceStatus, Store};
 use serde_json::json;
 
@@ -96,6 +97,71 @@ pub async fn run(cmd: SourceCmd) -> Result<(), CliError> {
                 println!("Trust policy of the role to create:\n{}\n", trust.to_json());
                 println!("Inline permissions policy:\n{}\n", permissions.to_json());
                 println!("Then: roster source connect {} --role-arn ARN", source.id);
+            }
+            Ok(())
+        }
+        SourceCmd::Connect {
+            id,
+            role_arn,
+            region,
+            identity_store_id,
+            tenant,
+            json,
+            db,
+        } => {
+            let store = roster_store::connect(&db.database_url).await?;
+            let tenant = tenant_of(&tenant.tenant)?;
+            let id = source_id(&id)?;
+            let role =
+                RoleArn::parse(&role_arn).map_err(|e| Diagnosis::invalid_role_arn(&e.reason))?;
+            let hint = LocationHint {
+                region: region
+                    .as_deref()
+                    .map(Region::parse)
+                    .transpose()
+                    .map_err(|e| CliError::Usage(e.to_string()))?,
+                identity_store_id: identity_store_id
+                    .as_deref()
+                    .map(IdentityStoreId::parse)
+                    .transpose()
+                    .map_err(|e| CliError::Usage(e.to_string()))?,
+            };
+            let platform = Platform::from_env().await;
+            let request = ConnectRequest {
+                role,
+                hint,
+                platform_principal: platform_principal(&platform).await,
+            };
+            let print_step = |e: StepEvent| {
+                if !json && e.status != StepStatus::Running {
+                    eprintln!(
+                        "{:<8} {}  {}",
+                        format!("{:?}", e.status).to_lowercase(),
+                        e.step.title(),
+                        e.detail
+                    );
+                }
+            };
+            let location = test_connection(
+                store.as_ref(),
+                &platform,
+                &tenant,
+                &id,
+                &request,
+                &print_step,
+            )
+            .await?;
+            let job = store.enqueue_sync(&tenant, &id, "connect").await?;
+            if json {
+                println!(
+                    "{}",
+                    json!({"status": "connected", "source_id": id, "location": location, "first_sync_job": job.id})
+                );
+            } else {
+                println!(
+                    "Connection Configured: Identity Store {} in {}. First sync queued (job {}); run it now with: roster source sync {id}",
+                    location.identity_store_id, location.region, job.id
+                );
             }
             Ok(())
         }
