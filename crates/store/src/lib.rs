@@ -9,12 +9,16 @@ pub mod error;
 pub mod records;
 mod sql;
 
+pub use api::audit::{AuditEntry, AuditRecord};
 pub use api::browse::{GroupSummary, UserFilter, UserSummary};
 pub use api::console::{
     ApiToken, ConsoleRole, ConsoleUser, Credentialed, NewApiToken, NewConsoleUser, OneTimeLink,
     OneTimePurpose, SessionPrincipal,
 };
-pub use api::{Browse, Console, Jobs, Snapshots, Sources, Store, Syncs};
+pub use api::evidence::StoredHrRoster;
+pub use api::{
+    Audit, Browse, Console, EvidenceSettings, History, Jobs, Snapshots, Sources, Store, Syncs,
+};
 pub use error::StoreError;
 pub use records::{
     Backend, DirectoryLocation, Job, JobOutcome, JobStatus, MembershipRow, NewSource, Snapshot,
@@ -24,7 +28,9 @@ pub use sql::SqlStore;
 
 /// The store's traits, for calling their methods on `Arc<dyn Store>`.
 pub mod prelude {
-    pub use crate::api::{Browse, Console, Jobs, Snapshots, Sources, Store, Syncs};
+    pub use crate::api::{
+        Audit, Browse, Console, EvidenceSettings, History, Jobs, Snapshots, Sources, Store, Syncs,
+    };
 }
 
 use std::sync::Arc;

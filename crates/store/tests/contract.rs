@@ -5,7 +5,10 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod evidence_cases;
 mod support;
+
+use evidence_cases::*;
 
 use roster_core::{ExternalId, RoleArn, SnapshotCounts, SyncStats, TenantId};
 use roster_store::{
@@ -498,4 +501,8 @@ contract!(
     released_jobs_return_to_the_queue,
     due_sources_are_scheduled_once,
     deleting_a_source_removes_its_history,
+    the_audit_log_appends_and_pages_newest_first,
+    diffs_read_only_changed_versions,
+    snapshot_facts_count_memberships,
+    evidence_settings_round_trip_per_source,
 );

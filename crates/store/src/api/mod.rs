@@ -2,15 +2,21 @@
 //! of them. Every method takes the tenant first; implementations never return
 //! another tenant's rows (a foreign ID is `NotFound`).
 
+pub mod audit;
 pub mod browse;
 pub mod console;
+pub mod evidence;
+pub mod history;
 mod jobs;
 mod snapshots;
 mod sources;
 mod syncs;
 
+pub use audit::Audit;
 pub use browse::Browse;
 pub use console::Console;
+pub use evidence::EvidenceSettings;
+pub use history::History;
 pub use jobs::Jobs;
 pub use snapshots::Snapshots;
 pub use sources::Sources;
@@ -20,7 +26,18 @@ use crate::records::Backend;
 
 /// Everything roster persists. Import `roster_store::prelude::*` to call it.
 pub trait Store:
-    Sources + Syncs + Snapshots + Console + Browse + Jobs + Send + Sync + std::fmt::Debug
+    Sources
+    + Syncs
+    + Snapshots
+    + Console
+    + Browse
+    + Jobs
+    + History
+    + EvidenceSettings
+    + Audit
+    + Send
+    + Sync
+    + std::fmt::Debug
 {
     fn backend(&self) -> Backend;
 }

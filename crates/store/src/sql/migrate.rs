@@ -30,6 +30,7 @@ macro_rules! migration {
 const MIGRATIONS: &[Migration] = &[
     migration!(1, "init", "0001_init.sql"),
     migration!(2, "jobs", "0002_jobs.sql"),
+    migration!(3, "evidence", "0003_evidence.sql"),
     migration!(4, "console", "0004_console.sql"),
 ];
 

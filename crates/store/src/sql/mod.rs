@@ -2,10 +2,13 @@
 //! sqlx's `Any` driver. Queries are written once in the common dialect
 //! (`$N` parameters, partial indexes, `ON CONFLICT`, `RETURNING`).
 
+mod audit;
 mod browse;
 mod connect;
 mod console;
 mod directory;
+mod evidence;
+mod history;
 mod jobs;
 mod migrate;
 mod rows;

@@ -1,0 +1,219 @@
+//! History in SQL: versions changed between two syncs, change per sync, and
+//! slim snapshot projections. Reads only what changed, or one narrow row
+//! per entity; never whole documents of two snapshots.
+
+use async_trait::async_trait;
+use roster_core::evidence::{
+    GroupFacts, MembershipRef, SyncChangeCount, UserFacts, VersionChanges,
+};
+use roster_core::{SourceId, SyncId, TenantId};
+use sqlx::Row;
+
+use super::SqlStore;
+use super::rows::corrupt;
+use crate::api::history::History;
+use crate::error::StoreError;
+use crate::records::Snapshot;
+
+/// Versions current at `$3` that ended by `$4`: the "before" side.
+const BEFORE: &str = "valid_from <= $3 AND valid_to > $3 AND valid_to <= $4";
+/// Versions introduced after `$3`, still current at `$4`: the "after" side.
+const AFTER: &str = "valid_from > $3 AND valid_from <= $4 AND (valid_to IS NULL OR valid_to > $4)";
+
+impl SqlStore {
+    async fn changed_docs<T: serde::de::DeserializeOwned>(
+        &self,
+        table: &str,
+        key: &str,
+        side: &str,
+        args: (&TenantId, &SourceId, SyncId, SyncId),
+    ) -> Result<Vec<T>, StoreError> {
+        let sql = format!(
+            "SELECT doc FROM {table} WHERE tenant_id = $1 AND source_id = $2 AND {side} ORDER BY {key}"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(args.0.as_str())
+            .bind(args.1.as_str())
+            .bind(args.2.0)
+            .bind(args.3.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| serde_json::from_str(&r.try_get::<String, _>(0)?).map_err(corrupt))
+            .collect()
+    }
+
+    /// Changed memberships, with group and user names as of `at` (`$3` or `$4`).
+    async fn changed_memberships(
+        &self,
+        side: &str,
+        at: &str,
+        args: (&TenantId, &SourceId, SyncId, SyncId),
+    ) -> Result<Vec<MembershipRef>, StoreError> {
+        let joined = |alias: &str| {
+            format!(
+                "{alias}.tenant_id = m.tenant_id AND {alias}.source_id = m.source_id \
+                 AND {alias}.valid_from <= {at} AND ({alias}.valid_to IS NULL OR {alias}.valid_to > {at})"
+            )
+        };
+        let side = side.replace("valid_", "m.valid_");
+        let sql = format!(
+            "SELECT m.membership_id, m.group_id, g.display_name, m.user_id, u.user_name FROM dir_memberships m \
+             LEFT JOIN dir_groups g ON g.group_id = m.group_id AND {g} \
+             LEFT JOIN dir_users u ON u.user_id = m.user_id AND {u} \
+             WHERE m.tenant_id = $1 AND m.source_id = $2 AND {side} ORDER BY m.membership_id",
+            g = joined("g"),
+            u = joined("u"),
+        );
+        let rows = sqlx::query(&sql)
+            .bind(args.0.as_str())
+            .bind(args.1.as_str())
+            .bind(args.2.0)
+            .bind(args.3.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(MembershipRef {
+                    membership_id: r.try_get(0)?,
+                    group_id: r.try_get(1)?,
+                    group_name: r.try_get(2)?,
+                    user_id: r.try_get(3)?,
+                    user_name: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn count(v: i64) -> Result<u64, StoreError> {
+    u64::try_from(v).map_err(corrupt)
+}
+
+#[async_trait]
+impl History for SqlStore {
+    async fn version_changes(
+        &self,
+        tenant: &TenantId,
+        source: &SourceId,
+        from: SyncId,
+        to: SyncId,
+    ) -> Result<VersionChanges, StoreError> {
+        let a = (tenant, source, from, to);
+        Ok(VersionChanges {
+            users_before: self.changed_docs("dir_users", "user_id", BEFORE, a).await?,
+            users_after: self.changed_docs("dir_users", "user_id", AFTER, a).await?,
+            groups_before: self
+                .changed_docs("dir_groups", "group_id", BEFORE, a)
+                .await?,
+            groups_after: self
+                .changed_docs("dir_groups", "group_id", AFTER, a)
+                .await?,
+            memberships_before: self.changed_memberships(BEFORE, "$3", a).await?,
+            memberships_after: self.changed_memberships(AFTER, "$4", a).await?,
+        })
+    }
+
+    async fn change_counts(
+        &self,
+        tenant: &TenantId,
+        source: &SourceId,
+        up_to: SyncId,
+        limit: u32,
+    ) -> Result<Vec<SyncChangeCount>, StoreError> {
+        let mut by_sync = std::collections::BTreeMap::<i64, SyncChangeCount>::new();
+        for (kind, table) in ["dir_users", "dir_groups", "dir_memberships"]
+            .iter()
+            .enumerate()
+        {
+            let sql = format!(
+                "SELECT s, CAST(SUM(n) AS BIGINT) FROM ( \
+                   SELECT valid_from AS s, COUNT(*) AS n FROM {table} WHERE tenant_id = $1 AND source_id = $2 AND valid_from <= $3 GROUP BY valid_from \
+                   UNION ALL \
+                   SELECT valid_to AS s, COUNT(*) AS n FROM {table} WHERE tenant_id = $1 AND source_id = $2 AND valid_to <= $3 GROUP BY valid_to \
+                 ) t GROUP BY s"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(tenant.as_str())
+                .bind(source.as_str())
+                .bind(up_to.0)
+                .fetch_all(&self.pool)
+                .await?;
+            for r in &rows {
+                let sync: i64 = r.try_get(0)?;
+                let n = count(r.try_get(1)?)?;
+                let entry = by_sync.entry(sync).or_insert(SyncChangeCount {
+                    sync_id: sync,
+                    ..Default::default()
+                });
+                match kind {
+                    0 => entry.users += n,
+                    1 => entry.groups += n,
+                    _ => entry.memberships += n,
+                }
+            }
+        }
+        Ok(by_sync.into_values().rev().take(limit as usize).collect())
+    }
+
+    async fn user_facts(
+        &self,
+        tenant: &TenantId,
+        snapshot: &Snapshot,
+    ) -> Result<Vec<UserFacts>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT u.user_id, u.user_name, u.display_name, u.email, u.status, u.idp_sourced, \
+             (SELECT COUNT(*) FROM dir_memberships m WHERE m.tenant_id = u.tenant_id AND m.source_id = u.source_id \
+              AND m.user_id = u.user_id AND m.valid_from <= $3 AND (m.valid_to IS NULL OR m.valid_to > $3)) AS n \
+             FROM dir_users u WHERE u.tenant_id = $1 AND u.source_id = $2 \
+             AND u.valid_from <= $3 AND (u.valid_to IS NULL OR u.valid_to > $3) ORDER BY u.user_id",
+        )
+        .bind(tenant.as_str())
+        .bind(snapshot.source_id.as_str())
+        .bind(snapshot.sync_id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let status: Option<String> = r.try_get("status")?;
+                Ok(UserFacts {
+                    user_id: r.try_get("user_id")?,
+                    user_name: r.try_get("user_name")?,
+                    display_name: r.try_get("display_name")?,
+                    email: r.try_get("email")?,
+                    disabled: status.as_deref() == Some("DISABLED"),
+                    idp_sourced: r.try_get::<i64, _>("idp_sourced")? != 0,
+                    groups: count(r.try_get("n")?)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn group_facts(
+        &self,
+        tenant: &TenantId,
+        snapshot: &Snapshot,
+    ) -> Result<Vec<GroupFacts>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT g.group_id, g.display_name, \
+             (SELECT COUNT(*) FROM dir_memberships m WHERE m.tenant_id = g.tenant_id AND m.source_id = g.source_id \
+              AND m.group_id = g.group_id AND m.valid_from <= $3 AND (m.valid_to IS NULL OR m.valid_to > $3)) AS n \
+             FROM dir_groups g WHERE g.tenant_id = $1 AND g.source_id = $2 \
+             AND g.valid_from <= $3 AND (g.valid_to IS NULL OR g.valid_to > $3) ORDER BY g.group_id",
+        )
+        .bind(tenant.as_str())
+        .bind(snapshot.source_id.as_str())
+        .bind(snapshot.sync_id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(GroupFacts {
+                    group_id: r.try_get("group_id")?,
+                    display_name: r.try_get("display_name")?,
+                    members: count(r.try_get("n")?)?,
+                })
+            })
+            .collect()
+    }
+}
