@@ -1,1 +1,31 @@
-//! roster console and JSON API.
+//! roster's console (server-rendered pages, templates compiled in with maud)
+//! and its JSON API under `/api/v1`, on axum. Depends on `roster-core`,
+//! `roster-aws`, `roster-store` and `roster-engine`; knows nothing of the CLI.
+
+mod api;
+mod assets;
+mod auth;
+mod catalog;
+mod connect;
+mod error;
+mod pages;
+mod setup;
+mod state;
+
+pub use api::openapi_json;
+pub use auth::bootstrap::{Bootstrap, bootstrap};
+pub use auth::secrets::is_loopback_http;
+pub use error::WebError;
+pub use state::{AppState, DemoAccount, DemoAws, DemoInfo};
+
+use axum::Router;
+
+/// The whole application: pages, assets and the API. Tests call it with
+/// `tower::ServiceExt::oneshot`; `roster serve` binds it to a socket.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .merge(assets::routes())
+        .with_state(state)
+}

@@ -108,6 +108,7 @@ pub trait Console: Send + Sync {
         tenant: &TenantId,
         new: &NewConsoleUser,
     ) -> Result<ConsoleUser, StoreError>;
+    async fn get_console_user(&self, id: &str) -> Result<ConsoleUser, StoreError>;
     /// Emails are unique across tenants; compared case-insensitively.
     async fn find_console_user(&self, email: &str) -> Result<Option<Credentialed>, StoreError>;
 

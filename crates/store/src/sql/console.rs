@@ -97,6 +97,16 @@ impl Console for SqlStore {
         user(&row)
     }
 
+    async fn get_console_user(&self, id: &str) -> Result<ConsoleUser, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM console_users u WHERE u.id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("console user {id}")))?;
+        user(&row)
+    }
+
     async fn find_console_user(&self, email: &str) -> Result<Option<Credentialed>, StoreError> {
         let sql = format!(
             "SELECT {USER_COLUMNS}, u.password_hash FROM console_users u WHERE u.email = $1"

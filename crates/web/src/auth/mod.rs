@@ -1,0 +1,12 @@
+//! Who is asking: console sessions (cookie + CSRF token) and API tokens
+//! (`Authorization: Bearer`), passwords (Argon2id), sign-in rate limits,
+//! and the first admin's one-time setup link.
+
+pub mod bootstrap;
+pub mod password;
+pub mod principal;
+pub mod ratelimit;
+pub mod secrets;
+pub mod session;
+
+pub use principal::{ApiWriter, Principal};

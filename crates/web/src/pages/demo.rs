@@ -1,0 +1,103 @@
+//! `roster demo`'s simulated AWS console: paste the trust and permissions
+//! JSON from the wizard, pick the account, get the new role's ARN.
+
+use axum::Form;
+use axum::extract::State;
+use axum::response::Html;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::layout::{code_block, csrf_field, page};
+use crate::auth::Principal;
+use crate::error::WebError;
+use crate::state::{AppState, DemoAccount, DemoInfo};
+
+#[derive(Debug, Deserialize, Default)]
+pub struct RoleForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    trust_policy: String,
+    #[serde(default)]
+    permissions_policy: String,
+}
+
+fn render(
+    state: &AppState,
+    who: &Principal,
+    demo: &DemoInfo,
+    f: &RoleForm,
+    outcome: Option<Result<String, String>>,
+) -> Html<String> {
+    let body: Markup = html! {
+        h1 { "Simulated AWS console" }
+        p { "This page stands in for the IAM console of the demo's fake AWS: IAM → Roles → Create role, with a trust policy and one inline policy." }
+        @match &outcome {
+            Some(Ok(arn)) => div.success #role-created { p { "Role created. Its ARN:" } (code_block("role-arn-value", arn, None)) p { "Paste it into the wizard's Role ARN field." } },
+            Some(Err(e)) => div.diagnosis #role-error role="alert" { p { strong { "AWS said: " } (e) } },
+            None => {},
+        }
+        form method="post" action="/demo/aws" #demo-aws {
+            (csrf_field(who))
+            label for="account" { "Account" }
+            select #account name="account" {
+                option value="management" selected[f.account != "member"] { "Management account " (demo.management_account) " (organization instance)" }
+                @if let Some(m) = &demo.member_account { option value="member" selected[f.account == "member"] { "Member account " (m) " (account instance)" } }
+            }
+            label for="role-name" { "Role name" }
+            input #role-name type="text" name="name" value=(if f.name.is_empty() { "roster-identity-store" } else { &f.name }) required;
+            label for="trust-policy" { "Trust policy (JSON)" }
+            textarea #trust-policy name="trust_policy" rows="14" required { (f.trust_policy) }
+            label for="permissions-policy" { "Inline permissions policy (JSON)" }
+            textarea #permissions-policy name="permissions_policy" rows="14" { (f.permissions_policy) }
+            p { button #create-role type="submit" { "Create role" } }
+        }
+    };
+    Html(
+        page(
+            "Simulated AWS console",
+            state,
+            Some(who),
+            "/demo/aws",
+            &body,
+        )
+        .into_string(),
+    )
+}
+
+fn demo(state: &AppState) -> Result<&DemoInfo, WebError> {
+    state
+        .demo
+        .as_deref()
+        .ok_or_else(|| WebError::NotFound("page".into()))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn form(State(state): State<AppState>, who: Principal) -> Result<Html<String>, WebError> {
+    let d = demo(&state)?;
+    Ok(render(&state, &who, d, &RoleForm::default(), None))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn create_role(
+    State(state): State<AppState>,
+    who: Principal,
+    Form(f): Form<RoleForm>,
+) -> Result<Html<String>, WebError> {
+    let d = demo(&state)?;
+    who.check_form(&f.csrf)?;
+    let account = if f.account == "member" {
+        DemoAccount::Member
+    } else {
+        DemoAccount::Management
+    };
+    let inline = Some(f.permissions_policy.trim()).filter(|p| !p.is_empty());
+    let outcome = d
+        .aws
+        .create_role(account, f.name.trim(), &f.trust_policy, inline);
+    Ok(render(&state, &who, d, &f, Some(outcome)))
+}

@@ -1,0 +1,111 @@
+//! Console pages: server-rendered HTML, one module per page family. Errors
+//! from handlers (JSON `WebError`s) are turned into HTML here, and signed-out
+//! visitors are sent to the sign-in page.
+
+mod demo;
+mod groups;
+pub mod layout;
+mod settings;
+mod signin;
+mod sources;
+mod syncs;
+mod tokens;
+mod users;
+mod wizard;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::html;
+use roster_core::SourceId;
+use roster_store::Source;
+
+use crate::auth::Principal;
+use crate::error::{ErrorBody, WebError};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/sources") }))
+        .route("/signin", get(signin::form).post(signin::submit))
+        .route("/signout", post(signin::signout))
+        .route(
+            "/setup/{token}",
+            get(signin::setup_form).post(signin::setup_submit),
+        )
+        .route("/signin/link/{token}", get(signin::link))
+        .route("/sources", get(sources::catalog).post(sources::toggle_on))
+        .route("/sources/{id}", get(settings::show))
+        .route("/sources/{id}/wizard", get(wizard::show))
+        .route("/sources/{id}/sync", post(settings::sync_now))
+        .route("/sources/{id}/disable", post(settings::disable))
+        .route("/sources/{id}/enable", post(settings::enable))
+        .route("/sources/{id}/delete", post(settings::delete))
+        .route("/users", get(users::list))
+        .route("/users/{user_id}", get(users::detail))
+        .route("/groups", get(groups::list))
+        .route("/groups/{group_id}", get(groups::detail))
+        .route("/syncs", get(syncs::list))
+        .route("/settings/tokens", get(tokens::list).post(tokens::create))
+        .route("/settings/tokens/{id}/revoke", post(tokens::revoke))
+        .route("/demo/aws", get(demo::form).post(demo::create_role))
+        .layer(middleware::from_fn(html_errors))
+}
+
+/// Errors as HTML pages; "sign in first" as a redirect to the sign-in page.
+async fn html_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let Some(body) = response.extensions().get::<ErrorBody>().cloned() else {
+        return response;
+    };
+    if response.status() == StatusCode::UNAUTHORIZED {
+        return Redirect::to("/signin").into_response();
+    }
+    let status = response.status();
+    let page = layout::bare(
+        "Error",
+        &html! {
+            div.signin {
+                h1 { (status.canonical_reason().unwrap_or("Error")) }
+                p.error-box { (body.message) }
+                @if let Some(fix) = &body.fix { pre.code { (fix) } }
+                p { a href="/sources" { "Back to Sources" } }
+            }
+        },
+    );
+    let mut r = (status, Html(page.into_string())).into_response();
+    r.headers_mut().remove(header::CONTENT_LENGTH);
+    r
+}
+
+/// A source of the principal's tenant by its ID in the URL; anything else is 404.
+pub async fn source_of(state: &AppState, who: &Principal, id: &str) -> Result<Source, WebError> {
+    let id = SourceId::parse(id).map_err(|_| WebError::NotFound(format!("source {id}")))?;
+    Ok(state.store.get_source(who.tenant(), &id).await?)
+}
+
+/// The source a directory page shows: the one asked for, else the first with a snapshot.
+pub async fn pick_source(
+    state: &AppState,
+    who: &Principal,
+    asked: Option<&str>,
+) -> Result<Option<Source>, WebError> {
+    if let Some(id) = asked.filter(|s| !s.is_empty()) {
+        return source_of(state, who, id).await.map(Some);
+    }
+    let sources = state.store.list_sources(who.tenant()).await?;
+    for s in &sources {
+        if state
+            .store
+            .latest_snapshot(who.tenant(), &s.id)
+            .await?
+            .is_some()
+        {
+            return Ok(Some(s.clone()));
+        }
+    }
+    Ok(sources.into_iter().next())
+}

@@ -1,0 +1,144 @@
+//! Source settings (§2.6): where the directory is, status, last and next
+//! sync, and the buttons Sync now, Test connection, turn off/on, delete.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{Html, Redirect};
+use maud::html;
+use roster_store::SourceStatus;
+use serde::Deserialize;
+
+use super::layout::{csrf_field, page};
+use super::source_of;
+use crate::auth::Principal;
+use crate::error::WebError;
+use crate::state::AppState;
+
+#[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
+pub async fn show(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let source = source_of(&state, &who, &id).await?;
+    let last = state
+        .store
+        .list_syncs(who.tenant(), &source.id, 1)
+        .await?
+        .into_iter()
+        .next();
+    let loc = source.location.as_ref();
+    let dash = || "—".to_owned();
+    let body = html! {
+        h1 { (source.name) }
+        dl.kv #source-settings {
+            dt { "Status" } dd #source-status { (source.status.as_str()) }
+            dt { "Identity Store ID" } dd #identity-store-id { (loc.map_or_else(dash, |l| l.identity_store_id.to_string())) }
+            dt { "Home Region" } dd { (loc.map_or_else(dash, |l| l.region.to_string())) }
+            dt { "Account" } dd { (loc.and_then(|l| l.account_id.as_ref()).map_or_else(dash, ToString::to_string)) }
+            dt { "Instance ARN" } dd { (loc.and_then(|l| l.instance_arn.clone()).unwrap_or_else(dash)) }
+            dt { "Role ARN" } dd { (source.role_arn.as_ref().map_or_else(dash, ToString::to_string)) }
+            dt { "External ID" } dd { (source.external_id.expose()) }
+            dt { "Last sync" } dd {
+                @match &last {
+                    Some(run) => { a href={ "/syncs?source=" (source.id) } { "#" (run.id) " " (run.status.as_str()) " at " (run.started_at) } }
+                    None => { "never" }
+                }
+            }
+            dt { "Next sync" } dd { (source.next_sync_at.clone().unwrap_or_else(|| if source.status == SourceStatus::Connected { "soon".into() } else { dash() })) }
+            dt { "Sync interval" } dd { (source.sync_interval_s / 3600) " h" }
+        }
+        @if who.is_admin() {
+            div.filters style="margin-top:1rem" {
+                form method="post" action={ "/sources/" (source.id) "/sync" } {
+                    (csrf_field(&who)) button #sync-now type="submit" disabled[source.status != SourceStatus::Connected] { "Sync now" }
+                }
+                a.button.secondary href={ "/sources/" (source.id) "/wizard" } { "Test connection" }
+                @if source.status == SourceStatus::Disabled {
+                    form method="post" action={ "/sources/" (source.id) "/enable" } { (csrf_field(&who)) button.secondary type="submit" { "Turn on" } }
+                } @else {
+                    form method="post" action={ "/sources/" (source.id) "/disable" } { (csrf_field(&who)) button.secondary type="submit" { "Turn off (stop syncing, keep history)" } }
+                }
+                form method="post" action={ "/sources/" (source.id) "/delete" } data-confirm="Delete this connection and all of its snapshots? This cannot be undone." {
+                    (csrf_field(&who))
+                    input type="hidden" name="confirm" value="yes";
+                    button.danger type="submit" { "Delete" }
+                }
+            }
+        }
+    };
+    Ok(Html(
+        page(&source.name, &state, Some(&who), "/sources", &body).into_string(),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
+pub async fn sync_now(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    Form(f): Form<ActionForm>,
+) -> Result<Redirect, WebError> {
+    who.check_form(&f.csrf)?;
+    let source = source_of(&state, &who, &id).await?;
+    crate::api::sources::enqueue(&state, &who, &source).await?;
+    Ok(Redirect::to(&format!("/syncs?source={}", source.id)))
+}
+
+async fn set_status(
+    state: &AppState,
+    who: &Principal,
+    id: &str,
+    f: &ActionForm,
+    on: bool,
+) -> Result<Redirect, WebError> {
+    who.check_form(&f.csrf)?;
+    let source = source_of(state, who, id).await?;
+    crate::api::sources::switch(state, who, &source, on).await?;
+    Ok(Redirect::to(&format!("/sources/{}", source.id)))
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
+pub async fn disable(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    Form(f): Form<ActionForm>,
+) -> Result<Redirect, WebError> {
+    set_status(&state, &who, &id, &f, false).await
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
+pub async fn enable(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    Form(f): Form<ActionForm>,
+) -> Result<Redirect, WebError> {
+    set_status(&state, &who, &id, &f, true).await
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
+pub async fn delete(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    Form(f): Form<ActionForm>,
+) -> Result<Redirect, WebError> {
+    who.check_form(&f.csrf)?;
+    if f.confirm.as_deref() != Some("yes") {
+        return Err(WebError::bad_request("confirm", "confirm the deletion"));
+    }
+    let source = source_of(&state, &who, &id).await?;
+    state.store.delete_source(who.tenant(), &source.id).await?;
+    tracing::info!(source = %source.id, "source deleted");
+    Ok(Redirect::to("/sources"))
+}

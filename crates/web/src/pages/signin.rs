@@ -1,0 +1,216 @@
+//! Sign in, sign out, the first admin's one-time setup page, and one-time
+//! sign-in links (the demo's printed link).
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use roster_store::{ConsoleRole, NewConsoleUser, OneTimePurpose};
+use serde::Deserialize;
+
+use super::layout::bare;
+use crate::auth::secrets::{random_token, sha256_hex};
+use crate::auth::{Principal, password, session};
+use crate::error::WebError;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+}
+
+fn signin_page(error: Option<&str>, first_start: bool) -> Markup {
+    bare(
+        "Sign in",
+        &html! {
+            div.signin {
+                h1 { "Sign in to roster" }
+                @if first_start {
+                    p.banner.warn { "roster has no users yet. Open the one-time setup link that " code { "roster serve" } " printed when it started to create the first admin." }
+                }
+                @if let Some(e) = error { p.error-box role="alert" { (e) } }
+                form method="post" action="/signin" {
+                    label for="email" { "Email" }
+                    input #email type="email" name="email" required autocomplete="username";
+                    label for="password" { "Password" }
+                    input #password type="password" name="password" required autocomplete="current-password";
+                    p { button type="submit" { "Sign in" } }
+                }
+            }
+        },
+    )
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn form(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+    let first = state.store.console_user_count().await? == 0;
+    Ok(Html(signin_page(None, first).into_string()))
+}
+
+fn signed_in(cookie: axum::http::HeaderValue, to: &str) -> Response {
+    let mut r = Redirect::to(to).into_response();
+    r.headers_mut().insert(header::SET_COOKIE, cookie);
+    r
+}
+
+/// Sign-in posts carry no session yet; SameSite=Lax cookies and the rate limit guard them.
+#[tracing::instrument(skip_all)]
+pub async fn submit(
+    State(state): State<AppState>,
+    Form(f): Form<SignInForm>,
+) -> Result<Response, WebError> {
+    let key = f.email.trim().to_lowercase();
+    if !state.limiter.allowed(&key) {
+        return Err(WebError::RateLimited);
+    }
+    let found = state.store.find_console_user(&key).await?;
+    let ok = match &found {
+        Some(c) => password::verify(&f.password, &c.password_hash),
+        None => {
+            password::burn();
+            false
+        }
+    };
+    match found {
+        Some(c) if ok => {
+            state.limiter.succeeded(&key);
+            Ok(signed_in(
+                session::start(&state, &c.user).await?,
+                "/sources",
+            ))
+        }
+        _ => {
+            state.limiter.failed(&key);
+            tracing::info!("sign-in failed");
+            let page = signin_page(Some("Wrong email or password."), false);
+            Ok((
+                axum::http::StatusCode::UNAUTHORIZED,
+                Html(page.into_string()),
+            )
+                .into_response())
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn signout(
+    State(state): State<AppState>,
+    who: Principal,
+    headers: HeaderMap,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
+    if !crate::auth::secrets::constant_time_eq(who.csrf_token(), &f.csrf) {
+        return Err(WebError::Csrf);
+    }
+    let clear = session::end(&state, &headers).await?;
+    Ok(signed_in(clear, "/signin"))
+}
+
+fn setup_page(token: &str, error: Option<&str>) -> Markup {
+    bare(
+        "Create the first admin",
+        &html! {
+            div.signin {
+                h1 { "Create roster's first admin" }
+                p { "This one-time link creates the administrator of this roster installation." }
+                @if let Some(e) = error { p.error-box role="alert" { (e) } }
+                form method="post" action={ "/setup/" (token) } {
+                    label for="email" { "Email" }
+                    input #email type="email" name="email" required;
+                    label for="password" { "Password (at least " (password::MIN_LEN) " characters)" }
+                    input #password type="password" name="password" required minlength=(password::MIN_LEN);
+                    p { button type="submit" { "Create admin and sign in" } }
+                }
+            }
+        },
+    )
+}
+
+async fn setup_link_valid(state: &AppState, token: &str) -> Result<bool, WebError> {
+    Ok(matches!(
+        state.store.peek_one_time_link(&sha256_hex(token)).await?,
+        Some(l) if l.purpose == OneTimePurpose::Setup
+    ))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn setup_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Html<String>, WebError> {
+    if !setup_link_valid(&state, &token).await? {
+        return Err(WebError::NotFound(
+            "setup link (already used or expired)".into(),
+        ));
+    }
+    Ok(Html(setup_page(&token, None).into_string()))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn setup_submit(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Form(f): Form<SignInForm>,
+) -> Result<Response, WebError> {
+    if !setup_link_valid(&state, &token).await? {
+        return Err(WebError::NotFound(
+            "setup link (already used or expired)".into(),
+        ));
+    }
+    let email = f.email.trim().to_lowercase();
+    if !email.contains('@') {
+        return Ok(
+            Html(setup_page(&token, Some("Enter an email address.")).into_string()).into_response(),
+        );
+    }
+    if let Err(e) = password::validate(&f.password) {
+        return Ok(Html(setup_page(&token, Some(&e.to_string())).into_string()).into_response());
+    }
+    let hash = password::hash(&f.password)?;
+    let link = state
+        .store
+        .take_one_time_link(&sha256_hex(&token))
+        .await?
+        .ok_or_else(|| WebError::NotFound("setup link (already used or expired)".into()))?;
+    let new = NewConsoleUser {
+        id: format!("usr_{}", &sha256_hex(&random_token())[..16]),
+        email,
+        password_hash: hash,
+        role: ConsoleRole::Admin,
+    };
+    let user = state
+        .store
+        .create_console_user(&link.tenant_id, &new)
+        .await?;
+    tracing::info!(user = %user.id, "first admin created");
+    Ok(signed_in(session::start(&state, &user).await?, "/sources"))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn link(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
+    let link = state.store.take_one_time_link(&sha256_hex(&token)).await?;
+    let Some(link) = link else {
+        return Err(WebError::NotFound(
+            "sign-in link (already used or expired)".into(),
+        ));
+    };
+    let OneTimePurpose::SignIn { user_id } = link.purpose else {
+        return Err(WebError::NotFound("sign-in link".into()));
+    };
+    let user = state.store.get_console_user(&user_id).await?;
+    if user.tenant_id != link.tenant_id {
+        return Err(WebError::NotFound("sign-in link".into()));
+    }
+    Ok(signed_in(session::start(&state, &user).await?, "/sources"))
+}

@@ -1,0 +1,74 @@
+//! The Syncs page: each run with counts, API calls, duration against the
+//! quota floor, and failures with their diagnosis.
+
+use axum::extract::{Query, State};
+use axum::response::Html;
+use maud::html;
+use serde::Deserialize;
+
+use super::layout::page;
+use super::pick_source;
+use crate::auth::Principal;
+use crate::error::WebError;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Default)]
+pub struct SyncsQuery {
+    #[serde(default)]
+    source: Option<String>,
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
+pub async fn list(
+    State(state): State<AppState>,
+    who: Principal,
+    Query(q): Query<SyncsQuery>,
+) -> Result<Html<String>, WebError> {
+    let source = pick_source(&state, &who, q.source.as_deref()).await?;
+    let runs = match &source {
+        Some(s) => state.store.list_syncs(who.tenant(), &s.id, 100).await?,
+        None => Vec::new(),
+    };
+    let jobs = match &source {
+        Some(s) => state
+            .store
+            .list_jobs(who.tenant(), 50)
+            .await?
+            .into_iter()
+            .filter(|j| j.source_id == s.id && j.finished_at.is_none())
+            .collect(),
+        None => Vec::new(),
+    };
+    let body = html! {
+        h1 { "Syncs" }
+        @match &source {
+            None => { p { "No source yet. " a href="/sources" { "Connect one" } "." } }
+            Some(s) => {
+                p.meta { (s.name) " · " a href={ "/sources/" (s.id) } { "settings" } }
+                @for j in &jobs { p.banner #queued { "Sync job " (j.id) " is " (j.status.as_str()) " (" (j.reason) ")." } }
+                table #syncs {
+                    thead { tr { th { "#" } th { "Status" } th { "Started" } th { "Users" } th { "Groups" } th { "Memberships" } th { "API calls" } th { "Duration / quota floor" } th { "Failure" } } }
+                    tbody {
+                        @for r in &runs {
+                            tr data-status=(r.status.as_str()) {
+                                td { (r.id) } td { (r.status.as_str()) } td { (r.started_at) }
+                                td { (r.counts.users) } td { (r.counts.groups) } td { (r.counts.memberships) }
+                                td { (r.stats.total_calls()) @for (op, n) in &r.stats.calls { br; span.meta { (op) ": " (n) } } }
+                                td { (format!("{:.1} s / {:.1} s", r.stats.wall_s, r.stats.floor_s)) @if let Some(ratio) = r.stats.ratio() { br; span.meta { (format!("× {ratio:.2}")) } } }
+                                td {
+                                    @if let Some(f) = &r.failure {
+                                        code { (f.code) } br; (f.cause) details { summary { "Fix" } pre.code { (f.fix) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if runs.is_empty() { p.meta { "No sync has run yet." } }
+            }
+        }
+    };
+    Ok(Html(
+        page("Syncs", &state, Some(&who), "/syncs", &body).into_string(),
+    ))
+}

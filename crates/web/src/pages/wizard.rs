@@ -1,0 +1,137 @@
+//! The connection wizard (§2.3–§2.5): the roster tab (trust policy, External
+//! ID, Role ARN, live connection test) and the AWS tab (console steps, inline
+//! policy explained, CloudFormation, Terraform and AWS CLI text).
+
+use axum::extract::{Path, State};
+use axum::response::Html;
+use maud::{Markup, html};
+use roster_engine::connect::Step;
+use roster_store::{Source, SourceStatus};
+
+use super::layout::{code_block, page};
+use super::source_of;
+use crate::auth::Principal;
+use crate::error::WebError;
+use crate::setup::{SetupView, setup_of};
+use crate::state::AppState;
+
+fn roster_tab(source: &Source, s: &SetupView) -> Markup {
+    html! {
+        section.tab #tab-roster {
+            h2 { "1. Copy the trust policy" }
+            p { "Your IAM role must trust roster's principal, and only with this connection's External ID. roster generated the External ID; it is unique to this connection." }
+            p { "External ID:" }
+            (code_block("external-id", &s.external_id, None))
+            p { "Trust policy:" }
+            (code_block("trust-policy", &s.trust_policy, Some("roster-trust-policy.json")))
+            p { "Keep this tab open, then switch to the " strong { "AWS" } " tab to create the role." }
+            h2 { "2. Submit the role ARN" }
+            form #connect-form data-api={ "/api/v1/sources/" (source.id) "/connect" } {
+                label for="role-arn" { "IAM Role ARN" }
+                input #role-arn type="text" name="role_arn" size="70" autocomplete="off"
+                    placeholder="arn:aws:iam::123456789012:role/roster-identity-store"
+                    value=[source.role_arn.as_ref().map(ToString::to_string)];
+                div.reason #arn-reason aria-live="polite" {}
+                details {
+                    summary { "No discovery statement? Enter the Identity Store ID and home Region" }
+                    label for="identity-store-id" { "Identity Store ID (IAM Identity Center → Settings)" }
+                    input #identity-store-id type="text" name="identity_store_id" placeholder="d-1234567890";
+                    label for="region" { "Home Region" }
+                    input #region type="text" name="region" placeholder="us-east-1";
+                }
+                p { button #connect-submit type="submit" disabled { "Submit Role" } }
+                p.meta { "The test also checks that the role refuses roster " em { "without" } " the External ID. That check leaves one expected AccessDenied AssumeRole event in your CloudTrail: it is roster proving your role is safe, not an attack." }
+            }
+            ol.steps #steps hidden {
+                @for step in Step::ALL {
+                    li data-step=(step.as_str()) data-status="waiting" { (step.title()) span.detail {} }
+                }
+            }
+            div.success #configured hidden {
+                h2 { "Connection Configured" }
+                p { "Identity Store ID " code #configured-store-id {} " in " code #configured-region {} ". The first sync is queued." }
+                p { a.button href={ "/sources/" (source.id) } { "Open the source's settings" } " " a.button.secondary href={ "/users?source=" (source.id) } { "See users" } }
+            }
+            div.diagnosis #diagnosis hidden role="alert" {
+                h2 { "The connection test failed: " code #diagnosis-code {} }
+                p #diagnosis-cause {}
+                p { strong { "Fix:" } }
+                pre.code #diagnosis-fix {}
+                p.meta { "The connection stays pending. Fix the role in AWS, then press Submit Role again." }
+            }
+        }
+    }
+}
+
+fn aws_tab(s: &SetupView) -> Markup {
+    let account = s
+        .platform_account
+        .as_deref()
+        .unwrap_or("roster's AWS account ID");
+    html! {
+        section.tab #tab-aws hidden {
+            h2 { "Create the IAM role in AWS" }
+            ol {
+                li { "Sign in to the organization's " strong { "management account" } " (or the delegated administrator account of IAM Identity Center), where Identity Center is enabled." }
+                li { "Open IAM → Roles → " strong { "Create role" } "." }
+                li { "Trusted entity type: " strong { "AWS account" } " → " strong { "Another AWS account" } ", Account ID " code { (account) } "." }
+                li { "Tick " strong { "Require external ID" } " and paste " code { (s.external_id) } "." }
+                li { "Attach " strong { "no" } " managed policy. " code { "AWSSSOReadOnly" } " grants no " code { "identitystore:" } " action at all; " code { "AWSSSODirectoryReadOnly" } " does, but is broader than roster needs." }
+                li { "Name the role (for example " code { "roster-identity-store" } "), create it, then open it → Add permissions → " strong { "Create inline policy" } " → JSON, and paste the policy below." }
+                li { "Replace the role's trust policy with the one on the roster tab (Trust relationships → Edit) so the principal is exactly roster's." }
+                li { "Copy the role's ARN and return to the roster tab." }
+            }
+            h3 { "Inline permissions policy" }
+            p { "Read-only; exactly the actions roster calls. " strong { "Required:" } " statement " code { "RosterReadIdentityStore" } " (" code { "identitystore:ListUsers" } ", " code { "ListGroups" } ", " code { "ListGroupMemberships" } "). "
+                strong { "Optional:" } " statement " code { "RosterDiscoverIdentityCenter" } " (" code { "sso:ListInstances" } ", " code { "sso:ListRegions" } ") lets roster find the Identity Store ID and home Region itself; without it, type both into the roster tab." }
+            (code_block("permissions-policy", &s.permissions_policy, Some("roster-permissions-policy.json")))
+            details {
+                summary { "Only the required statement" }
+                (code_block("minimal-policy", &s.minimal_permissions_policy, Some("roster-permissions-minimal.json")))
+            }
+            details {
+                summary { "Optional: directory encrypted with a customer-managed KMS key" }
+                p { "Add this statement, and allow the role in the key's policy:" }
+                (code_block("kms-statement", &s.kms_statement, None))
+            }
+            h3 { "Or create the same role as code" }
+            p { "Each carries this connection's principal and External ID." }
+            h4 { "CloudFormation" }
+            (code_block("cloudformation", &s.cloudformation, Some("roster-role.yaml")))
+            h4 { "Terraform" }
+            (code_block("terraform", &s.terraform, Some("roster-role.tf")))
+            h4 { "AWS CLI" }
+            (code_block("aws-cli", &s.aws_cli, Some("roster-role.sh")))
+        }
+    }
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
+pub async fn show(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    who.require_admin()?;
+    let source = source_of(&state, &who, &id).await?;
+    let setup = setup_of(&state, &source);
+    let body = html! {
+        h1 { "Connect AWS IAM Identity Center (Identity Store)" }
+        p.meta { "roster is requesting read-only access to your Identity Store. Connection " code { (source.id) } "." }
+        @if state.principal.is_none() {
+            div.banner.warn { "roster has no AWS identity, so the trust policy shows a placeholder principal and the connection test cannot run." }
+        }
+        @if source.status == SourceStatus::Connected {
+            div.banner { "This connection is already configured. " a href={ "/sources/" (source.id) } { "Open its settings" } "." }
+        }
+        div.tabs role="tablist" {
+            button.active type="button" data-tab="tab-roster" { "roster" }
+            button type="button" data-tab="tab-aws" { "AWS" }
+        }
+        (roster_tab(&source, &setup))
+        (aws_tab(&setup))
+    };
+    Ok(Html(
+        page("Connection wizard", &state, Some(&who), "/sources", &body).into_string(),
+    ))
+}
