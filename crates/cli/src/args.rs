@@ -48,6 +48,10 @@ pub enum Command {
     Tenant(crate::platform_args::TenantCmd),
     /// Run queued and scheduled syncs (run many against PostgreSQL).
     Worker(crate::platform_args::WorkerArgs),
+    /// The console and JSON API, with an in-process sync worker.
+    Serve(crate::console_args::ServeArgs),
+    /// The console with a built-in, seeded fake AWS: try roster without an AWS account.
+    Demo(crate::console_args::DemoArgs),
 }
 
 #[derive(Debug, Clone, Args)]

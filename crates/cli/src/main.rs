@@ -4,6 +4,7 @@
 
 mod args;
 mod commands;
+mod console_args;
 mod exit;
 mod output;
 mod platform_args;

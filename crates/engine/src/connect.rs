@@ -223,11 +223,8 @@ async fn insecure_trust_check(
                 .platform_principal
                 .as_deref()
                 .unwrap_or("<roster's principal ARN>");
-            let d = Diagnosis::trust_policy_missing_external_id(
-                &request.role,
-                principal,
-                external_id,
-            );
+            let d =
+                Diagnosis::trust_policy_missing_external_id(&request.role, principal, external_id);
             Err(r.fail(Step::InsecureTrustCheck, &d))
         }
         Err(AssumeError::Other(e)) => {

@@ -1,6 +1,8 @@
 //! One module per command; each turns parsed arguments into calls on the layers.
 
+mod demo;
 mod list;
+mod serve;
 mod source;
 mod sync;
 mod tenant;
@@ -21,5 +23,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Source(cmd) => source::run(cmd).await,
         Command::Tenant(cmd) => tenant::run(cmd).await,
         Command::Worker(args) => worker::run(args).await,
+        Command::Serve(args) => serve::run(args).await,
+        Command::Demo(args) => demo::run(args).await,
     }
 }

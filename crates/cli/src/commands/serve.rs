@@ -1,0 +1,120 @@
+//! `roster serve`: the console and JSON API, with an in-process sync worker.
+//! Learns roster's principal at start (§1); prints the first admin's
+//! one-time setup link when there is no user yet.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use roster_aws::Platform;
+use roster_engine::{Worker, WorkerConfig};
+use roster_store::Store;
+use roster_web::{AppState, Bootstrap, bootstrap, is_loopback_http};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::console_args::ServeArgs;
+use crate::exit::CliError;
+
+/// roster's principal: `ROSTER_PRINCIPAL_ARN`, else `sts:GetCallerIdentity`.
+/// `Err` carries why it is unknown (no credentials, unreachable STS, …).
+pub async fn principal_of(platform: &Platform) -> Result<String, String> {
+    if let Ok(arn) = std::env::var("ROSTER_PRINCIPAL_ARN")
+        && !arn.trim().is_empty()
+    {
+        return Ok(arn.trim().to_owned());
+    }
+    match tokio::time::timeout(Duration::from_secs(15), platform.principal_arn()).await {
+        Ok(Ok(arn)) => Ok(arn),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("sts:GetCallerIdentity timed out".into()),
+    }
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// What `serve` and `demo` share once the state is built.
+pub struct Console {
+    pub state: AppState,
+    pub listener: TcpListener,
+    pub base_url: String,
+    pub worker: Option<Platform>,
+    /// Demo: the admin to sign in with a printed link.
+    pub demo_admin: Option<String>,
+}
+
+pub async fn run_console(c: Console) -> Result<(), CliError> {
+    let store: Arc<dyn Store> = c.state.store.clone();
+    match bootstrap(store.as_ref(), c.demo_admin.as_deref())
+        .await
+        .map_err(|e| CliError::Other(anyhow::anyhow!(e.to_string())))?
+    {
+        Bootstrap::SetupLink(path) => println!(
+            "roster has no users yet. Create the first admin (one-time link, valid 24 h):\n  {}{path}",
+            c.base_url
+        ),
+        Bootstrap::SignInLink { path, email } => println!(
+            "Signed in as {email} with this one-time link:\n  {}{path}",
+            c.base_url
+        ),
+        Bootstrap::Ready => println!("roster console at {}", c.base_url),
+    }
+    let (stop, stopped) = watch::channel(false);
+    let worker = c.worker.map(|platform| {
+        let id = format!("serve-{}", std::process::id());
+        tokio::spawn(Worker::new(store.clone(), platform, WorkerConfig::new(id)).run(stopped))
+    });
+    let app = roster_web::router(c.state);
+    axum::serve(c.listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| CliError::Other(e.into()))?;
+    let _ = stop.send(true);
+    if let Some(w) = worker {
+        let _ = w.await;
+    }
+    Ok(())
+}
+
+pub async fn run(args: ServeArgs) -> Result<(), CliError> {
+    let store = roster_store::connect(&args.db.database_url).await?;
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| CliError::Usage(format!("cannot listen on {}: {e}", args.listen)))?;
+    let base_url = args
+        .public_url
+        .unwrap_or_else(|| format!("http://{}", args.listen));
+    let platform = Platform::from_env().await;
+    let (principal, problem) = match principal_of(&platform).await {
+        Ok(arn) => (Some(arn), None),
+        Err(why) => {
+            eprintln!(
+                "warning: roster has no usable AWS identity ({why}); the console starts, but connections cannot be tested"
+            );
+            (None, Some(why))
+        }
+    };
+    let state = AppState::new(store, Some(platform.clone()), principal)
+        .with_principal_problem(problem)
+        .with_secure_cookies(!is_loopback_http(&base_url));
+    run_console(Console {
+        state,
+        listener,
+        base_url,
+        worker: (!args.no_worker).then_some(platform),
+        demo_admin: None,
+    })
+    .await
+}
