@@ -6,6 +6,7 @@
 
 pub mod connect;
 pub mod error;
+pub mod evidence;
 pub mod limiter;
 pub mod locate;
 pub mod progress;

@@ -139,6 +139,13 @@ pub fn json_file<T: Serialize>(value: &T) -> Vec<u8> {
 /// One reason a bundle does not verify.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
+    /// The bytes are not a zip archive at all.
+    NotABundle(String),
+    /// An entry could not be read back (CRC or compression error).
+    Unreadable {
+        path: String,
+        reason: String,
+    },
     NoManifest,
     ManifestUnreadable(String),
     UnsupportedFormat(String),
@@ -160,6 +167,13 @@ pub enum Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::NotABundle(e) => write!(f, "not a roster evidence bundle (zip): {e}"),
+            Self::Unreadable { path, reason } => {
+                write!(
+                    f,
+                    "{path}: cannot be read from the zip ({reason}): the bundle was altered or damaged"
+                )
+            }
             Self::NoManifest => write!(f, "{MANIFEST_FILE} is missing"),
             Self::ManifestUnreadable(e) => {
                 write!(f, "{MANIFEST_FILE} is not a valid manifest: {e}")

@@ -1,0 +1,292 @@
+//! The evidence bundle: one zip per snapshot with fixed entry order, fixed
+//! timestamps and stable JSON, so the same snapshot always yields the same
+//! bytes; `manifest.json` (last) lists the SHA-256 of every file and is
+//! signed with Ed25519. Verification reads it back and names every problem.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Cursor, Read, Write};
+
+use roster_core::evidence::manifest::{self, MANIFEST_FILE, json_file};
+use roster_core::evidence::tables::{self, CsvFile};
+use roster_core::evidence::{BundleKey, Manifest, Problem};
+use roster_core::{SnapshotCounts, TenantId};
+use roster_store::{AuditEntry, Snapshot, Store, SyncRun};
+use serde::Serialize;
+use serde_json::json;
+use zip::write::SimpleFileOptions;
+
+use super::{AsOf, ReportData, check_report, complete_run, diff, report};
+use crate::EngineError;
+
+/// Entries in the order they are written (`diff.json` only when a previous snapshot exists).
+pub const BUNDLE_ENTRY_ORDER: &[&str] = &[
+    "collection.json",
+    "users.csv",
+    "groups.csv",
+    "memberships.csv",
+    "checks.json",
+    "diff.json",
+    "report.html",
+    MANIFEST_FILE,
+];
+
+const PAGE: u32 = 1_000;
+
+/// `collection.json`: where and how the snapshot was collected.
+#[derive(Debug, Serialize)]
+struct Collection<'a> {
+    format: &'static str,
+    roster_version: &'static str,
+    tenant: &'a str,
+    source_id: &'a str,
+    source_name: &'a str,
+    account_id: Option<String>,
+    role_arn: Option<String>,
+    identity_store_id: Option<String>,
+    region: Option<String>,
+    instance_arn: Option<String>,
+    sync_id: i64,
+    sync_started_at: &'a str,
+    sync_finished_at: Option<&'a str>,
+    previous_sync_id: Option<i64>,
+    counts: SnapshotCounts,
+    api_calls: &'a BTreeMap<String, u64>,
+    retries: u64,
+    throttled: u64,
+    wall_s: f64,
+    floor_s: f64,
+}
+
+async fn users_csv(
+    store: &dyn Store,
+    tenant: &TenantId,
+    snap: &Snapshot,
+) -> Result<Vec<u8>, EngineError> {
+    let mut file = CsvFile::new(tables::USER_HEADER);
+    let mut after: Option<String> = None;
+    loop {
+        let page = store
+            .users_page(tenant, snap, after.as_deref(), PAGE)
+            .await?;
+        for u in &page {
+            file.push(&tables::user_record(u));
+        }
+        match page.last() {
+            Some(last) if page.len() == PAGE as usize => after = Some(last.user_id.to_string()),
+            _ => return Ok(file.into_bytes()),
+        }
+    }
+}
+
+async fn groups_csv(
+    store: &dyn Store,
+    tenant: &TenantId,
+    snap: &Snapshot,
+) -> Result<Vec<u8>, EngineError> {
+    let mut file = CsvFile::new(tables::GROUP_HEADER);
+    let mut after: Option<String> = None;
+    loop {
+        let page = store
+            .groups_page(tenant, snap, after.as_deref(), PAGE)
+            .await?;
+        for g in &page {
+            file.push(&tables::group_record(g));
+        }
+        match page.last() {
+            Some(last) if page.len() == PAGE as usize => after = Some(last.group_id.to_string()),
+            _ => return Ok(file.into_bytes()),
+        }
+    }
+}
+
+async fn memberships_csv(
+    store: &dyn Store,
+    tenant: &TenantId,
+    snap: &Snapshot,
+) -> Result<Vec<u8>, EngineError> {
+    let mut file = CsvFile::new(tables::MEMBERSHIP_HEADER);
+    let mut after: Option<String> = None;
+    loop {
+        let page = store
+            .memberships_page(tenant, snap, after.as_deref(), PAGE)
+            .await?;
+        for m in &page {
+            file.push(&tables::membership_record(
+                &m.membership,
+                m.group_display_name.as_deref(),
+                m.user_name.as_deref(),
+            ));
+        }
+        match page.last() {
+            Some(last) if page.len() == PAGE as usize => {
+                after = Some(last.membership.membership_id.to_string());
+            }
+            _ => return Ok(file.into_bytes()),
+        }
+    }
+}
+
+fn collection(
+    tenant: &TenantId,
+    source: &roster_store::Source,
+    run: &SyncRun,
+    previous: Option<i64>,
+) -> Vec<u8> {
+    let location = source.location.as_ref();
+    json_file(&Collection {
+        format: manifest::FORMAT,
+        roster_version: env!("CARGO_PKG_VERSION"),
+        tenant: tenant.as_str(),
+        source_id: source.id.as_str(),
+        source_name: &source.name,
+        account_id: location
+            .and_then(|l| l.account_id.as_ref().map(ToString::to_string))
+            .or_else(|| source.role_arn.as_ref().map(|r| r.account().to_string())),
+        role_arn: source.role_arn.as_ref().map(ToString::to_string),
+        identity_store_id: run
+            .identity_store_id
+            .clone()
+            .or_else(|| location.map(|l| l.identity_store_id.to_string())),
+        region: run
+            .region
+            .clone()
+            .or_else(|| location.map(|l| l.region.to_string())),
+        instance_arn: location.and_then(|l| l.instance_arn.clone()),
+        sync_id: run.id.0,
+        sync_started_at: &run.started_at,
+        sync_finished_at: run.finished_at.as_deref(),
+        previous_sync_id: previous,
+        counts: run.counts,
+        api_calls: &run.stats.calls,
+        retries: run.stats.retries,
+        throttled: run.stats.throttled,
+        wall_s: run.stats.wall_s,
+        floor_s: run.stats.floor_s,
+    })
+}
+
+fn zip_files(files: &[(&str, Vec<u8>)]) -> Result<Vec<u8>, EngineError> {
+    let internal =
+        |e: &dyn std::fmt::Display| EngineError::Internal(format!("writing the bundle: {e}"));
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    for (name, bytes) in files {
+        zip.start_file(*name, options).map_err(|e| internal(&e))?;
+        zip.write_all(bytes).map_err(|e| internal(&e))?;
+    }
+    Ok(zip.finish().map_err(|e| internal(&e))?.into_inner())
+}
+
+/// Exports the bundle of a snapshot as zip bytes and records the export in
+/// the audit log. Checks are evaluated as of the snapshot's end, so two
+/// exports of one snapshot (with the same settings and HR roster) are
+/// byte-identical.
+pub async fn export_bundle(
+    store: &dyn Store,
+    tenant: &TenantId,
+    snapshot: &Snapshot,
+    key: &BundleKey,
+    actor: &str,
+) -> Result<Vec<u8>, EngineError> {
+    let run = complete_run(store, tenant, snapshot.sync_id, Some(&snapshot.source_id)).await?;
+    let source = store.get_source(tenant, &snapshot.source_id).await?;
+    let checks = check_report(store, tenant, snapshot, AsOf::SnapshotEnd).await?;
+    let diff = diff(
+        store,
+        tenant,
+        &snapshot.source_id,
+        None,
+        Some(snapshot.sync_id),
+    )
+    .await?;
+    let data = ReportData::gather(store, tenant, &source, &run, &checks, diff.as_ref()).await?;
+    let mut files: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "collection.json",
+            collection(tenant, &source, &run, diff.as_ref().map(|d| d.from_sync)),
+        ),
+        ("users.csv", users_csv(store, tenant, snapshot).await?),
+        ("groups.csv", groups_csv(store, tenant, snapshot).await?),
+        (
+            "memberships.csv",
+            memberships_csv(store, tenant, snapshot).await?,
+        ),
+        ("checks.json", json_file(&checks)),
+    ];
+    if let Some(d) = &diff {
+        files.push(("diff.json", json_file(d)));
+    }
+    files.push(("report.html", report::render(&data).into_bytes()));
+    let list: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let manifest_bytes = json_file(&Manifest::sign(&list, key));
+    let manifest_sha = manifest::sha256_hex(&manifest_bytes);
+    files.push((MANIFEST_FILE, manifest_bytes));
+    let bytes = zip_files(&files)?;
+    let entry = AuditEntry::new(
+        actor,
+        "evidence.export",
+        format!("sync:{}", snapshot.sync_id),
+        json!({
+            "source_id": snapshot.source_id.as_str(),
+            "manifest_sha256": manifest_sha,
+            "public_key": key.public_key(),
+            "bytes": bytes.len(),
+        }),
+    );
+    store.append_audit(tenant, &entry).await?;
+    Ok(bytes)
+}
+
+/// Verifies bundle bytes: every entry readable, every hash, nothing unlisted,
+/// the signature, and (when given) that the signer is `expected_key`.
+pub fn verify_bundle(bytes: &[u8], expected_key: Option<&str>) -> Result<Manifest, Vec<Problem>> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| vec![Problem::NotABundle(e.to_string())])?;
+    let mut files = BTreeMap::new();
+    let mut manifest = None;
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for i in 0..archive.len() {
+        let mut entry = match archive.by_index(i) {
+            Ok(e) => e,
+            Err(e) => {
+                problems.push(Problem::NotABundle(e.to_string()));
+                continue;
+            }
+        };
+        let name = entry.name().to_owned();
+        if !seen.insert(name.clone()) {
+            problems.push(Problem::Unreadable {
+                path: name,
+                reason: "the zip holds this name twice".into(),
+            });
+            continue;
+        }
+        let mut data = Vec::new();
+        if let Err(e) = entry.read_to_end(&mut data) {
+            problems.push(Problem::Unreadable {
+                path: name,
+                reason: e.to_string(),
+            });
+            continue;
+        }
+        if name == MANIFEST_FILE {
+            manifest = Some(data);
+        } else {
+            files.insert(name, data);
+        }
+    }
+    match manifest::verify(manifest.as_deref(), &files, expected_key) {
+        Ok(m) if problems.is_empty() => Ok(m),
+        Ok(_) => Err(problems),
+        Err(mut more) => {
+            // A file that could not be read is reported once, not also as missing.
+            more.retain(|p| !matches!(p, Problem::Missing(path) if problems.iter().any(|q| matches!(q, Problem::Unreadable { path: u, .. } if u == path))));
+            problems.extend(more);
+            Err(problems)
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! Evidence services for the CLI and the console: diffs between snapshots,
+//! checks of a snapshot (and their settings and HR roster), the signing key,
+//! signed reproducible bundles and their verification, and the HTML report.
+//!
+//! Depends on `roster-core` (the rules) and `roster-store` (the data).
+
+mod bundle;
+mod report;
+
+use roster_core::evidence::checks::{self, StatusCounts};
+use roster_core::evidence::{
+    BundleKey, CheckInput, CheckReport, CheckSettings, Diff, Freshness, HrRoster, RosterLineError,
+    diff as core_diff, hr_roster,
+};
+use roster_core::{SourceId, SyncId, TenantId};
+use roster_store::{AuditEntry, Snapshot, Store, StoreError, SyncRun, SyncStatus};
+use serde_json::json;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+pub use bundle::{BUNDLE_ENTRY_ORDER, export_bundle, verify_bundle};
+pub use report::{ReportData, render, render_report};
+
+use crate::EngineError;
+
+/// How many past syncs history reads at most (charts, previous snapshot).
+const HISTORY: u32 = 10_000;
+
+fn usage(msg: String) -> EngineError {
+    EngineError::Store(StoreError::Conflict(msg))
+}
+
+/// The run of sync `id`, which must be a complete sync of `source` (when given).
+pub async fn complete_run(
+    store: &dyn Store,
+    tenant: &TenantId,
+    id: SyncId,
+    source: Option<&SourceId>,
+) -> Result<SyncRun, EngineError> {
+    let run = store.get_sync(tenant, id).await?;
+    if let Some(source) = source
+        && &run.source_id != source
+    {
+        return Err(usage(format!(
+            "sync {id} belongs to source {}, not {source}",
+            run.source_id
+        )));
+    }
+    if run.status != SyncStatus::Complete {
+        return Err(usage(format!(
+            "sync {id} is {}; only complete syncs are snapshots",
+            run.status.as_str()
+        )));
+    }
+    Ok(run)
+}
+
+/// The source's complete syncs up to and including `up_to`, oldest first.
+pub async fn snapshot_history(
+    store: &dyn Store,
+    tenant: &TenantId,
+    source: &SourceId,
+    up_to: SyncId,
+) -> Result<Vec<SyncRun>, EngineError> {
+    let mut runs: Vec<SyncRun> = store
+        .list_syncs(tenant, source, HISTORY)
+        .await?
+        .into_iter()
+        .filter(|r| r.status == SyncStatus::Complete && r.id <= up_to)
+        .collect();
+    runs.reverse();
+    Ok(runs)
+}
+
+/// The snapshot before `snapshot`, if any.
+pub async fn previous_snapshot(
+    store: &dyn Store,
+    tenant: &TenantId,
+    snapshot: &Snapshot,
+) -> Result<Option<Snapshot>, EngineError> {
+    let history = snapshot_history(store, tenant, &snapshot.source_id, snapshot.sync_id).await?;
+    Ok(history
+        .iter()
+        .rev()
+        .find(|r| r.id < snapshot.sync_id)
+        .and_then(SyncRun::snapshot))
+}
+
+/// The diff between two snapshots of `source`: `to` defaults to the latest,
+/// `from` to the one before `to`. `None` when `to` is the first snapshot
+/// and no `from` was given. Reads only the versions that changed.
+pub async fn diff(
+    store: &dyn Store,
+    tenant: &TenantId,
+    source: &SourceId,
+    from: Option<SyncId>,
+    to: Option<SyncId>,
+) -> Result<Option<Diff>, EngineError> {
+    let to = match to {
+        Some(id) => complete_run(store, tenant, id, Some(source)).await?.id,
+        None => {
+            store
+                .latest_snapshot(tenant, source)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("a complete sync of source {source}")))?
+                .sync_id
+        }
+    };
+    let from = if let Some(id) = from {
+        complete_run(store, tenant, id, Some(source)).await?.id
+    } else {
+        let snap = Snapshot {
+            source_id: source.clone(),
+            sync_id: to,
+        };
+        let Some(prev) = previous_snapshot(store, tenant, &snap).await? else {
+            return Ok(None);
+        };
+        prev.sync_id
+    };
+    if from >= to {
+        return Err(usage(format!(
+            "--from ({from}) must be an older sync than --to ({to})"
+        )));
+    }
+    let changes = store.version_changes(tenant, source, from, to).await?;
+    Ok(Some(core_diff::compute(
+        source.as_str(),
+        from.0,
+        to.0,
+        changes,
+    )))
+}
+
+/// The time checks are evaluated at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOf {
+    /// The wall clock: "is the source fresh now?" (CLI, console).
+    Now,
+    /// The end of the snapshot's sync: reproducible (bundles).
+    SnapshotEnd,
+}
+
+fn parse_time(s: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(s, &Rfc3339).ok()
+}
+
+fn format_time(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+/// Runs IDS-01 … IDS-09 on a snapshot with the source's settings and its latest HR roster.
+pub async fn check_report(
+    store: &dyn Store,
+    tenant: &TenantId,
+    snapshot: &Snapshot,
+    as_of: AsOf,
+) -> Result<CheckReport, EngineError> {
+    let source = &snapshot.source_id;
+    let run = complete_run(store, tenant, snapshot.sync_id, Some(source)).await?;
+    let settings = store.check_settings(tenant, source).await?;
+    let users = store.user_facts(tenant, snapshot).await?;
+    let groups = store.group_facts(tenant, snapshot).await?;
+    let previous = diff(store, tenant, source, None, Some(snapshot.sync_id)).await?;
+    let roster = store.latest_hr_roster(tenant, source).await?;
+    let (now, last) = match as_of {
+        AsOf::SnapshotEnd => (run.finished_at.clone(), run.finished_at.clone()),
+        AsOf::Now => {
+            let latest = match store.latest_snapshot(tenant, source).await? {
+                Some(s) => store.get_sync(tenant, s.sync_id).await?.finished_at,
+                None => None,
+            };
+            (Some(format_time(OffsetDateTime::now_utc())), latest)
+        }
+    };
+    let age = match (
+        now.as_deref().and_then(parse_time),
+        last.as_deref().and_then(parse_time),
+    ) {
+        (Some(n), Some(l)) => Some((n - l).whole_seconds()),
+        _ => None,
+    };
+    let freshness = Freshness {
+        last_success_at: last,
+        age_seconds: age,
+    };
+    let results = checks::run(&CheckInput {
+        users: &users,
+        groups: &groups,
+        settings: &settings,
+        previous: previous.as_ref(),
+        freshness: &freshness,
+        hr_roster: roster.as_ref().map(|r| &r.roster),
+    });
+    Ok(CheckReport {
+        source_id: source.to_string(),
+        sync_id: snapshot.sync_id.0,
+        as_of: now.unwrap_or_default(),
+        settings,
+        hr_roster: roster.map(|r| format!("{} (uploaded {})", r.file_name, r.uploaded_at)),
+        summary: StatusCounts::of(&results),
+        checks: results,
+    })
+}
+
+/// Records a check run in the audit log.
+pub async fn record_check_run(
+    store: &dyn Store,
+    tenant: &TenantId,
+    actor: &str,
+    report: &CheckReport,
+) -> Result<(), EngineError> {
+    let failing: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == checks::Status::Fail)
+        .map(|c| c.id)
+        .collect();
+    let entry = AuditEntry::new(
+        actor,
+        "checks.run",
+        format!("sync:{}", report.sync_id),
+        json!({"source_id": report.source_id, "summary": report.summary, "failing": failing}),
+    );
+    store.append_audit(tenant, &entry).await?;
+    Ok(())
+}
+
+/// Stores the source's check settings and records the change.
+pub async fn save_check_settings(
+    store: &dyn Store,
+    tenant: &TenantId,
+    source: &SourceId,
+    settings: &CheckSettings,
+    actor: &str,
+) -> Result<(), EngineError> {
+    store.set_check_settings(tenant, source, settings).await?;
+    let entry = AuditEntry::new(actor, "checks.settings", source.as_str(), json!(settings));
+    store.append_audit(tenant, &entry).await?;
+    Ok(())
+}
+
+/// Parses an uploaded HR roster CSV and, only if every line is valid, stores
+/// it as the source's latest. Bad files come back as line-numbered errors.
+pub async fn upload_hr_roster(
+    store: &dyn Store,
+    tenant: &TenantId,
+    source: &SourceId,
+    file_name: &str,
+    bytes: &[u8],
+    actor: &str,
+) -> Result<Result<HrRoster, Vec<RosterLineError>>, EngineError> {
+    let roster = match hr_roster::parse(bytes) {
+        Ok(r) => r,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    store
+        .save_hr_roster(tenant, source, file_name, &roster)
+        .await?;
+    let entry = AuditEntry::new(
+        actor,
+        "hr_roster.upload",
+        source.as_str(),
+        json!({"file_name": file_name, "employees": roster.len()}),
+    );
+    store.append_audit(tenant, &entry).await?;
+    Ok(Ok(roster))
+}
+
+/// The tenant's bundle signing key: `configured` (`ROSTER_SIGNING_KEY`, a
+/// base64 32-byte seed) when set, else the one stored in the database,
+/// generated on first use.
+pub async fn signing_key(
+    store: &dyn Store,
+    tenant: &TenantId,
+    configured: Option<&str>,
+) -> Result<BundleKey, EngineError> {
+    if let Some(seed) = configured.filter(|s| !s.trim().is_empty()) {
+        return BundleKey::from_seed_base64(seed)
+            .map_err(|e| EngineError::Internal(format!("ROSTER_SIGNING_KEY: {e}")));
+    }
+    let candidate = BundleKey::generate();
+    let seed = store.signing_seed(tenant, &candidate.seed_base64()).await?;
+    BundleKey::from_seed_base64(&seed)
+        .map_err(|e| EngineError::Store(StoreError::Corrupt(format!("stored signing key: {e}"))))
+}
