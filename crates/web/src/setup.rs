@@ -1,6 +1,6 @@
 //! What the wizard shows for one connection: trust policy, External ID,
 //! inline policy (required and optional statements) and the same role as
-//! CloudFormation, Terraform and AWS CLI text. Shared by pages and API.
+//! `CloudFormation`, Terraform and AWS CLI text. Shared by pages and API.
 
 use roster_core::iac::{RoleSpec, aws_cli, cloudformation, terraform};
 use roster_core::policy::{PermissionsOptions, permissions_policy};

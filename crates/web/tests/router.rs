@@ -2,6 +2,8 @@
 //! sign-in, every change requires CSRF (from a browser) and admin, another
 //! tenant's IDs are 404, and the main flows answer as the console expects.
 
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use axum::http::StatusCode;

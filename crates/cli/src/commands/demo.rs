@@ -1,4 +1,4 @@
-//! `roster demo`: the console on SQLite plus roster's built-in fake AWS
+//! `roster demo`: the console on `SQLite` plus roster's built-in fake AWS
 //! (an organization instance with a few hundred users in the management
 //! account; an empty account instance in a member account), the platform
 //! principal wired to it, and an admin signed in through a printed link.

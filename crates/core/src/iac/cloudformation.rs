@@ -1,4 +1,4 @@
-//! The role as a CloudFormation template (YAML; policies as JSON flow mappings).
+//! The role as a `CloudFormation` template (YAML; policies as JSON flow mappings).
 
 use super::{DESCRIPTION, INLINE_POLICY_NAME, RoleSpec, indent};
 

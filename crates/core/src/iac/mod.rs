@@ -1,5 +1,5 @@
 //! Infrastructure-as-code for the customer's role (§2.4): the same trust and
-//! permissions policies rendered as CloudFormation, Terraform and AWS CLI
+//! permissions policies rendered as `CloudFormation`, Terraform and AWS CLI
 //! text carrying one connection's values. Pure functions of the policy data.
 
 mod awscli;

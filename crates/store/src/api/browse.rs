@@ -17,7 +17,7 @@ pub struct UserFilter {
     pub group_id: Option<String>,
     /// `ENABLED` or `DISABLED`, as AWS reports it.
     pub status: Option<String>,
-    /// Only users that come (or do not come) from the external IdP.
+    /// Only users that come (or do not come) from the external `IdP`.
     pub idp_sourced: Option<bool>,
 }
 

@@ -1,5 +1,7 @@
 //! Browsing a snapshot in SQL: filtered, keyset-paginated reads for the console.
 
+use std::fmt::Write as _;
+
 use async_trait::async_trait;
 use roster_core::{Group, TenantId, User};
 use sqlx::Row;
@@ -132,27 +134,29 @@ impl Browse for SqlStore {
         let mut params = vec![Param::Text(after.unwrap_or("").to_owned())];
         if let Some(q) = filter.query.as_deref().filter(|q| !q.is_empty()) {
             let n = push(Param::Text(contains_pattern(q)), &mut params);
-            sql.push_str(&format!(
+            let _ = write!(
+                sql,
                 " AND (LOWER(u.user_name) LIKE ${n} ESCAPE '\\' OR LOWER(u.display_name) LIKE ${n} ESCAPE '\\' OR LOWER(u.email) LIKE ${n} ESCAPE '\\')"
-            ));
+            );
         }
         if let Some(status) = filter.status.as_deref() {
             let n = push(Param::Text(status.to_owned()), &mut params);
-            sql.push_str(&format!(" AND u.status = ${n}"));
+            let _ = write!(sql, " AND u.status = ${n}");
         }
         if let Some(idp) = filter.idp_sourced {
             let n = push(Param::Int(i64::from(idp)), &mut params);
-            sql.push_str(&format!(" AND u.idp_sourced = ${n}"));
+            let _ = write!(sql, " AND u.idp_sourced = ${n}");
         }
         if let Some(group) = filter.group_id.as_deref() {
             let n = push(Param::Text(group.to_owned()), &mut params);
-            sql.push_str(&format!(
+            let _ = write!(
+                sql,
                 " AND EXISTS (SELECT 1 FROM dir_memberships m WHERE {} AND m.group_id = ${n} AND m.user_id = u.user_id)",
                 visible("m")
-            ));
+            );
         }
         let n = push(Param::Int(i64::from(limit)), &mut params);
-        sql.push_str(&format!(" ORDER BY u.user_id LIMIT ${n}"));
+        let _ = write!(sql, " ORDER BY u.user_id LIMIT ${n}");
         let rows = self.query_rows(&sql, tenant, snapshot, params).await?;
         rows.iter().map(user_summary).collect()
     }

@@ -30,7 +30,7 @@ pub struct UsersQuery {
     /// ENABLED or DISABLED.
     #[serde(default)]
     pub status: Option<String>,
-    /// `true`: only users from the external IdP; `false`: only the others.
+    /// `true`: only users from the external `IdP`; `false`: only the others.
     #[serde(default)]
     pub idp: Option<String>,
     /// The last user ID of the previous page.

@@ -1,4 +1,4 @@
-//! The JSON API under `/api/v1`, and its OpenAPI 3 document, generated
+//! The JSON API under `/api/v1`, and its `OpenAPI` 3 document, generated
 //! from the handlers' annotations (no hand-kept copy).
 
 pub mod directory;
@@ -41,7 +41,7 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// The OpenAPI document as JSON.
+/// The `OpenAPI` document as JSON.
 pub fn openapi_json() -> String {
     ApiDoc::openapi().to_pretty_json().unwrap_or_default()
 }

@@ -41,17 +41,16 @@ async fn link(
 pub async fn bootstrap(store: &dyn Store, demo_admin: Option<&str>) -> Result<Bootstrap, WebError> {
     let tenant = TenantId::default_tenant();
     if let Some(email) = demo_admin {
-        let user = match store.find_console_user(email).await? {
-            Some(c) => c.user,
-            None => {
-                let new = NewConsoleUser {
-                    id: format!("usr_{}", &sha256_hex(&random_token())[..16]),
-                    email: email.to_owned(),
-                    password_hash: password::hash(&random_token())?,
-                    role: ConsoleRole::Admin,
-                };
-                store.create_console_user(&tenant, &new).await?
-            }
+        let user = if let Some(c) = store.find_console_user(email).await? {
+            c.user
+        } else {
+            let new = NewConsoleUser {
+                id: format!("usr_{}", &sha256_hex(&random_token())[..16]),
+                email: email.to_owned(),
+                password_hash: password::hash(&random_token())?,
+                role: ConsoleRole::Admin,
+            };
+            store.create_console_user(&tenant, &new).await?
         };
         let token = link(
             store,

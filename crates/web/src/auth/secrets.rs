@@ -1,6 +1,8 @@
 //! Random secrets (session IDs, CSRF and API tokens, one-time links) and
 //! their SHA-256 hashes, the only form the store ever sees.
 
+use std::fmt::Write as _;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
@@ -18,8 +20,10 @@ pub fn random_token() -> String {
 pub fn sha256_hex(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// Compares two secrets without an early exit on the first differing byte.

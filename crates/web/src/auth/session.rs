@@ -1,4 +1,4 @@
-//! Session cookies: `roster_session`, HttpOnly, SameSite=Lax, Secure unless
+//! Session cookies: `roster_session`, `HttpOnly`, `SameSite=Lax`, `Secure` unless
 //! roster runs on plain http on loopback. The store keeps only its hash.
 
 use axum::http::{HeaderMap, HeaderValue, header};

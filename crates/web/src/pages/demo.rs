@@ -31,12 +31,12 @@ fn render(
     who: &Principal,
     demo: &DemoInfo,
     f: &RoleForm,
-    outcome: Option<Result<String, String>>,
+    outcome: Option<&Result<String, String>>,
 ) -> Html<String> {
     let body: Markup = html! {
         h1 { "Simulated AWS console" }
         p { "This page stands in for the IAM console of the demo's fake AWS: IAM → Roles → Create role, with a trust policy and one inline policy." }
-        @match &outcome {
+        @match outcome {
             Some(Ok(arn)) => div.success #role-created { p { "Role created. Its ARN:" } (code_block("role-arn-value", arn, None)) p { "Paste it into the wizard's Role ARN field." } },
             Some(Err(e)) => div.diagnosis #role-error role="alert" { p { strong { "AWS said: " } (e) } },
             None => {},
@@ -99,5 +99,5 @@ pub async fn create_role(
     let outcome = d
         .aws
         .create_role(account, f.name.trim(), &f.trust_policy, inline);
-    Ok(render(&state, &who, d, &f, Some(outcome)))
+    Ok(render(&state, &who, d, &f, Some(&outcome)))
 }

@@ -19,9 +19,10 @@ pub async fn list(
     Query(q): Query<GroupsQuery>,
 ) -> Result<Html<String>, WebError> {
     let source = pick_source(&state, &who, q.source.as_deref()).await?;
-    let snapshot = match &source {
-        Some(s) => snapshot_of(&state, &who, s).await?,
-        None => None,
+    let snapshot = if let Some(s) = &source {
+        snapshot_of(&state, &who, s).await?
+    } else {
+        None
     };
     let body = match (&source, &snapshot) {
         (Some(source), Some(snap)) => {

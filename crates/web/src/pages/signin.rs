@@ -66,12 +66,11 @@ pub async fn submit(
         return Err(WebError::RateLimited);
     }
     let found = state.store.find_console_user(&key).await?;
-    let ok = match &found {
-        Some(c) => password::verify(&f.password, &c.password_hash),
-        None => {
-            password::burn();
-            false
-        }
+    let ok = if let Some(c) = &found {
+        password::verify(&f.password, &c.password_hash)
+    } else {
+        password::burn();
+        false
     };
     match found {
         Some(c) if ok => {

@@ -1,6 +1,8 @@
 //! Users (search; filters by group, status, IdP-sourced; keyset pages) and
 //! User detail (attributes and groups), for the source's latest snapshot.
 
+use std::fmt::Write as _;
+
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use maud::{Markup, html};
@@ -54,7 +56,7 @@ fn query_string(source: &Source, q: &UsersQuery) -> String {
         ("idp", &q.idp),
     ] {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-            s.push_str(&format!("&{k}={}", urlencode(v)));
+            let _ = write!(s, "&{k}={}", urlencode(v));
         }
     }
     s
@@ -78,12 +80,13 @@ pub async fn list(
     Query(q): Query<UsersQuery>,
 ) -> Result<Html<String>, WebError> {
     let source = pick_source(&state, &who, q.source.as_deref()).await?;
-    let snapshot = match &source {
-        Some(s) => snapshot_of(&state, &who, s).await?,
-        None => None,
+    let snapshot = if let Some(s) = &source {
+        snapshot_of(&state, &who, s).await?
+    } else {
+        None
     };
-    let body = match (&source, &snapshot) {
-        (Some(source), Some(snap)) => {
+    let body = if let (Some(source), Some(snap)) = (&source, &snapshot) {
+        {
             let filter = user_filter(&q)?;
             let mut users = state
                 .store
@@ -117,7 +120,8 @@ pub async fn list(
                 (next_link(&query_string(source, &q), after.as_deref()))
             }
         }
-        _ => html! { h1 { "Users" } (no_snapshot(source.as_ref())) },
+    } else {
+        html! { h1 { "Users" } (no_snapshot(source.as_ref())) }
     };
     Ok(Html(
         page("Users", &state, Some(&who), "/users", &body).into_string(),

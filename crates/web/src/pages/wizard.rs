@@ -1,6 +1,6 @@
 //! The connection wizard (§2.3–§2.5): the roster tab (trust policy, External
 //! ID, Role ARN, live connection test) and the AWS tab (console steps, inline
-//! policy explained, CloudFormation, Terraform and AWS CLI text).
+//! policy explained, `CloudFormation`, Terraform and AWS CLI text).
 
 use axum::extract::{Path, State};
 use axum::response::Html;

@@ -22,8 +22,7 @@ use tower::ServiceExt;
 pub fn sha(s: &str) -> String {
     Sha256::digest(s.as_bytes())
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .fold(String::new(), |acc, b| acc + &format!("{b:02x}"))
 }
 
 #[derive(Debug, Clone)]
@@ -186,7 +185,7 @@ pub async fn send(
     match &who {
         Who::Anonymous => {}
         Who::Session(s) | Who::SessionNoCsrf(s) => {
-            b = b.header(header::COOKIE, format!("roster_session={}", s.cookie))
+            b = b.header(header::COOKIE, format!("roster_session={}", s.cookie));
         }
         Who::Bearer(t) => b = b.header(header::AUTHORIZATION, format!("Bearer {t}")),
     }
