@@ -20,6 +20,8 @@ impl Cli {
             | Command::Memberships(ListCmd::List(a)) => a.format == Format::Json,
             Command::Source(cmd) => cmd.json(),
             Command::Tenant(cmd) => cmd.json(),
+            Command::Diff(a) => a.format == crate::evidence_args::ReportFormat::Json,
+            Command::Check(a) => a.format == crate::evidence_args::ReportFormat::Json,
             _ => false,
         }
     }
@@ -52,6 +54,16 @@ pub enum Command {
     Serve(crate::console_args::ServeArgs),
     /// The console with a built-in, seeded fake AWS: try roster without an AWS account.
     Demo(crate::console_args::DemoArgs),
+    /// What changed between two snapshots (default: the last two).
+    Diff(crate::evidence_args::DiffArgs),
+    /// Checks IDS-01 … IDS-09 mapped to SOC 2, ISO 27001 and NIST controls.
+    Check(crate::evidence_args::CheckArgs),
+    /// Signed, reproducible evidence bundles: export and verify.
+    #[command(subcommand)]
+    Evidence(crate::evidence_args::EvidenceCmd),
+    /// Benchmarks (print figures; they assert nothing).
+    #[command(subcommand)]
+    Bench(crate::bench_args::BenchCmd),
 }
 
 #[derive(Debug, Clone, Args)]

@@ -3,8 +3,10 @@
 //! 3 other failures.
 
 mod args;
+mod bench_args;
 mod commands;
 mod console_args;
+mod evidence_args;
 mod exit;
 mod output;
 mod platform_args;

@@ -1,7 +1,12 @@
 //! One module per command; each turns parsed arguments into calls on the layers.
 
+mod bench;
+mod check;
 mod demo;
+mod diff;
+mod evidence;
 mod list;
+mod resolve;
 mod serve;
 mod source;
 mod sync;
@@ -23,7 +28,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Source(cmd) => source::run(cmd).await,
         Command::Tenant(cmd) => tenant::run(cmd).await,
         Command::Worker(args) => worker::run(args).await,
+        Command::Bench(crate::bench_args::BenchCmd::Sync(args)) => bench::sync(args).await,
         Command::Serve(args) => serve::run(args).await,
         Command::Demo(args) => demo::run(args).await,
+        Command::Diff(args) => diff::run(args).await,
+        Command::Check(args) => check::run(args).await,
+        Command::Evidence(cmd) => evidence::run(cmd).await,
     }
 }

@@ -1,0 +1,188 @@
+//! `roster bench sync`: a sync against an in-process fake-aws at a given
+//! size, quota, latency and fault rate, printed as one JSON object (wall
+//! time against the quota floor, calls, retries, memory, CPU, storage).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use roster_aws::{DirectoryClient, Platform};
+use roster_core::policy::{PermissionsOptions, permissions_policy, trust_policy};
+use roster_core::{ExternalId, Region, RoleArn, SourceId, TenantId};
+use roster_engine::{LocationHint, SyncOptions, SyncProgress, diagnosis_of, locate, run_sync};
+use roster_fake_aws::{FakeAws, FakeAwsConfig};
+use roster_store::{NewSource, SourceStatus};
+use serde_json::json;
+
+use crate::bench_args::BenchSyncArgs;
+use crate::exit::CliError;
+
+/// Resets the kernel's peak-RSS mark, so it measures the sync, not start-up.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn status_kb(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// User + system CPU seconds of this process (clock ticks are 1/100 s on Linux).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|i| fields.get(*i)?.parse::<u64>().ok())
+        .sum();
+    #[allow(clippy::cast_precision_loss)]
+    let secs = ticks as f64 / 100.0;
+    secs
+}
+
+fn file_size(path: Option<&PathBuf>) -> Option<u64> {
+    Some(std::fs::metadata(path?).ok()?.len())
+}
+
+fn fail(what: &str, e: impl std::fmt::Display) -> CliError {
+    CliError::Other(anyhow::anyhow!("{what}: {e}"))
+}
+
+pub async fn sync(args: BenchSyncArgs) -> Result<(), CliError> {
+    if !(args.tps > 0
+        && (0.0..=1.0).contains(&args.throttle_rate)
+        && (0.0..=1.0).contains(&args.error_rate))
+    {
+        return Err(CliError::Usage(
+            "--tps must be positive; rates must be within 0..1".into(),
+        ));
+    }
+    let config = FakeAwsConfig::default()
+        .seed(args.seed)
+        .directory(args.users, args.groups, args.memberships)
+        .tps(args.tps)
+        .latency_ms(args.latency_ms)
+        .faults(args.throttle_rate, args.error_rate);
+    let fake = FakeAws::start(config)
+        .await
+        .map_err(|e| fail("starting fake-aws", e))?;
+    let info = fake.info().clone();
+    let external_id = ExternalId::generate();
+    let trust = trust_policy(&info.platform.principal_arn, &external_id).to_json();
+    let inline = permissions_policy(&PermissionsOptions::recommended()).to_json();
+    let role = fake
+        .create_role("roster-bench", &trust, Some(&inline), &[])
+        .map_err(|e| fail("creating the role", e))?;
+    let role = RoleArn::parse(&role).map_err(|e| fail("role ARN", e))?;
+    let region = Region::parse(&info.customer.home_region).map_err(|e| fail("Region", e))?;
+    let platform = Platform::with_static_keys(
+        &info.endpoint,
+        &info.platform.access_key_id,
+        &info.platform.secret_access_key,
+        &region,
+    )
+    .await;
+    let session = platform
+        .session(&role, &external_id, "roster-bench")
+        .await
+        .map_err(diagnosis_of)?;
+    let (location, _) = locate(&session, &LocationHint::default()).await?;
+
+    let dir = tempfile::tempdir()?;
+    let db_path = args
+        .database_url
+        .is_none()
+        .then(|| dir.path().join("bench.db"));
+    let url = args.database_url.clone().unwrap_or_else(|| {
+        format!(
+            "sqlite://{}",
+            db_path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        )
+    });
+    let sql = roster_store::SqlStore::connect(&url).await?;
+    let store: Arc<dyn roster_store::Store> = Arc::new(sql.clone());
+    let tenant = TenantId::default_tenant();
+    let new = NewSource {
+        id: SourceId::generate(),
+        name: "bench".into(),
+        role_arn: Some(role),
+        external_id,
+        status: SourceStatus::Connected,
+    };
+    let source = store.create_source(&tenant, &new).await?;
+    let options = SyncOptions {
+        tps: f64::from(args.tps),
+        ..SyncOptions::default()
+    };
+
+    reset_peak_rss();
+    let (cpu_before, started) = (cpu_seconds(), Instant::now());
+    let mut first = None;
+    let mut size_after_first = None;
+    let mut last = Err(CliError::Other(anyhow::anyhow!("no sync ran")));
+    for round in 0..args.repeat.max(1) {
+        let client = DirectoryClient::new(
+            &session,
+            location.identity_store_id.clone(),
+            location.region.clone(),
+        );
+        let progress = Arc::new(SyncProgress::default());
+        last = run_sync(
+            store.clone(),
+            &tenant,
+            &source.id,
+            &location,
+            client,
+            &options,
+            progress,
+        )
+        .await
+        .map_err(CliError::from);
+        if round == 0 {
+            sql.checkpoint().await?;
+            size_after_first = file_size(db_path.as_ref());
+            first = last.as_ref().ok().cloned();
+        }
+        if last.is_err() {
+            break;
+        }
+    }
+    let total_wall = started.elapsed().as_secs_f64();
+    sql.checkpoint().await?;
+    let cpu_s = cpu_seconds() - cpu_before;
+    let (users, groups, memberships) = fake.directory_counts();
+    let body = match (&first, &last) {
+        (Some(first), Ok(_)) => {
+            let c = first.counts;
+            let s = &first.stats;
+            json!({
+                "complete": true,
+                "counts_exact": (c.users, c.groups, c.memberships) == (users as u64, groups as u64, memberships as u64),
+                "users": c.users, "groups": c.groups, "memberships": c.memberships,
+                "expected": {"users": users, "groups": groups, "memberships": memberships},
+                "calls": s.calls, "retries": s.retries, "throttled": s.throttled,
+                "wall_s": s.wall_s, "floor_s": s.floor_s, "ratio": s.ratio(),
+                "tps": args.tps, "latency_ms": args.latency_ms,
+                "throttle_rate": args.throttle_rate, "error_rate": args.error_rate,
+                "peak_rss_mb": status_kb("VmHWM:").map(|kb| kb / 1024),
+                "cpu_s": cpu_s,
+                "syncs": args.repeat.max(1), "total_wall_s": total_wall,
+                "db_bytes_after_first": size_after_first,
+                "db_bytes_after_all": file_size(db_path.as_ref()),
+                "backend": store.backend(),
+            })
+        }
+        (_, Err(e)) => {
+            json!({"complete": false, "error": e.to_string(), "expected": {"users": users, "groups": groups, "memberships": memberships}})
+        }
+        (None, Ok(_)) => json!({"complete": false}),
+    };
+    println!("{body}");
+    fake.shutdown().await;
+    Ok(())
+}
