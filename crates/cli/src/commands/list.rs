@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use roster_core::{SourceId, SyncId, TenantId};
+use roster_core::TenantId;
 use roster_store::{Snapshot, Store};
 
 use crate::args::ListArgs;
@@ -18,47 +18,7 @@ async fn snapshot(
     tenant: &TenantId,
     args: &ListArgs,
 ) -> Result<Snapshot, CliError> {
-    let source = if let Some(s) = &args.source {
-        SourceId::parse(s).map_err(|e| CliError::Usage(e.to_string()))?
-    } else {
-        let sources = store.list_sources(tenant).await?;
-        match sources.as_slice() {
-            [] => {
-                return Err(CliError::Other(anyhow::anyhow!(
-                    "nothing synced yet: run 'roster sync' first"
-                )));
-            }
-            [only] => only.id.clone(),
-            many => {
-                let ids: Vec<String> = many
-                    .iter()
-                    .map(|s| format!("{} ({})", s.id, s.name))
-                    .collect();
-                return Err(CliError::Usage(format!(
-                    "several sources exist; pick one with --source: {}",
-                    ids.join(", ")
-                )));
-            }
-        }
-    };
-    if let Some(id) = args.sync {
-        let run = store.get_sync(tenant, SyncId(id)).await?;
-        if run.source_id != source {
-            return Err(CliError::Usage(format!(
-                "sync {id} belongs to source {}, not {source}",
-                run.source_id
-            )));
-        }
-        return run.snapshot().ok_or_else(|| {
-            CliError::Usage(format!(
-                "sync {id} is {}; only complete syncs are snapshots",
-                run.status.as_str()
-            ))
-        });
-    }
-    let latest = store.latest_snapshot(tenant, &source).await?;
-    latest
-        .ok_or_else(|| CliError::Other(anyhow::anyhow!("source {source} has no complete sync yet")))
+    super::resolve::snapshot(store, tenant, args.source.as_deref(), args.sync).await
 }
 
 async fn stream<F, Fut>(args: &ListArgs, rows: Rows, mut next_page: F) -> Result<(), CliError>
