@@ -22,8 +22,6 @@ impl Cli {
             Command::Tenant(cmd) => cmd.json(),
             Command::Diff(a) => a.format == crate::evidence_args::ReportFormat::Json,
             Command::Check(a) => a.format == crate::evidence_args::ReportFormat::Json,
-            Command::Diff(a) => a.format == crate::evidence_args::ReportFormat::Json,
-            Command::Check(a) => a.format == crate::evidence_args::ReportFormat::Json,
             _ => false,
         }
     }
@@ -56,13 +54,6 @@ pub enum Command {
     Serve(crate::console_args::ServeArgs),
     /// The console with a built-in, seeded fake AWS: try roster without an AWS account.
     Demo(crate::console_args::DemoArgs),
-    /// What changed between two snapshots (default: the last two).
-    Diff(crate::evidence_args::DiffArgs),
-    /// Checks IDS-01 … IDS-09 mapped to SOC 2, ISO 27001 and NIST controls.
-    Check(crate::evidence_args::CheckArgs),
-    /// Signed, reproducible evidence bundles: export and verify.
-    #[command(subcommand)]
-    Evidence(crate::evidence_args::EvidenceCmd),
     /// What changed between two snapshots (default: the last two).
     Diff(crate::evidence_args::DiffArgs),
     /// Checks IDS-01 … IDS-09 mapped to SOC 2, ISO 27001 and NIST controls.

@@ -7,7 +7,6 @@ mod bench_args;
 mod commands;
 mod console_args;
 mod evidence_args;
-mod evidence_args;
 mod exit;
 mod output;
 mod platform_args;

@@ -2,14 +2,10 @@
 
 mod bench;
 mod check;
-mod check;
 mod demo;
 mod diff;
 mod evidence;
-mod diff;
-mod evidence;
 mod list;
-mod resolve;
 mod resolve;
 mod serve;
 mod source;
@@ -35,9 +31,6 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Bench(crate::bench_args::BenchCmd::Sync(args)) => bench::sync(args).await,
         Command::Serve(args) => serve::run(args).await,
         Command::Demo(args) => demo::run(args).await,
-        Command::Diff(args) => diff::run(args).await,
-        Command::Check(args) => check::run(args).await,
-        Command::Evidence(cmd) => evidence::run(cmd).await,
         Command::Diff(args) => diff::run(args).await,
         Command::Check(args) => check::run(args).await,
         Command::Evidence(cmd) => evidence::run(cmd).await,
