@@ -136,6 +136,10 @@ pub struct WorkerArgs {
     /// Requests per second per Identity Store API per instance.
     #[arg(long, default_value_t = 20.0)]
     pub tps: f64,
+    /// How long a claimed job stays this worker's without renewal; a killed
+    /// worker's jobs are retried by others after this.
+    #[arg(long, default_value_t = 60)]
+    pub lease_seconds: u64,
     #[command(flatten)]
     pub db: DatabaseArgs,
 }

@@ -35,6 +35,7 @@ pub async fn run(args: WorkerArgs) -> Result<(), CliError> {
     });
     let mut config = WorkerConfig::new(id);
     config.concurrency = args.concurrency.max(1);
+    config.lease = std::time::Duration::from_secs(args.lease_seconds.max(2));
     config.sync = SyncOptions {
         tps: args.tps,
         ..SyncOptions::default()

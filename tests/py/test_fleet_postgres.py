@@ -1,0 +1,100 @@
+"""The fleet (§9) on PostgreSQL: 50 tenants with one source each, three
+`roster worker` processes, one of them SIGKILLed mid-sync. Every source ends
+with exactly one complete snapshot, no duplicate rows, no source synced
+twice at once; prints jobs/minute and the time to recover the killed jobs."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+import uuid
+
+from fake_aws_fixtures import fake_aws_admin, fake_aws_process
+from roster_fixtures import aws_env, roster_bin, roster_json, run_roster
+
+TENANTS = 50
+USERS, GROUPS, MEMBERSHIPS = 400, 60, 1500
+PG = os.environ.get("ROSTER_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
+
+
+def psql(db_url, sql):
+    out = subprocess.run(["psql", db_url, "-At", "-F", "|", "-c", sql], capture_output=True, text=True, check=True)
+    return [line.split("|") for line in out.stdout.splitlines() if line]
+
+
+def test_fifty_tenants_three_workers_one_killed():
+    name = f"roster_fleet_{uuid.uuid4().hex[:12]}"
+    psql(PG, f"CREATE DATABASE {name}")
+    url = PG.rsplit("/", 1)[0] + "/" + name
+    workers = []
+    try:
+        with fake_aws_process("--users", str(USERS), "--groups", str(GROUPS), "--memberships", str(MEMBERSHIPS),
+                              "--tps", "2000", "--latency-ms", "5") as info:
+            p = info["platform"]
+            env = aws_env(info["endpoint"], p["access_key_id"], p["secret_access_key"], info["customer"]["home_region"])
+            iam = fake_aws_admin(info, "iam")
+            for i in range(TENANTS):
+                tenant = f"t{i:02d}"
+                run_roster(["tenant", "create", tenant, "--database-url", url], env, check=0)
+                created = roster_json(["source", "create", "--tenant", tenant, "--json", "--database-url", url], env)
+                arn = iam.create_role(RoleName=f"roster-{tenant}",
+                                      AssumeRolePolicyDocument=json.dumps(created["trust_policy"]))["Role"]["Arn"]
+                iam.put_role_policy(RoleName=f"roster-{tenant}", PolicyName="roster",
+                                    PolicyDocument=json.dumps(created["inline_policy"]))
+                roster_json(["source", "connect", created["id"], "--role-arn", arn, "--tenant", tenant, "--json",
+                             "--database-url", url], env)
+            assert psql(url, "SELECT COUNT(*) FROM jobs WHERE status = 'queued'") == [[str(TENANTS)]]
+
+            started = time.time()
+            for k in range(3):
+                workers.append(subprocess.Popen(
+                    [roster_bin(), "worker", "--id", f"w{k}", "--concurrency", "4", "--tps", "100",
+                     "--lease-seconds", "3", "--database-url", url],
+                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            victim_jobs = []
+            deadline = time.time() + 60
+            while time.time() < deadline and not victim_jobs:
+                victim_jobs = [r[0] for r in psql(url, "SELECT id FROM jobs WHERE lease_owner = 'w0' AND status = 'running'")]
+                time.sleep(0.05)
+            assert victim_jobs, "worker w0 never took a job"
+            workers[0].send_signal(signal.SIGKILL)
+            workers[0].wait()
+            killed_at = time.time()
+
+            deadline = time.time() + 240
+            while time.time() < deadline:
+                done = psql(url, "SELECT COUNT(*) FROM jobs WHERE status IN ('done', 'failed')")[0][0]
+                if int(done) == TENANTS:
+                    break
+                time.sleep(0.25)
+            finished = time.time()
+            for w in workers[1:]:
+                w.send_signal(signal.SIGTERM)
+                assert w.wait(timeout=60) == 0
+
+        jobs = psql(url, "SELECT id, status, attempts, lease_owner FROM jobs ORDER BY id")
+        assert len(jobs) == TENANTS and all(j[1] == "done" for j in jobs), jobs
+        retried = {j[0] for j in jobs if int(j[2]) >= 2}
+        assert set(victim_jobs) <= retried, "the killed worker's jobs were retried by others"
+        per_source = psql(url, "SELECT source_id, SUM(CASE WHEN status = 'complete' THEN 1 ELSE 0 END), "
+                               "SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END) FROM sync_runs GROUP BY source_id")
+        assert len(per_source) == TENANTS
+        assert all(r[1] == "1" and r[2] == "0" for r in per_source), per_source
+        rows = psql(url, "SELECT source_id, COUNT(*), COUNT(DISTINCT user_id) FROM dir_users WHERE valid_to IS NULL GROUP BY source_id")
+        assert all(r[1] == r[2] == str(USERS) for r in rows) and len(rows) == TENANTS, rows
+        members = psql(url, "SELECT source_id, COUNT(*) FROM dir_memberships WHERE valid_to IS NULL GROUP BY source_id")
+        assert all(r[1] == str(MEMBERSHIPS) for r in members), members
+        runs = psql(url, "SELECT source_id, started_at, COALESCE(finished_at, '') FROM sync_runs ORDER BY source_id, id")
+        for prev, nxt in zip(runs, runs[1:]):
+            if prev[0] == nxt[0]:
+                assert nxt[1] >= prev[2], f"source {prev[0]} synced twice at once: {prev} {nxt}"
+        assert psql(url, "SELECT COUNT(*) FROM stage_users") == [["0"]]
+        minutes = (finished - started) / 60
+        print(f"\nfleet: {TENANTS} jobs in {finished - started:.1f}s = {TENANTS / minutes:.0f} jobs/minute; "
+              f"killed worker's {len(victim_jobs)} job(s) recovered within {finished - killed_at:.1f}s of the kill")
+    finally:
+        for w in workers:
+            if w.poll() is None:
+                w.kill()
+        psql(PG, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
