@@ -91,7 +91,7 @@ pub async fn run(args: DemoArgs) -> Result<(), CliError> {
         aws: Arc::new(FakeConsole(aws)),
     };
     println!(
-        "roster demo: fake AWS at {} (management account {}, customer admin keys AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} AWS_REGION={})",
+        "roster demo: fake AWS at {} (management account {}, customer admin keys AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} AWS_DEFAULT_REGION={})",
         info.endpoint,
         info.customer.management_account_id,
         info.customer.admin_access_key_id,

@@ -71,7 +71,7 @@ fn demo_banner(state: &AppState) -> Markup {
             "AWS here is roster's built-in fake AWS at " code { (d.aws_endpoint) } " (management account " code { (d.management_account) } "). "
             "To create the customer role, either use the " a href="/demo/aws" { "simulated AWS console" }
             " (paste the trust and permissions JSON from the wizard), or run the wizard's AWS CLI commands with "
-            code { "AWS_ACCESS_KEY_ID=" (d.customer_access_key_id) " AWS_SECRET_ACCESS_KEY=" (d.customer_secret_access_key) " AWS_REGION=" (d.region) }
+            code { "AWS_ACCESS_KEY_ID=" (d.customer_access_key_id) " AWS_SECRET_ACCESS_KEY=" (d.customer_secret_access_key) " AWS_DEFAULT_REGION=" (d.region) }
             " — they already carry " code { "--endpoint-url " (d.aws_endpoint) } "."
         }
     }
