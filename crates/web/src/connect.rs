@@ -122,9 +122,11 @@ fn spawn(
     tenant: TenantId,
     source: SourceId,
     request: ConnectRequest,
+    actor: String,
 ) -> mpsc::UnboundedReceiver<Event> {
     let (tx, rx) = mpsc::unbounded_channel();
     let store = state.store.clone();
+    let role = request.role.to_string();
     let platform = state.platform.clone();
     tokio::spawn(async move {
         let result = match platform {
@@ -148,6 +150,19 @@ fn spawn(
                 Err(e) => tracing::warn!(%source, error = %e, "could not queue the first sync"),
             }
             tracing::debug!(store_id = %location.identity_store_id, "connected");
+        }
+        let outcome = match &result {
+            Ok(l) => {
+                serde_json::json!({"status": "connected", "role_arn": role, "identity_store_id": l.identity_store_id})
+            }
+            Err(e) => {
+                serde_json::json!({"status": "failed", "role_arn": role, "code": e.body().code})
+            }
+        };
+        let entry =
+            roster_store::AuditEntry::new(actor, "source.connect", source.as_str(), outcome);
+        if let Err(e) = store.append_audit(&tenant, &entry).await {
+            tracing::error!(error = %e, "could not append to the audit log");
         }
         let _ = tx.send(Event::Done(result));
     });
@@ -181,8 +196,9 @@ pub async fn run(
     tenant: TenantId,
     source: SourceId,
     request: ConnectRequest,
+    actor: String,
 ) -> Result<ConnectResult, WebError> {
-    let mut rx = spawn(state, tenant, source, request);
+    let mut rx = spawn(state, tenant, source, request, actor);
     let mut steps = Vec::new();
     while let Some(event) = rx.recv().await {
         match event {
@@ -201,8 +217,9 @@ pub fn stream(
     tenant: TenantId,
     source: SourceId,
     request: ConnectRequest,
+    actor: String,
 ) -> Body {
-    let rx = spawn(state, tenant, source, request);
+    let rx = spawn(state, tenant, source, request, actor);
     let steps = Arc::new(std::sync::Mutex::new(Vec::new()));
     let lines = futures::stream::unfold(rx, |mut rx| async move {
         let event = rx.recv().await?;

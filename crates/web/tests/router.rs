@@ -45,6 +45,7 @@ fn routes(
         ("GET", format!("/groups/{g}?source={s}"), None, None),
         ("GET", format!("/syncs?source={s}"), None, None),
         ("GET", "/settings/tokens".into(), None, None),
+        ("GET", "/audit".into(), None, None),
         ("POST", "/settings/tokens".into(), Some("name=ci"), None),
         (
             "POST",
@@ -89,6 +90,7 @@ fn routes(
             None,
         ),
         ("GET", "/api/v1/role-arn/validate?arn=x".into(), None, None),
+        ("GET", "/api/v1/audit".into(), None, None),
         ("GET", "/api/v1/tokens".into(), None, None),
         (
             "POST",
@@ -449,4 +451,63 @@ async fn sign_in_is_rate_limited_per_account() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn changes_are_recorded_in_the_audit_log() {
+    let a = app().await;
+    let r = send(
+        &a,
+        "POST",
+        "/api/v1/tokens",
+        Who::Session(&a.admin),
+        None,
+        Some(r#"{"name":"ci"}"#),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let secret = serde_json::from_str::<serde_json::Value>(&text(r).await).unwrap()["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/sources/{}/disable", a.source);
+    assert_eq!(
+        send(&a, "POST", &path, Who::Session(&a.admin), Some(""), None)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let log = text(
+        send(
+            &a,
+            "GET",
+            "/api/v1/audit",
+            Who::Bearer(&a.token),
+            None,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        log.contains(r#""action":"token.create""#) && log.contains(r#""action":"source.disable""#),
+        "{log}"
+    );
+    assert!(!log.contains(&secret), "a secret in the audit log");
+    let other = text(
+        send(
+            &a,
+            "GET",
+            "/api/v1/audit",
+            Who::Session(&a.other_admin),
+            None,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        !other.contains("token.create"),
+        "another tenant's audit log"
+    );
 }

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and its `OpenAPI` 3 document, generated
 //! from the handlers' annotations (no hand-kept copy).
 
+pub mod audit;
 pub mod directory;
 pub mod sources;
 pub mod syncs;
@@ -23,7 +24,7 @@ use crate::state::AppState;
         tokens::me, sources::catalog, sources::list, sources::create, sources::get, sources::delete,
         sources::setup, sources::connect_source, sources::sync, sources::set_enabled, sources::validate_arn,
         syncs::list, directory::users, directory::user, directory::groups, directory::group, directory::members,
-        tokens::list, tokens::create, tokens::revoke,
+        tokens::list, tokens::create, tokens::revoke, audit::list,
     ),
     modifiers(&BearerAuth)
 )]
@@ -75,6 +76,7 @@ pub fn routes() -> Router<AppState> {
             get(directory::members),
         )
         .route("/role-arn/validate", get(sources::validate_arn))
+        .route("/audit", get(audit::list))
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{token_id}", delete(tokens::revoke))
         .fallback(not_found)

@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Response};
 use roster_core::{ExternalId, RoleArn, SourceId};
 use roster_store::{NewSource, Source, SourceStatus};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
+use crate::audit;
 use crate::auth::{ApiWriter, Principal};
 use crate::catalog::{CATALOG, CatalogEntry, IDENTITY_STORE};
 use crate::connect::{self, ConnectInput, ConnectResult, LocationView};
@@ -79,6 +81,14 @@ pub async fn create_pending(
     };
     let source = state.store.create_source(who.tenant(), &new).await?;
     tracing::info!(source = %source.id, "pending connection created");
+    audit::by(
+        state,
+        who,
+        "source.create",
+        source.id.as_str(),
+        json!({"kind": kind}),
+    )
+    .await;
     Ok(source)
 }
 
@@ -94,6 +104,14 @@ pub async fn enqueue(state: &AppState, who: &Principal, source: &Source) -> Resu
         .enqueue_sync(who.tenant(), &source.id, "manual")
         .await?;
     tracing::info!(source = %source.id, job = job.id, "sync queued");
+    audit::by(
+        state,
+        who,
+        "source.sync",
+        source.id.as_str(),
+        json!({"job": job.id}),
+    )
+    .await;
     Ok(job.id)
 }
 
@@ -113,6 +131,19 @@ pub async fn switch(
         .store
         .set_source_status(who.tenant(), &source.id, status)
         .await?;
+    let action = if on {
+        "source.enable"
+    } else {
+        "source.disable"
+    };
+    audit::by(
+        state,
+        who,
+        action,
+        source.id.as_str(),
+        json!({"status": status.as_str()}),
+    )
+    .await;
     Ok(status)
 }
 
@@ -171,6 +202,7 @@ pub async fn delete(
     let source = source_of(&state, &who, &id).await?;
     state.store.delete_source(who.tenant(), &source.id).await?;
     tracing::info!(source = %source.id, "source deleted");
+    audit::by(&state, &who, "source.delete", source.id.as_str(), json!({})).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -205,10 +237,23 @@ pub async fn connect_source(
     let source = source_of(&state, &who, &id).await?;
     let request = connect::parse(&input, state.principal.as_deref())?;
     if q.stream == Some(true) {
-        let body: Body = connect::stream(&state, who.tenant().clone(), source.id, request);
+        let body: Body = connect::stream(
+            &state,
+            who.tenant().clone(),
+            source.id,
+            request,
+            audit::actor(&who),
+        );
         return Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], body).into_response());
     }
-    let result = connect::run(&state, who.tenant().clone(), source.id, request).await?;
+    let result = connect::run(
+        &state,
+        who.tenant().clone(),
+        source.id,
+        request,
+        audit::actor(&who),
+    )
+    .await?;
     Ok(Json(result).into_response())
 }
 

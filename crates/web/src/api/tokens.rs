@@ -59,6 +59,14 @@ pub async fn issue(
     };
     let token = state.store.create_api_token(who.tenant(), &new).await?;
     tracing::info!(token = %token.id, "API token created");
+    crate::audit::by(
+        state,
+        who,
+        "token.create",
+        &token.id,
+        serde_json::json!({"name": token.name, "prefix": token.prefix}),
+    )
+    .await;
     Ok((token, secret))
 }
 
@@ -113,6 +121,14 @@ pub async fn revoke(
         .revoke_api_token(who.tenant(), &token_id)
         .await?;
     tracing::info!(token = %token_id, "API token revoked");
+    crate::audit::by(
+        &state,
+        &who,
+        "token.revoke",
+        &token_id,
+        serde_json::json!({}),
+    )
+    .await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -5,11 +5,12 @@ use maud::{DOCTYPE, Markup, html};
 use crate::auth::Principal;
 use crate::state::AppState;
 
-const NAV: [(&str, &str); 5] = [
+const NAV: [(&str, &str); 6] = [
     ("/sources", "Sources"),
     ("/users", "Users"),
     ("/groups", "Groups"),
     ("/syncs", "Syncs"),
+    ("/audit", "Audit log"),
     ("/settings/tokens", "API tokens"),
 ];
 

@@ -2,6 +2,7 @@
 //! from handlers (JSON `WebError`s) are turned into HTML here, and signed-out
 //! visitors are sent to the sign-in page.
 
+mod audit;
 mod demo;
 mod groups;
 pub mod layout;
@@ -51,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/syncs", get(syncs::list))
         .route("/settings/tokens", get(tokens::list).post(tokens::create))
         .route("/settings/tokens/{id}/revoke", post(tokens::revoke))
+        .route("/audit", get(audit::list))
         .route("/demo/aws", get(demo::form).post(demo::create_role))
         .layer(middleware::from_fn(html_errors))
 }

@@ -140,5 +140,13 @@ pub async fn delete(
     let source = source_of(&state, &who, &id).await?;
     state.store.delete_source(who.tenant(), &source.id).await?;
     tracing::info!(source = %source.id, "source deleted");
+    crate::audit::by(
+        &state,
+        &who,
+        "source.delete",
+        source.id.as_str(),
+        serde_json::json!({}),
+    )
+    .await;
     Ok(Redirect::to("/sources"))
 }

@@ -8,8 +8,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use roster_store::{ConsoleRole, NewConsoleUser, OneTimePurpose};
 use serde::Deserialize;
+use serde_json::json;
 
 use super::layout::bare;
+use crate::audit;
 use crate::auth::secrets::{random_token, sha256_hex};
 use crate::auth::{Principal, password, session};
 use crate::error::WebError;
@@ -75,12 +77,32 @@ pub async fn submit(
     match found {
         Some(c) if ok => {
             state.limiter.succeeded(&key);
+            audit::record(
+                &state,
+                &c.user.tenant_id,
+                &c.user.email,
+                "console.signin",
+                &c.user.id,
+                json!({"via": "password"}),
+            )
+            .await;
             Ok(signed_in(
                 session::start(&state, &c.user).await?,
                 "/sources",
             ))
         }
-        _ => {
+        other => {
+            if let Some(c) = other {
+                audit::record(
+                    &state,
+                    &c.user.tenant_id,
+                    &c.user.email,
+                    "console.signin-failed",
+                    &c.user.id,
+                    json!({}),
+                )
+                .await;
+            }
             state.limiter.failed(&key);
             tracing::info!("sign-in failed");
             let page = signin_page(Some("Wrong email or password."), false);
@@ -190,6 +212,24 @@ pub async fn setup_submit(
         .create_console_user(&link.tenant_id, &new)
         .await?;
     tracing::info!(user = %user.id, "first admin created");
+    audit::record(
+        &state,
+        &user.tenant_id,
+        &user.email,
+        "console.setup",
+        &user.id,
+        json!({"role": "admin"}),
+    )
+    .await;
+    audit::record(
+        &state,
+        &user.tenant_id,
+        &user.email,
+        "console.signin",
+        &user.id,
+        json!({"via": "one-time link"}),
+    )
+    .await;
     Ok(signed_in(session::start(&state, &user).await?, "/sources"))
 }
 

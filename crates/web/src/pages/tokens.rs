@@ -90,5 +90,6 @@ pub async fn revoke(
     who.check_form(&f.csrf)?;
     state.store.revoke_api_token(who.tenant(), &id).await?;
     tracing::info!(token = %id, "API token revoked");
+    crate::audit::by(&state, &who, "token.revoke", &id, serde_json::json!({})).await;
     Ok(Redirect::to("/settings/tokens"))
 }
