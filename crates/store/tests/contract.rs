@@ -5,9 +5,11 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod console_cases;
 mod evidence_cases;
 mod support;
 
+use console_cases::*;
 use evidence_cases::*;
 
 use roster_core::{ExternalId, RoleArn, SnapshotCounts, SyncStats, TenantId};
@@ -505,4 +507,7 @@ contract!(
     diffs_read_only_changed_versions,
     snapshot_facts_count_memberships,
     evidence_settings_round_trip_per_source,
+    console_accounts_sessions_and_tokens_round_trip,
+    one_time_links_work_once,
+    browsing_filters_and_pages_a_snapshot,
 );
