@@ -510,4 +510,5 @@ contract!(
     console_accounts_sessions_and_tokens_round_trip,
     one_time_links_work_once,
     browsing_filters_and_pages_a_snapshot,
+    browsing_reads_groups_members_and_documents,
 );

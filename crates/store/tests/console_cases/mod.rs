@@ -200,6 +200,28 @@ pub async fn browsing_filters_and_pages_a_snapshot(store: &dyn Store) {
             .unwrap()
             .is_empty()
     );
+    let other = TenantId::parse("other").unwrap();
+    store.create_tenant(&other, "Other").await.unwrap();
+    assert!(
+        store
+            .search_users(&other, &snap, &all, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+pub async fn browsing_reads_groups_members_and_documents(store: &dyn Store) {
+    let t = TenantId::default_tenant();
+    let source = store
+        .create_source(&t, &new_source("browse"))
+        .await
+        .unwrap();
+    let sync = sync_once(store, &t, &source.id, &directory()).await;
+    let snap = Snapshot {
+        source_id: source.id.clone(),
+        sync_id: sync,
+    };
     let groups = store
         .search_groups(&t, &snap, Some("G1"), None, 10)
         .await
