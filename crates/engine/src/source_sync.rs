@@ -13,7 +13,7 @@ use crate::locate::{LocationHint, locate};
 use crate::progress::SyncProgress;
 use crate::sync::{SyncOptions, SyncOutcome, run_sync};
 
-/// A diagnosis for an AWS failure outside a sync's retry loop (AssumeRole, discovery).
+/// A diagnosis for an AWS failure outside a sync's retry loop (`AssumeRole`, discovery).
 pub fn diagnosis_of(error: AwsError) -> Diagnosis {
     match error {
         AwsError::Diagnosed(d) => d,
@@ -43,7 +43,7 @@ async fn record_failure(
                 tenant,
                 sync,
                 &SyncFailure::from(&diagnosis),
-                &Default::default(),
+                &roster_core::SyncStats::default(),
             )
             .await
     };

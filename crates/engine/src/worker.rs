@@ -1,5 +1,5 @@
 //! The sync worker: claims jobs with a lease, renews it while syncing, and
-//! finishes or releases each job. Many workers may run against PostgreSQL;
+//! finishes or releases each job. Many workers may run against `PostgreSQL`;
 //! `roster serve` runs one in-process. It also enqueues scheduled syncs.
 
 use std::sync::Arc;
@@ -34,7 +34,7 @@ impl WorkerConfig {
         Self {
             id: id.into(),
             concurrency: 4,
-            lease: Duration::from_secs(60),
+            lease: Duration::from_mins(1),
             poll: Duration::from_secs(1),
             grace: Duration::from_secs(30),
             sync: SyncOptions::default(),

@@ -1,4 +1,4 @@
-//! An in-process fake-aws with a customer role, and a fresh SQLite store,
+//! An in-process fake-aws with a customer role, and a fresh `SQLite` store,
 //! for sync tests that control faults while a sync runs.
 #![allow(clippy::unwrap_used, dead_code)]
 

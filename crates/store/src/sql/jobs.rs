@@ -1,5 +1,5 @@
-//! The job queue in SQL. Claims use `FOR UPDATE SKIP LOCKED` on PostgreSQL so
-//! many workers never take the same job; SQLite serialises writers anyway.
+//! The job queue in SQL. Claims use `FOR UPDATE SKIP LOCKED` on `PostgreSQL` so
+//! many workers never take the same job; `SQLite` serialises writers anyway.
 
 use std::time::Duration;
 

@@ -52,8 +52,8 @@ impl SqlStore {
         &self.pool
     }
 
-    /// Folds SQLite's write-ahead log into the database file (so file sizes
-    /// mean something); nothing to do on PostgreSQL.
+    /// Folds `SQLite`'s write-ahead log into the database file (so file sizes
+    /// mean something); nothing to do on `PostgreSQL`.
     pub async fn checkpoint(&self) -> Result<(), StoreError> {
         if self.backend == Backend::Sqlite {
             sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
