@@ -48,7 +48,7 @@ pub enum Command {
     /// Customer workspaces (instance operators only).
     #[command(subcommand)]
     Tenant(crate::platform_args::TenantCmd),
-    /// Run queued and scheduled syncs (run many against PostgreSQL).
+    /// Run queued and scheduled syncs (run many against `PostgreSQL`).
     Worker(crate::platform_args::WorkerArgs),
     /// The console and JSON API, with an in-process sync worker.
     Serve(crate::console_args::ServeArgs),

@@ -27,7 +27,7 @@ pub struct BenchSyncArgs {
     pub error_rate: f64,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Store to sync into (default: a fresh SQLite file in a temporary folder).
+    /// Store to sync into (default: a fresh `SQLite` file in a temporary folder).
     #[arg(long)]
     pub database_url: Option<String>,
     /// Syncs of the same (unchanged) directory, to measure storage growth.

@@ -11,7 +11,11 @@ pub struct SyncStats {
     pub calls: BTreeMap<String, u64>,
     pub retries: u64,
     pub throttled: u64,
+    /// Reading plus publishing (as stored: reading only; publishing ends the run).
     pub wall_s: f64,
+    /// Time spent publishing the snapshot (known once it is published).
+    #[serde(default)]
+    pub publish_s: f64,
     pub floor_s: f64,
     /// The client-side rate limit per API the sync ran with.
     pub tps: f64,

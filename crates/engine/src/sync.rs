@@ -67,6 +67,7 @@ fn stats_of(progress: &SyncProgress, started: Instant, tps: f64) -> SyncStats {
         retries: progress.retries(),
         throttled: progress.throttled(),
         wall_s: started.elapsed().as_secs_f64(),
+        publish_s: 0.0,
         floor_s,
         tps,
     }
@@ -120,13 +121,19 @@ pub async fn run_sync(
             .await?;
         return Err(EngineError::Diagnosed(d));
     }
+    let publishing = Instant::now();
     let counts = store
         .publish_sync(tenant, sync, Some(location), &stats)
         .await?;
     let stats = SyncStats {
         wall_s: started.elapsed().as_secs_f64(),
+        publish_s: publishing.elapsed().as_secs_f64(),
         ..stats
     };
+    // Housekeeping after the snapshot is current; not part of the sync's time.
+    if let Err(e) = store.clean_staging(tenant, source).await {
+        tracing::warn!(%sync, error = %e, "removing staged rows failed; the next sync retries");
+    }
     tracing::info!(%sync, users = counts.users, groups = counts.groups, memberships = counts.memberships, "sync published");
     Ok(SyncOutcome {
         sync_id: sync,

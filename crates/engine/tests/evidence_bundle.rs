@@ -1,4 +1,4 @@
-//! Evidence bundles end to end on a SQLite store: reproducible bytes,
+//! Evidence bundles end to end on a `SQLite` store: reproducible bytes,
 //! verification, and a precise reason for every kind of tampering.
 #![allow(clippy::unwrap_used)]
 
@@ -270,13 +270,13 @@ async fn tampering_fails_verification_with_the_reason() {
         "{problems:?}"
     );
     // A manifest re-signed with someone else's key.
-    let list: Vec<(&str, &[u8])> = files[..last]
+    let entries: Vec<(&str, &[u8])> = files[..last]
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
     let mut resigned = files.clone();
     resigned[last].1 = roster_core::evidence::manifest::json_file(
-        &roster_core::evidence::Manifest::sign(&list, &other),
+        &roster_core::evidence::Manifest::sign(&entries, &other),
     );
     let forged = rezip(&resigned);
     assert!(verify_bundle(&forged, None).is_ok(), "self-consistent");

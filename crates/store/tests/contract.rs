@@ -389,13 +389,13 @@ async fn released_jobs_return_to_the_queue(store: &dyn Store) {
     let src = store.create_source(&t, &new_source("prod")).await.unwrap();
     let job = store.enqueue_sync(&t, &src.id, "manual").await.unwrap();
     store
-        .claim_job("w1", Duration::from_secs(60))
+        .claim_job("w1", Duration::from_mins(1))
         .await
         .unwrap()
         .unwrap();
     store.release_job(job.id, "w1").await.unwrap();
     let again = store
-        .claim_job("w2", Duration::from_secs(60))
+        .claim_job("w2", Duration::from_mins(1))
         .await
         .unwrap()
         .unwrap();

@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use roster_aws::{DirectoryClient, Platform};
+use roster_aws::{CustomerSession, DirectoryClient, Platform};
 use roster_core::policy::{PermissionsOptions, permissions_policy, trust_policy};
 use roster_core::{ExternalId, Region, RoleArn, SourceId, TenantId};
 use roster_engine::{LocationHint, SyncOptions, SyncProgress, diagnosis_of, locate, run_sync};
-use roster_fake_aws::{FakeAws, FakeAwsConfig};
-use roster_store::{NewSource, SourceStatus};
+use roster_fake_aws::{FakeAws, FakeAwsConfig, FakeAwsHandle};
+use roster_store::{DirectoryLocation, NewSource, SourceStatus};
 use serde_json::json;
 
 use crate::bench_args::BenchSyncArgs;
@@ -50,15 +50,20 @@ fn fail(what: &str, e: impl std::fmt::Display) -> CliError {
     CliError::Other(anyhow::anyhow!("{what}: {e}"))
 }
 
-pub async fn sync(args: BenchSyncArgs) -> Result<(), CliError> {
-    if !(args.tps > 0
-        && (0.0..=1.0).contains(&args.throttle_rate)
-        && (0.0..=1.0).contains(&args.error_rate))
-    {
-        return Err(CliError::Usage(
-            "--tps must be positive; rates must be within 0..1".into(),
-        ));
-    }
+/// Starts fake-aws with the benchmark's shape, creates the customer role and
+/// assumes it as roster would.
+async fn connect_to_fake(
+    args: &BenchSyncArgs,
+) -> Result<
+    (
+        FakeAwsHandle,
+        CustomerSession,
+        DirectoryLocation,
+        RoleArn,
+        ExternalId,
+    ),
+    CliError,
+> {
     let config = FakeAwsConfig::default()
         .seed(args.seed)
         .directory(args.users, args.groups, args.memberships)
@@ -89,6 +94,64 @@ pub async fn sync(args: BenchSyncArgs) -> Result<(), CliError> {
         .await
         .map_err(diagnosis_of)?;
     let (location, _) = locate(&session, &LocationHint::default()).await?;
+
+    Ok((fake, session, location, role, external_id))
+}
+
+/// Measurements taken around the syncs.
+struct Figures {
+    cpu_s: f64,
+    total_wall: f64,
+    size_after_first: Option<u64>,
+    size_after_all: Option<u64>,
+    backend: roster_store::Backend,
+}
+
+fn report(
+    args: &BenchSyncArgs,
+    first: Option<&roster_engine::SyncOutcome>,
+    error: Option<&CliError>,
+    (users, groups, memberships): (usize, usize, usize),
+    figures: &Figures,
+) -> serde_json::Value {
+    match (first, error) {
+        (Some(first), None) => {
+            let c = first.counts;
+            let s = &first.stats;
+            json!({
+                "complete": true,
+                "counts_exact": (c.users, c.groups, c.memberships) == (users as u64, groups as u64, memberships as u64),
+                "users": c.users, "groups": c.groups, "memberships": c.memberships,
+                "expected": {"users": users, "groups": groups, "memberships": memberships},
+                "calls": s.calls, "retries": s.retries, "throttled": s.throttled,
+                "wall_s": s.wall_s, "publish_s": s.publish_s, "floor_s": s.floor_s, "ratio": s.ratio(),
+                "tps": args.tps, "latency_ms": args.latency_ms,
+                "throttle_rate": args.throttle_rate, "error_rate": args.error_rate,
+                "peak_rss_mb": status_kb("VmHWM:").map(|kb| kb / 1024),
+                "cpu_s": figures.cpu_s,
+                "syncs": args.repeat.max(1), "total_wall_s": figures.total_wall,
+                "db_bytes_after_first": figures.size_after_first,
+                "db_bytes_after_all": figures.size_after_all,
+                "backend": figures.backend,
+            })
+        }
+        (_, Some(e)) => {
+            json!({"complete": false, "error": e.to_string(), "expected": {"users": users, "groups": groups, "memberships": memberships}})
+        }
+        (None, None) => json!({"complete": false}),
+    }
+}
+
+pub async fn sync(args: BenchSyncArgs) -> Result<(), CliError> {
+    if !(args.tps > 0
+        && (0.0..=1.0).contains(&args.throttle_rate)
+        && (0.0..=1.0).contains(&args.error_rate))
+    {
+        return Err(CliError::Usage(
+            "--tps must be positive; rates must be within 0..1".into(),
+        ));
+    }
+    let (fake, session, location, role, external_id) = connect_to_fake(&args).await?;
 
     let dir = tempfile::tempdir()?;
     let db_path = args
@@ -155,33 +218,20 @@ pub async fn sync(args: BenchSyncArgs) -> Result<(), CliError> {
     let total_wall = started.elapsed().as_secs_f64();
     sql.checkpoint().await?;
     let cpu_s = cpu_seconds() - cpu_before;
-    let (users, groups, memberships) = fake.directory_counts();
-    let body = match (&first, &last) {
-        (Some(first), Ok(_)) => {
-            let c = first.counts;
-            let s = &first.stats;
-            json!({
-                "complete": true,
-                "counts_exact": (c.users, c.groups, c.memberships) == (users as u64, groups as u64, memberships as u64),
-                "users": c.users, "groups": c.groups, "memberships": c.memberships,
-                "expected": {"users": users, "groups": groups, "memberships": memberships},
-                "calls": s.calls, "retries": s.retries, "throttled": s.throttled,
-                "wall_s": s.wall_s, "floor_s": s.floor_s, "ratio": s.ratio(),
-                "tps": args.tps, "latency_ms": args.latency_ms,
-                "throttle_rate": args.throttle_rate, "error_rate": args.error_rate,
-                "peak_rss_mb": status_kb("VmHWM:").map(|kb| kb / 1024),
-                "cpu_s": cpu_s,
-                "syncs": args.repeat.max(1), "total_wall_s": total_wall,
-                "db_bytes_after_first": size_after_first,
-                "db_bytes_after_all": file_size(db_path.as_ref()),
-                "backend": store.backend(),
-            })
-        }
-        (_, Err(e)) => {
-            json!({"complete": false, "error": e.to_string(), "expected": {"users": users, "groups": groups, "memberships": memberships}})
-        }
-        (None, Ok(_)) => json!({"complete": false}),
+    let figures = Figures {
+        cpu_s,
+        total_wall,
+        size_after_first,
+        size_after_all: file_size(db_path.as_ref()),
+        backend: store.backend(),
     };
+    let body = report(
+        &args,
+        first.as_ref(),
+        last.as_ref().err(),
+        fake.directory_counts(),
+        &figures,
+    );
     println!("{body}");
     fake.shutdown().await;
     Ok(())

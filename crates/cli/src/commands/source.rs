@@ -10,8 +10,9 @@ use roster_engine::{LocationHint, SyncOptions, SyncProgress, sync_source};
 use roster_store::{NewSource, Source, SourceStatus, Store};
 use serde_json::json;
 
+use crate::args::DatabaseArgs;
 use crate::exit::CliError;
-use crate::platform_args::SourceCmd;
+use crate::platform_args::{SourceCmd, TenantArg};
 use crate::progress::ProgressView;
 
 const PRINCIPAL_PLACEHOLDER: &str = "<roster's principal ARN>";
@@ -62,44 +63,7 @@ pub async fn run(cmd: SourceCmd) -> Result<(), CliError> {
             tenant,
             json,
             db,
-        } => {
-            let store = roster_store::connect(&db.database_url).await?;
-            let tenant = tenant_of(&tenant.tenant)?;
-            let new = NewSource {
-                id: SourceId::generate(),
-                name: name.unwrap_or_else(|| "AWS IAM Identity Center".into()),
-                role_arn: None,
-                external_id: ExternalId::generate(),
-                status: SourceStatus::Pending,
-            };
-            let source = store.create_source(&tenant, &new).await?;
-            let principal = platform_principal(&Platform::from_env().await).await;
-            let trust = trust_policy(
-                principal.as_deref().unwrap_or(PRINCIPAL_PLACEHOLDER),
-                &source.external_id,
-            );
-            let permissions = permissions_policy(&PermissionsOptions::recommended());
-            if json {
-                let body = json!({
-                    "id": source.id,
-                    "external_id": source.external_id.expose(),
-                    "platform_principal": principal,
-                    "trust_policy": serde_json::from_str::<serde_json::Value>(&trust.to_json()).unwrap_or_default(),
-                    "inline_policy": serde_json::from_str::<serde_json::Value>(&permissions.to_json()).unwrap_or_default(),
-                });
-                println!("{body}");
-            } else {
-                println!(
-                    "Source:      {}\nExternal ID: {}\n",
-                    source.id,
-                    source.external_id.expose()
-                );
-                println!("Trust policy of the role to create:\n{}\n", trust.to_json());
-                println!("Inline permissions policy:\n{}\n", permissions.to_json());
-                println!("Then: roster source connect {} --role-arn ARN", source.id);
-            }
-            Ok(())
-        }
+        } => create(name, tenant, json, db).await,
         SourceCmd::Connect {
             id,
             role_arn,
@@ -108,63 +72,7 @@ pub async fn run(cmd: SourceCmd) -> Result<(), CliError> {
             tenant,
             json,
             db,
-        } => {
-            let store = roster_store::connect(&db.database_url).await?;
-            let tenant = tenant_of(&tenant.tenant)?;
-            let id = source_id(&id)?;
-            let role =
-                RoleArn::parse(&role_arn).map_err(|e| Diagnosis::invalid_role_arn(&e.reason))?;
-            let hint = LocationHint {
-                region: region
-                    .as_deref()
-                    .map(Region::parse)
-                    .transpose()
-                    .map_err(|e| CliError::Usage(e.to_string()))?,
-                identity_store_id: identity_store_id
-                    .as_deref()
-                    .map(IdentityStoreId::parse)
-                    .transpose()
-                    .map_err(|e| CliError::Usage(e.to_string()))?,
-            };
-            let platform = Platform::from_env().await;
-            let request = ConnectRequest {
-                role,
-                hint,
-                platform_principal: platform_principal(&platform).await,
-            };
-            let print_step = |e: StepEvent| {
-                if !json && e.status != StepStatus::Running {
-                    eprintln!(
-                        "{:<8} {}  {}",
-                        format!("{:?}", e.status).to_lowercase(),
-                        e.step.title(),
-                        e.detail
-                    );
-                }
-            };
-            let location = test_connection(
-                store.as_ref(),
-                &platform,
-                &tenant,
-                &id,
-                &request,
-                &print_step,
-            )
-            .await?;
-            let job = store.enqueue_sync(&tenant, &id, "connect").await?;
-            if json {
-                println!(
-                    "{}",
-                    json!({"status": "connected", "source_id": id, "location": location, "first_sync_job": job.id})
-                );
-            } else {
-                println!(
-                    "Connection Configured: Identity Store {} in {}. First sync queued (job {}); run it now with: roster source sync {id}",
-                    location.identity_store_id, location.region, job.id
-                );
-            }
-            Ok(())
-        }
+        } => connect(id, role_arn, region, identity_store_id, tenant, json, db).await,
         SourceCmd::List { tenant, json, db } => {
             let store = roster_store::connect(&db.database_url).await?;
             let sources = store.list_sources(&tenant_of(&tenant.tenant)?).await?;
@@ -200,23 +108,7 @@ pub async fn run(cmd: SourceCmd) -> Result<(), CliError> {
             tenant,
             json,
             db,
-        } => {
-            let store = roster_store::connect(&db.database_url).await?;
-            let tenant = tenant_of(&tenant.tenant)?;
-            let source = store.get_source(&tenant, &source_id(&id)?).await?;
-            let syncs = store.list_syncs(&tenant, &source.id, 10).await?;
-            let mut body = source_json(&source);
-            body["syncs"] = serde_json::to_value(&syncs).map_err(|e| CliError::Other(e.into()))?;
-            if json {
-                println!("{body}");
-            } else {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&body).map_err(|e| CliError::Other(e.into()))?
-                );
-            }
-            Ok(())
-        }
+        } => show(&id, &tenant, json, &db).await,
         SourceCmd::Sync {
             id,
             tenant,
@@ -248,6 +140,134 @@ pub async fn run(cmd: SourceCmd) -> Result<(), CliError> {
             Ok(())
         }
     }
+}
+
+async fn create(
+    name: Option<String>,
+    tenant: TenantArg,
+    json: bool,
+    db: DatabaseArgs,
+) -> Result<(), CliError> {
+    let store = roster_store::connect(&db.database_url).await?;
+    let tenant = tenant_of(&tenant.tenant)?;
+    let new = NewSource {
+        id: SourceId::generate(),
+        name: name.unwrap_or_else(|| "AWS IAM Identity Center".into()),
+        role_arn: None,
+        external_id: ExternalId::generate(),
+        status: SourceStatus::Pending,
+    };
+    let source = store.create_source(&tenant, &new).await?;
+    let principal = platform_principal(&Platform::from_env().await).await;
+    let trust = trust_policy(
+        principal.as_deref().unwrap_or(PRINCIPAL_PLACEHOLDER),
+        &source.external_id,
+    );
+    let permissions = permissions_policy(&PermissionsOptions::recommended());
+    if json {
+        let body = json!({
+            "id": source.id,
+            "external_id": source.external_id.expose(),
+            "platform_principal": principal,
+            "trust_policy": serde_json::from_str::<serde_json::Value>(&trust.to_json()).unwrap_or_default(),
+            "inline_policy": serde_json::from_str::<serde_json::Value>(&permissions.to_json()).unwrap_or_default(),
+        });
+        println!("{body}");
+    } else {
+        println!(
+            "Source:      {}\nExternal ID: {}\n",
+            source.id,
+            source.external_id.expose()
+        );
+        println!("Trust policy of the role to create:\n{}\n", trust.to_json());
+        println!("Inline permissions policy:\n{}\n", permissions.to_json());
+        println!("Then: roster source connect {} --role-arn ARN", source.id);
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn connect(
+    id: String,
+    role_arn: String,
+    region: Option<String>,
+    identity_store_id: Option<String>,
+    tenant: TenantArg,
+    json: bool,
+    db: DatabaseArgs,
+) -> Result<(), CliError> {
+    let store = roster_store::connect(&db.database_url).await?;
+    let tenant = tenant_of(&tenant.tenant)?;
+    let id = source_id(&id)?;
+    let role = RoleArn::parse(&role_arn).map_err(|e| Diagnosis::invalid_role_arn(&e.reason))?;
+    let hint = LocationHint {
+        region: region
+            .as_deref()
+            .map(Region::parse)
+            .transpose()
+            .map_err(|e| CliError::Usage(e.to_string()))?,
+        identity_store_id: identity_store_id
+            .as_deref()
+            .map(IdentityStoreId::parse)
+            .transpose()
+            .map_err(|e| CliError::Usage(e.to_string()))?,
+    };
+    let platform = Platform::from_env().await;
+    let request = ConnectRequest {
+        role,
+        hint,
+        platform_principal: platform_principal(&platform).await,
+    };
+    let print_step = |e: StepEvent| {
+        if !json && e.status != StepStatus::Running {
+            eprintln!(
+                "{:<8} {}  {}",
+                format!("{:?}", e.status).to_lowercase(),
+                e.step.title(),
+                e.detail
+            );
+        }
+    };
+    let location = test_connection(
+        store.as_ref(),
+        &platform,
+        &tenant,
+        &id,
+        &request,
+        &print_step,
+    )
+    .await?;
+    let job = store.enqueue_sync(&tenant, &id, "connect").await?;
+    if json {
+        println!(
+            "{}",
+            json!({"status": "connected", "source_id": id, "location": location, "first_sync_job": job.id})
+        );
+    } else {
+        println!(
+            "Connection Configured: Identity Store {} in {}. First sync queued (job {}); run it now with: roster source sync {id}",
+            location.identity_store_id, location.region, job.id
+        );
+    }
+    Ok(())
+}
+
+async fn show(id: &str, tenant: &TenantArg, json: bool, db: &DatabaseArgs) -> Result<(), CliError> {
+    let store = roster_store::connect(&db.database_url).await?;
+    let tenant = tenant_of(&tenant.tenant)?;
+    let source = store.get_source(&tenant, &source_id(id)?).await?;
+    let syncs = store.list_syncs(&tenant, &source.id, 10).await?;
+    let mut body = source_json(&source);
+    body["syncs"] = serde_json::to_value(&syncs).map_err(|e| CliError::Other(e.into()))?;
+    if json {
+        println!("{body}");
+    } else {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&body).map_err(|e| CliError::Other(e.into()))?
+        );
+    }
+    Ok(())
 }
 
 async fn sync_now(

@@ -47,4 +47,7 @@ pub trait Syncs: Send + Sync {
         tenant: &TenantId,
         source: &SourceId,
     ) -> Result<Option<Snapshot>, StoreError>;
+    /// Removes leftover staged rows of finished runs of `source` (housekeeping
+    /// after a publish; `begin_sync` does it too).
+    async fn clean_staging(&self, tenant: &TenantId, source: &SourceId) -> Result<(), StoreError>;
 }

@@ -46,7 +46,8 @@ pub(super) async fn open(url: &str) -> Result<(AnyPool, Backend), StoreError> {
                 if backend == Backend::Sqlite {
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA busy_timeout = 15000; PRAGMA foreign_keys = ON;",
+                         PRAGMA busy_timeout = 15000; PRAGMA foreign_keys = ON; \
+                         PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
                     )
                     .await?;
                 }

@@ -116,6 +116,25 @@ pub(super) async fn discard_staged(
     Ok(())
 }
 
+/// Removes the staged rows of every run of `source` that is no longer running.
+pub(super) async fn clean_staging(
+    tx: &mut Transaction<'_, Any>,
+    tenant: &TenantId,
+    source: &SourceId,
+) -> Result<(), StoreError> {
+    for table in ["stage_users", "stage_groups", "stage_memberships"] {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE tenant_id = $1 AND sync_id IN \
+             (SELECT id FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 AND status <> 'running')"
+        ))
+        .bind(tenant.as_str())
+        .bind(source.as_str())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// How one kind of entity is versioned: its tables, key and the columns compared.
 struct Versioned {
     live: &'static str,
@@ -216,7 +235,8 @@ pub(super) async fn publish_staged(
         groups: publish_kind(tx, &GROUPS, tenant, source, sync).await?,
         memberships: publish_kind(tx, &MEMBERSHIPS, tenant, source, sync).await?,
     };
-    discard_staged(tx, tenant, sync).await?;
+    // The staged rows are now invisible leftovers; `clean_staging` removes
+    // them after the commit, so publishing holds its lock for less time.
     Ok(counts)
 }
 

@@ -147,6 +147,10 @@ impl Sources for SqlStore {
 
 #[async_trait]
 impl Syncs for SqlStore {
+    async fn clean_staging(&self, tenant: &TenantId, source: &SourceId) -> Result<(), StoreError> {
+        syncs::clean_staging(&self.pool, tenant, source).await
+    }
+
     async fn begin_sync(&self, tenant: &TenantId, source: &SourceId) -> Result<SyncId, StoreError> {
         syncs::begin(&self.pool, tenant, source).await
     }

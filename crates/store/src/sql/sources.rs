@@ -204,7 +204,14 @@ pub(super) async fn delete(
 ) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
     get_in(&mut tx, tenant, id).await?;
-    for table in ["dir_users", "dir_groups", "dir_memberships", "jobs", "check_settings", "hr_rosters"] {
+    for table in [
+        "dir_users",
+        "dir_groups",
+        "dir_memberships",
+        "jobs",
+        "check_settings",
+        "hr_rosters",
+    ] {
         sqlx::query(&format!(
             "DELETE FROM {table} WHERE tenant_id = $1 AND source_id = $2"
         ))

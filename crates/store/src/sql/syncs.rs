@@ -50,8 +50,8 @@ pub(super) async fn begin(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        directory::discard_staged(&mut tx, tenant, SyncId(id)).await?;
     }
+    directory::clean_staging(&mut tx, tenant, source).await?;
     let row = sqlx::query(
         "INSERT INTO sync_runs (tenant_id, source_id, status, started_at) VALUES ($1, $2, 'running', $3) RETURNING id",
     )
@@ -194,4 +194,15 @@ pub(super) async fn latest_snapshot(
         source_id: source.clone(),
         sync_id: SyncId(id),
     }))
+}
+
+pub(super) async fn clean_staging(
+    pool: &AnyPool,
+    tenant: &TenantId,
+    source: &SourceId,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    directory::clean_staging(&mut tx, tenant, source).await?;
+    tx.commit().await?;
+    Ok(())
 }
