@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::error::EngineError;
 use crate::locate::{LocationHint, locate};
+use crate::source_sync::diagnosis_of;
 
 /// The four steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -81,23 +82,6 @@ pub struct ConnectRequest {
 
 /// Receives each step's events as they happen.
 pub type StepSink<'a> = &'a (dyn Fn(StepEvent) + Send + Sync);
-
-/// A diagnosis for an AWS failure outside a sync's retry loop.
-fn diagnose(operation: &str, error: AwsError) -> Diagnosis {
-    match error {
-        AwsError::Diagnosed(d) => d,
-        AwsError::Transient {
-            detail,
-            unreachable: true,
-        } => {
-            let endpoint = std::env::var("AWS_ENDPOINT_URL_STS")
-                .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
-                .unwrap_or_else(|_| "the AWS endpoint".into());
-            Diagnosis::endpoint_unreachable(&endpoint, &detail)
-        }
-        other => Diagnosis::aws_error(operation, "Failed", &other.to_string()),
-    }
-}
 
 struct Reporter<'a> {
     sink: StepSink<'a>,
@@ -196,7 +180,7 @@ async fn assume(
             );
             Err(r.fail(Step::AssumeRole, &d))
         }
-        Err(e) => Err(r.fail(Step::AssumeRole, &diagnose("AssumeRole", e))),
+        Err(e) => Err(r.fail(Step::AssumeRole, &diagnosis_of("AssumeRole", e))),
     }
 }
 
@@ -228,7 +212,7 @@ async fn insecure_trust_check(
             Err(r.fail(Step::InsecureTrustCheck, &d))
         }
         Err(AssumeError::Other(e)) => {
-            Err(r.fail(Step::InsecureTrustCheck, &diagnose("AssumeRole", e)))
+            Err(r.fail(Step::InsecureTrustCheck, &diagnosis_of("AssumeRole", e)))
         }
     }
 }
@@ -244,7 +228,7 @@ async fn probe(
         location.identity_store_id.clone(),
         location.region.clone(),
     );
-    let fail = |op: &str, e: AwsError| r.fail(Step::ProbeReads, &diagnose(op, e));
+    let fail = |op: &str, e: AwsError| r.fail(Step::ProbeReads, &diagnosis_of(op, e));
     let users = client
         .users_page(None, Some(1))
         .await

@@ -13,8 +13,9 @@ use crate::locate::{LocationHint, locate};
 use crate::progress::SyncProgress;
 use crate::sync::{SyncOptions, SyncOutcome, run_sync};
 
-/// A diagnosis for an AWS failure outside a sync's retry loop (`AssumeRole`, discovery).
-pub fn diagnosis_of(error: AwsError) -> Diagnosis {
+/// A diagnosis for an AWS failure of `operation` outside a sync's retry loop
+/// (`AssumeRole`, discovery, probe reads).
+pub fn diagnosis_of(operation: &str, error: AwsError) -> Diagnosis {
     match error {
         AwsError::Diagnosed(d) => d,
         AwsError::Transient {
@@ -23,10 +24,10 @@ pub fn diagnosis_of(error: AwsError) -> Diagnosis {
         } => {
             let endpoint = std::env::var("AWS_ENDPOINT_URL_STS")
                 .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
-                .unwrap_or_else(|_| "sts.amazonaws.com".into());
+                .unwrap_or_else(|_| "the AWS endpoint".into());
             Diagnosis::endpoint_unreachable(&endpoint, &detail)
         }
-        other => Diagnosis::aws_error("AssumeRole", "Failed", &other.to_string()),
+        other => Diagnosis::aws_error(operation, "Failed", &other.to_string()),
     }
 }
 
@@ -76,7 +77,13 @@ pub async fn sync_source(
     {
         Ok(s) => s,
         Err(e) => {
-            return Err(record_failure(store.as_ref(), tenant, source_id, diagnosis_of(e)).await);
+            return Err(record_failure(
+                store.as_ref(),
+                tenant,
+                source_id,
+                diagnosis_of("AssumeRole", e),
+            )
+            .await);
         }
     };
     let location = match source.location.clone() {

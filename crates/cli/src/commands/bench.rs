@@ -92,7 +92,7 @@ async fn connect_to_fake(
     let session = platform
         .session(&role, &external_id, "roster-bench")
         .await
-        .map_err(diagnosis_of)?;
+        .map_err(|e| diagnosis_of("AssumeRole", e))?;
     let (location, _) = locate(&session, &LocationHint::default()).await?;
 
     Ok((fake, session, location, role, external_id))

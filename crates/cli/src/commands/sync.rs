@@ -80,7 +80,7 @@ pub async fn run(args: SyncArgs) -> Result<(), CliError> {
     let session = platform
         .session(&role, &external_id, &format!("roster-{source_id}"))
         .await
-        .map_err(|e| CliError::Diagnosed(diagnosis_of(e)))?;
+        .map_err(|e| CliError::Diagnosed(diagnosis_of("AssumeRole", e)))?;
     let (location, _) = locate(&session, &hint).await?;
     let source = source_for(store.as_ref(), &tenant, source_id, &role, &external_id).await?;
     store
