@@ -53,6 +53,9 @@ pub struct AppState {
     /// Mark cookies `Secure` (anything but plain http on loopback).
     pub secure_cookies: bool,
     pub demo: Option<Arc<DemoInfo>>,
+    /// `ROSTER_SIGNING_KEY` (base64 Ed25519 seed) for evidence bundles; when
+    /// unset, the tenant's key stored in the database (generated on first use).
+    pub signing_key: Option<String>,
     pub(crate) limiter: Arc<SignInLimiter>,
 }
 
@@ -69,6 +72,7 @@ impl AppState {
             principal_problem: None,
             secure_cookies: true,
             demo: None,
+            signing_key: None,
             limiter: Arc::new(SignInLimiter::default()),
         }
     }
@@ -82,6 +86,12 @@ impl AppState {
     #[must_use]
     pub fn with_secure_cookies(mut self, secure: bool) -> Self {
         self.secure_cookies = secure;
+        self
+    }
+
+    #[must_use]
+    pub fn with_signing_key(mut self, seed: Option<String>) -> Self {
+        self.signing_key = seed.filter(|s| !s.trim().is_empty());
         self
     }
 

@@ -110,6 +110,7 @@ pub async fn run(args: DemoArgs) -> Result<(), CliError> {
         Some(info.platform.principal_arn.clone()),
     )
     .with_secure_cookies(false)
+    .with_signing_key(std::env::var("ROSTER_SIGNING_KEY").ok())
     .with_demo(demo);
     run_console(Console {
         state,

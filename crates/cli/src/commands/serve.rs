@@ -108,7 +108,8 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
     };
     let state = AppState::new(store, Some(platform.clone()), principal)
         .with_principal_problem(problem)
-        .with_secure_cookies(!is_loopback_http(&base_url));
+        .with_secure_cookies(!is_loopback_http(&base_url))
+        .with_signing_key(std::env::var("ROSTER_SIGNING_KEY").ok());
     run_console(Console {
         state,
         listener,

@@ -2,7 +2,9 @@
 //! from the handlers' annotations (no hand-kept copy).
 
 pub mod audit;
+pub mod bundles;
 pub mod directory;
+pub mod evidence;
 pub mod sources;
 pub mod syncs;
 pub mod tokens;
@@ -44,7 +46,9 @@ impl utoipa::Modify for BearerAuth {
 
 /// The `OpenAPI` document as JSON.
 pub fn openapi_json() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+    let mut doc = ApiDoc::openapi();
+    doc.merge(evidence::EvidenceApi::openapi());
+    doc.to_pretty_json().unwrap_or_default()
 }
 
 async fn openapi() -> impl IntoResponse {
@@ -79,5 +83,6 @@ pub fn routes() -> Router<AppState> {
         .route("/audit", get(audit::list))
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{token_id}", delete(tokens::revoke))
+        .merge(evidence::routes())
         .fallback(not_found)
 }

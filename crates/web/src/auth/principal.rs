@@ -44,14 +44,20 @@ impl Principal {
 
     /// A form post that changes something: admin, with the session's CSRF token.
     pub fn check_form(&self, token: &str) -> Result<(), WebError> {
+        self.check_csrf(token)?;
+        self.require_admin()
+    }
+
+    /// A form post any role may make (e.g. verifying a bundle): the session's CSRF token.
+    pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
         match &self.csrf {
-            Some(expected) if constant_time_eq(expected, token) => self.require_admin(),
+            Some(expected) if constant_time_eq(expected, token) => Ok(()),
             _ => Err(WebError::Csrf),
         }
     }
 
-    /// A JSON mutation: admin; from a browser session, also the CSRF header.
-    fn check_api_write(&self, headers: &HeaderMap) -> Result<(), WebError> {
+    /// A JSON post from a browser session carries the CSRF header; API tokens need none.
+    fn check_api_csrf(&self, headers: &HeaderMap) -> Result<(), WebError> {
         if let Some(expected) = &self.csrf {
             let sent = headers
                 .get(CSRF_HEADER)
@@ -61,6 +67,12 @@ impl Principal {
                 return Err(WebError::Csrf);
             }
         }
+        Ok(())
+    }
+
+    /// A JSON mutation: admin; from a browser session, also the CSRF header.
+    fn check_api_write(&self, headers: &HeaderMap) -> Result<(), WebError> {
+        self.check_api_csrf(headers)?;
         self.require_admin()
     }
 }
@@ -110,6 +122,21 @@ impl FromRequestParts<AppState> for ApiWriter {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
         let p = Principal::from_request_parts(parts, state).await?;
         p.check_api_write(&parts.headers)?;
+        Ok(Self(p))
+    }
+}
+
+/// A principal of any role posting to the API (a read-only `POST`, e.g.
+/// verifying a bundle): from a browser session, with the CSRF header.
+#[derive(Debug, Clone)]
+pub struct ApiPoster(pub Principal);
+
+impl FromRequestParts<AppState> for ApiPoster {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let p = Principal::from_request_parts(parts, state).await?;
+        p.check_api_csrf(&parts.headers)?;
         Ok(Self(p))
     }
 }
