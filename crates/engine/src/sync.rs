@@ -11,6 +11,7 @@ use roster_core::{Diagnosis, SnapshotCounts, SourceId, SyncId, SyncStats, Tenant
 use roster_store::{DirectoryLocation, Store, SyncFailure};
 use tokio::sync::{Mutex, mpsc};
 use tokio::task::JoinSet;
+use tracing::Instrument;
 
 use crate::error::EngineError;
 use crate::limiter::ApiLimiters;
@@ -94,6 +95,7 @@ pub async fn run_sync(
         options,
         progress.clone(),
     )
+    .instrument(tracing::info_span!("sync", sync_id = %sync, source_id = %source))
     .await;
     let stats = stats_of(&progress, started, options.tps);
     let failure = match result {
@@ -178,9 +180,13 @@ async fn read_directory(
     }
     drop(readers);
     let mut first_error = None;
+    let reading = Instant::now();
     while let Some(joined) = tasks.join_next().await {
         let error = match joined {
-            Ok(Ok(())) => continue,
+            Ok(Ok(())) => {
+                tracing::debug!(%sync, after_s = reading.elapsed().as_secs_f64(), left = tasks.len(), "reader done");
+                continue;
+            }
             Err(e) if e.is_cancelled() => continue,
             Ok(Err(d)) => EngineError::Diagnosed(d),
             Err(e) => EngineError::Internal(format!("reader task failed: {e}")),

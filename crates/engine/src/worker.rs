@@ -9,9 +9,11 @@ use roster_aws::Platform;
 use roster_store::{Job, JobOutcome, Store};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
+use tracing::Instrument;
 
 use crate::error::EngineError;
 use crate::limiter::LimiterRegistry;
+use crate::metrics::Metrics;
 use crate::progress::SyncProgress;
 use crate::source_sync::sync_source;
 use crate::sync::SyncOptions;
@@ -48,6 +50,7 @@ pub struct Worker {
     platform: Platform,
     config: WorkerConfig,
     limiters: LimiterRegistry,
+    metrics: Arc<Metrics>,
 }
 
 impl Worker {
@@ -57,7 +60,15 @@ impl Worker {
             platform,
             config,
             limiters: LimiterRegistry::default(),
+            metrics: Arc::new(Metrics::default()),
         }
+    }
+
+    /// Reports each finished job to `metrics` (shared with `/metrics`).
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// Runs until `shutdown` turns true; then stops claiming, lets running
@@ -136,7 +147,9 @@ impl Worker {
             }
         });
         let started = Instant::now();
-        let result = self.sync(&job).await;
+        let progress = Arc::new(SyncProgress::default());
+        let span = tracing::info_span!("job", job_id = job.id, source_id = %job.source_id, tenant = %job.tenant_id);
+        let result = self.sync(&job, progress.clone()).instrument(span).await;
         renewer.abort();
         let outcome = match &result {
             Ok(sync) => JobOutcome::Done(*sync),
@@ -154,7 +167,13 @@ impl Worker {
                 JobOutcome::Failed { sync, code }
             }
         };
-        tracing::info!(job = job.id, source = %job.source_id, ok = result.is_ok(), secs = started.elapsed().as_secs_f64(), "job finished");
+        let failure = match &outcome {
+            JobOutcome::Failed { code, .. } => Some(code.as_str()),
+            JobOutcome::Done(_) => None,
+        };
+        self.metrics
+            .observe_job(&progress, failure, started.elapsed());
+        tracing::info!(job_id = job.id, source_id = %job.source_id, ok = result.is_ok(), secs = started.elapsed().as_secs_f64(), "job finished");
         if let Err(e) = self
             .store
             .finish_job(job.id, &self.config.id, &outcome)
@@ -165,7 +184,11 @@ impl Worker {
         job.id
     }
 
-    async fn sync(&self, job: &Job) -> Result<roster_core::SyncId, EngineError> {
+    async fn sync(
+        &self,
+        job: &Job,
+        progress: Arc<SyncProgress>,
+    ) -> Result<roster_core::SyncId, EngineError> {
         let source = self
             .store
             .get_source(&job.tenant_id, &job.source_id)
@@ -175,7 +198,6 @@ impl Worker {
             let key = format!("{}@{}", loc.identity_store_id, loc.region);
             options.limiters = Some(self.limiters.for_instance(&key, options.tps));
         }
-        let progress = Arc::new(SyncProgress::default());
         let outcome = sync_source(
             self.store.clone(),
             &self.platform,

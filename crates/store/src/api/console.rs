@@ -91,6 +91,8 @@ pub enum OneTimePurpose {
     Setup,
     /// Sign in as this user (the demo's printed link).
     SignIn { user_id: String },
+    /// An invited user (created with an unusable password) sets a password once.
+    Invite { user_id: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +111,13 @@ pub trait Console: Send + Sync {
         new: &NewConsoleUser,
     ) -> Result<ConsoleUser, StoreError>;
     async fn get_console_user(&self, id: &str) -> Result<ConsoleUser, StoreError>;
+    /// Replaces the password hash of `user_id` in `tenant` (an accepted invitation).
+    async fn set_console_password(
+        &self,
+        tenant: &TenantId,
+        user_id: &str,
+        password_hash: &str,
+    ) -> Result<(), StoreError>;
     /// Emails are unique across tenants; compared case-insensitively.
     async fn find_console_user(&self, email: &str) -> Result<Option<Credentialed>, StoreError>;
 

@@ -42,6 +42,8 @@ pub trait Jobs: Send + Sync {
     async fn list_jobs(&self, tenant: &TenantId, limit: u32) -> Result<Vec<Job>, StoreError>;
     /// Jobs waiting across all tenants (a platform metric).
     async fn queue_depth(&self) -> Result<u64, StoreError>;
+    /// The database answers and every embedded migration is applied (`/readyz`).
+    async fn migrations_current(&self) -> Result<bool, StoreError>;
     /// The job that ran `sync`, if any (for tests and the console).
     async fn job_for_sync(
         &self,

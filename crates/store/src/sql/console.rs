@@ -44,7 +44,9 @@ fn link(row: &AnyRow) -> Result<OneTimeLink, StoreError> {
     let purpose: String = row.try_get("purpose")?;
     let user_id: Option<String> = row.try_get("user_id")?;
     let purpose = match (purpose.as_str(), user_id) {
-        ("setup", _) => OneTimePurpose::Setup,
+        // An invitation is a setup link bound to the invited (pre-created) user.
+        ("setup", Some(user_id)) => OneTimePurpose::Invite { user_id },
+        ("setup", None) => OneTimePurpose::Setup,
         ("signin", Some(user_id)) => OneTimePurpose::SignIn { user_id },
         (other, _) => return Err(corrupt(format!("one-time link purpose {other}"))),
     };
@@ -107,6 +109,26 @@ impl Console for SqlStore {
         user(&row)
     }
 
+    async fn set_console_password(
+        &self,
+        tenant: &TenantId,
+        user_id: &str,
+        password_hash: &str,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE console_users SET password_hash = $1 WHERE tenant_id = $2 AND id = $3",
+        )
+        .bind(password_hash)
+        .bind(tenant.as_str())
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("console user {user_id}")));
+        }
+        Ok(())
+    }
+
     async fn find_console_user(&self, email: &str) -> Result<Option<Credentialed>, StoreError> {
         let sql = format!(
             "SELECT {USER_COLUMNS}, u.password_hash FROM console_users u WHERE u.email = $1"
@@ -133,6 +155,7 @@ impl Console for SqlStore {
         let (purpose, user_id) = match &link.purpose {
             OneTimePurpose::Setup => ("setup", None),
             OneTimePurpose::SignIn { user_id } => ("signin", Some(user_id.clone())),
+            OneTimePurpose::Invite { user_id } => ("setup", Some(user_id.clone())),
         };
         sqlx::query(
             "INSERT INTO setup_tokens (token_hash, tenant_id, purpose, user_id, created_at, expires_at) \

@@ -304,6 +304,10 @@ impl Jobs for SqlStore {
         jobs::depth(&self.pool).await
     }
 
+    async fn migrations_current(&self) -> Result<bool, StoreError> {
+        migrate::is_current(&self.pool, self.backend).await
+    }
+
     async fn job_for_sync(
         &self,
         tenant: &TenantId,
