@@ -6,7 +6,6 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use roster_core::SyncId;
-use roster_core::evidence::frameworks::{CHECKS, CONTROLS, checks_for, framework_name};
 use roster_core::evidence::{CheckReport, CheckSettings, Diff, RosterLineError};
 use roster_engine::evidence::{self, AsOf};
 use roster_store::{Snapshot, Source};
@@ -42,9 +41,8 @@ pub async fn snapshot_for(
     sync: Option<&str>,
 ) -> Result<Snapshot, WebError> {
     if let Some(id) = parse_opt(sync)? {
-        let run =
-            evidence::complete_run(state.store.as_ref(), who.tenant(), id, Some(&source.id))
-                .await?;
+        let run = evidence::complete_run(state.store.as_ref(), who.tenant(), id, Some(&source.id))
+            .await?;
         return Ok(Snapshot {
             source_id: source.id.clone(),
             sync_id: run.id,
@@ -186,7 +184,10 @@ pub fn validate_settings(v: &CheckSettingsView) -> Result<CheckSettings, WebErro
         ));
     }
     let lists = [&v.exemptions, &v.privileged_patterns];
-    if lists.iter().any(|l| l.len() > 1000 || l.iter().any(|s| s.len() > 256)) {
+    if lists
+        .iter()
+        .any(|l| l.len() > 1000 || l.iter().any(|s| s.len() > 256))
+    {
         return Err(WebError::bad_request(
             "invalid-settings",
             "at most 1000 entries of at most 256 characters each",
@@ -241,7 +242,9 @@ pub async fn put_settings(
     Json(body): Json<CheckSettingsView>,
 ) -> Result<Json<CheckSettingsView>, WebError> {
     let source = source_of(&state, &who, &id).await?;
-    Ok(Json(save_settings(&state, &who, &source, &body).await?.into()))
+    Ok(Json(
+        save_settings(&state, &who, &source, &body).await?.into(),
+    ))
 }
 
 /// What an accepted HR roster holds.
@@ -277,7 +280,11 @@ pub async fn store_roster(
     bytes: &[u8],
 ) -> Result<Result<HrRosterView, Vec<RosterLineError>>, WebError> {
     let name = file_name.trim();
-    let name = if name.is_empty() { "hr-roster.csv" } else { name };
+    let name = if name.is_empty() {
+        "hr-roster.csv"
+    } else {
+        name
+    };
     let name: String = name.chars().take(200).collect();
     let stored = evidence::upload_hr_roster(
         state.store.as_ref(),
@@ -321,60 +328,6 @@ pub async fn put_roster(
         .map_err(|e| roster_error(&e))
 }
 
-/// A framework control and the checks that support it.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ControlView {
-    /// `framework:id`, e.g. `soc2:CC6.1`.
-    pub key: String,
-    pub framework: String,
-    pub id: String,
-    pub title: String,
-    pub checks: Vec<String>,
-}
-
-/// A check and the controls (keys) it supports.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CheckDefView {
-    pub id: String,
-    pub title: String,
-    pub controls: Vec<String>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Mapping {
-    pub controls: Vec<ControlView>,
-    pub checks: Vec<CheckDefView>,
-}
-
-#[utoipa::path(get, path = "/api/v1/controls", tag = "evidence",
-    responses((status = 200, description = "Controls → checks and checks → controls", body = Mapping), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
-#[tracing::instrument(skip_all)]
-pub async fn controls(_who: Principal) -> Json<Mapping> {
-    Json(Mapping {
-        controls: CONTROLS
-            .iter()
-            .map(|c| ControlView {
-                key: c.key(),
-                framework: framework_name(c.framework).to_owned(),
-                id: c.id.to_owned(),
-                title: c.title.to_owned(),
-                checks: checks_for(&c.key())
-                    .iter()
-                    .map(|d| d.id.to_owned())
-                    .collect(),
-            })
-            .collect(),
-        checks: CHECKS
-            .iter()
-            .map(|d| CheckDefView {
-                id: d.id.to_owned(),
-                title: d.title.to_owned(),
-                controls: d.controls.iter().map(|&k| k.to_owned()).collect(),
-            })
-            .collect(),
-    })
-}
-
 /// The evidence routes, merged into `/api/v1`.
 pub fn routes() -> axum::Router<AppState> {
     use axum::extract::DefaultBodyLimit;
@@ -395,14 +348,22 @@ pub fn routes() -> axum::Router<AppState> {
         )
         .route("/sources/{id}/bundle", get(bundles::bundle))
         .route("/sources/{id}/report", get(bundles::report))
-        .route("/controls", get(controls))
+        .route("/controls", get(super::controls::controls))
         .route("/evidence/public-key", get(bundles::public_key))
         .route("/evidence/verify", post(bundles::verify).layer(upload))
 }
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    diff, checks, get_settings, put_settings, put_roster, controls,
-    super::bundles::bundle, super::bundles::report, super::bundles::public_key, super::bundles::verify,
+    diff,
+    checks,
+    get_settings,
+    put_settings,
+    put_roster,
+    super::controls::controls,
+    super::bundles::bundle,
+    super::bundles::report,
+    super::bundles::public_key,
+    super::bundles::verify,
 ))]
 pub struct EvidenceApi;

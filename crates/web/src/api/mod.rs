@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod bundles;
+pub mod controls;
 pub mod directory;
 pub mod evidence;
 pub mod sources;

@@ -5,11 +5,13 @@ use maud::{DOCTYPE, Markup, html};
 use crate::auth::Principal;
 use crate::state::AppState;
 
-const NAV: [(&str, &str); 6] = [
+const NAV: [(&str, &str); 8] = [
     ("/sources", "Sources"),
     ("/users", "Users"),
     ("/groups", "Groups"),
     ("/syncs", "Syncs"),
+    ("/checks", "Checks"),
+    ("/evidence", "Evidence"),
     ("/audit", "Audit log"),
     ("/settings/tokens", "API tokens"),
 ];

@@ -3,7 +3,11 @@
 //! visitors are sent to the sign-in page.
 
 mod audit;
+mod checks;
+mod controls;
 mod demo;
+mod diff;
+mod evidence;
 mod groups;
 pub mod layout;
 mod settings;
@@ -54,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/tokens/{id}/revoke", post(tokens::revoke))
         .route("/audit", get(audit::list))
         .route("/demo/aws", get(demo::form).post(demo::create_role))
+        .merge(evidence::routes())
         .layer(middleware::from_fn(html_errors))
 }
 

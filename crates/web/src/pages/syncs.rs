@@ -47,7 +47,7 @@ pub async fn list(
                 p.meta { (s.name) " · " a href={ "/sources/" (s.id) } { "settings" } }
                 @for j in &jobs { p.banner #queued { "Sync job " (j.id) " is " (j.status.as_str()) " (" (j.reason) ")." } }
                 table #syncs {
-                    thead { tr { th { "#" } th { "Status" } th { "Started" } th { "Users" } th { "Groups" } th { "Memberships" } th { "API calls" } th { "Duration / quota floor" } th { "Failure" } } }
+                    thead { tr { th { "#" } th { "Status" } th { "Started" } th { "Users" } th { "Groups" } th { "Memberships" } th { "API calls" } th { "Duration / quota floor" } th { "Failure" } th { "Evidence" } } }
                     tbody {
                         @for r in &runs {
                             tr data-status=(r.status.as_str()) {
@@ -58,6 +58,13 @@ pub async fn list(
                                 td {
                                     @if let Some(f) = &r.failure {
                                         code { (f.code) } br; (f.cause) details { summary { "Fix" } pre.code { (f.fix) } }
+                                    }
+                                }
+                                td {
+                                    @if r.status == roster_store::SyncStatus::Complete {
+                                        a.diff-link href={ "/syncs/" (r.id) "/diff" } { "Diff" } " · "
+                                        a href={ "/reports/" (r.id) } { "Report" } " · "
+                                        a href={ "/evidence/" (r.id) "/bundle" } download { "Bundle" }
                                     }
                                 }
                             }
