@@ -19,14 +19,25 @@ use clap::Parser;
 use crate::args::Cli;
 use crate::exit::CliError;
 
+/// Logs go to stderr, filtered by `ROSTER_LOG` (default `warn`);
+/// `ROSTER_LOG_FORMAT=json` writes one JSON object per line, with the fields
+/// of the enclosing spans (request ID, job, sync, source IDs).
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+        .with_target(false);
+    if std::env::var("ROSTER_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(true)
+            .init();
+    } else {
+        builder.init();
+    }
 }
 
 fn main() -> ExitCode {

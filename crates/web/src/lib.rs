@@ -9,6 +9,7 @@ mod auth;
 mod catalog;
 mod connect;
 mod error;
+mod ops;
 mod pages;
 mod setup;
 mod state;
@@ -17,16 +18,23 @@ pub use api::openapi_json;
 pub use auth::bootstrap::{Bootstrap, bootstrap};
 pub use auth::secrets::is_loopback_http;
 pub use error::WebError;
+pub use ops::Ops;
 pub use state::{AppState, DemoAccount, DemoAws, DemoInfo};
 
 use axum::Router;
 
-/// The whole application: pages, assets and the API. Tests call it with
+/// The whole application: pages, assets, the API and the operations
+/// endpoints, every request with a request ID. Tests call it with
 /// `tower::ServiceExt::oneshot`; `roster serve` binds it to a socket.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .merge(assets::routes())
+        .merge(ops::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::request_id::middleware,
+        ))
         .with_state(state)
 }

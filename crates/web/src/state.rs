@@ -56,6 +56,8 @@ pub struct AppState {
     /// `ROSTER_SIGNING_KEY` (base64 Ed25519 seed) for evidence bundles; when
     /// unset, the tenant's key stored in the database (generated on first use).
     pub signing_key: Option<String>,
+    /// Metrics registry and operator tokens (`/metrics`, `/api/v1/admin/*`).
+    pub ops: crate::ops::Ops,
     pub(crate) limiter: Arc<SignInLimiter>,
 }
 
@@ -73,6 +75,7 @@ impl AppState {
             secure_cookies: true,
             demo: None,
             signing_key: None,
+            ops: crate::ops::Ops::default(),
             limiter: Arc::new(SignInLimiter::default()),
         }
     }
@@ -86,6 +89,12 @@ impl AppState {
     #[must_use]
     pub fn with_secure_cookies(mut self, secure: bool) -> Self {
         self.secure_cookies = secure;
+        self
+    }
+
+    #[must_use]
+    pub fn with_ops(mut self, ops: crate::ops::Ops) -> Self {
+        self.ops = ops;
         self
     }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use roster_aws::Platform;
 use roster_engine::{Worker, WorkerConfig};
 use roster_store::Store;
-use roster_web::{AppState, Bootstrap, bootstrap, is_loopback_http};
+use roster_web::{AppState, Bootstrap, Ops, bootstrap, is_loopback_http};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -74,9 +74,13 @@ pub async fn run_console(c: Console) -> Result<(), CliError> {
     let (stop, stopped) = watch::channel(false);
     let worker = c.worker.map(|platform| {
         let id = format!("serve-{}", std::process::id());
-        tokio::spawn(Worker::new(store.clone(), platform, WorkerConfig::new(id)).run(stopped))
+        let worker = Worker::new(store.clone(), platform, WorkerConfig::new(id))
+            .with_metrics(c.state.ops.metrics.clone());
+        tokio::spawn(worker.run(stopped))
     });
     let app = roster_web::router(c.state);
+    // Peer addresses let `/metrics` answer loopback clients without a token.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(c.listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -109,7 +113,8 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
     let state = AppState::new(store, Some(platform.clone()), principal)
         .with_principal_problem(problem)
         .with_secure_cookies(!is_loopback_http(&base_url))
-        .with_signing_key(std::env::var("ROSTER_SIGNING_KEY").ok());
+        .with_signing_key(std::env::var("ROSTER_SIGNING_KEY").ok())
+        .with_ops(Ops::from_env(Arc::default()));
     run_console(Console {
         state,
         listener,

@@ -49,6 +49,7 @@ impl utoipa::Modify for BearerAuth {
 pub fn openapi_json() -> String {
     let mut doc = ApiDoc::openapi();
     doc.merge(evidence::EvidenceApi::openapi());
+    doc.merge(crate::ops::OpsApi::openapi());
     doc.to_pretty_json().unwrap_or_default()
 }
 
@@ -85,5 +86,6 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{token_id}", delete(tokens::revoke))
         .merge(evidence::routes())
+        .merge(crate::ops::api_routes())
         .fallback(not_found)
 }

@@ -42,6 +42,10 @@ pub fn routes() -> Router<AppState> {
             get(signin::setup_form).post(signin::setup_submit),
         )
         .route("/signin/link/{token}", get(signin::link))
+        .route(
+            "/invite/{token}",
+            get(crate::auth::invite::form).post(crate::auth::invite::accept),
+        )
         .route("/sources", get(sources::catalog).post(sources::toggle_on))
         .route("/sources/{id}", get(settings::show))
         .route("/sources/{id}/wizard", get(wizard::show))
