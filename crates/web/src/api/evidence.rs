@@ -344,7 +344,7 @@ pub fn routes() -> axum::Router<AppState> {
         )
         .route(
             "/sources/{id}/hr-roster",
-            put(put_roster).layer(upload.clone()),
+            put(put_roster).layer(upload),
         )
         .route("/sources/{id}/bundle", get(bundles::bundle))
         .route("/sources/{id}/report", get(bundles::report))

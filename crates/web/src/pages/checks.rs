@@ -267,7 +267,7 @@ pub async fn upload_fields(
         match field.name() {
             Some("csrf") => fields.csrf = field.text().await.map_err(|e| bad(&e))?,
             Some("public_key") => {
-                fields.public_key = Some(field.text().await.map_err(|e| bad(&e))?)
+                fields.public_key = Some(field.text().await.map_err(|e| bad(&e))?);
             }
             Some("file") => {
                 let name = field.file_name().unwrap_or_default().to_owned();

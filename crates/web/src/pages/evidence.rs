@@ -184,7 +184,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/sources/{id}/checks/settings", post(checks::save))
         .route(
             "/sources/{id}/checks/hr-roster",
-            post(checks::upload_roster).layer(upload.clone()),
+            post(checks::upload_roster).layer(upload),
         )
         .route("/syncs/{sync}/diff", get(diff::show))
         .route("/evidence", get(show))
