@@ -23,7 +23,13 @@ use crate::exit::CliError;
 /// `ROSTER_LOG_FORMAT=json` writes one JSON object per line, with the fields
 /// of the enclosing spans (request ID, job, sync, source IDs).
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG")
+    let mut spec = std::env::var("ROSTER_LOG").unwrap_or_else(|_| "warn".into());
+    // The AWS SDK's debug and trace output prints request identities (access
+    // key IDs, signed headers): capped at info unless asked for by name.
+    if !spec.contains("aws_") {
+        spec.push_str(",aws_smithy_runtime=info,aws_smithy_runtime_api=info,aws_sigv4=info,aws_config=info,aws_credential_types=info");
+    }
+    let filter = tracing_subscriber::EnvFilter::try_new(&spec)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
