@@ -1,7 +1,8 @@
 // The seed's journey in real headless Chromium against `roster demo`: sign
 // in, find the card, toggle it on, copy the trust policy, create the role on
 // the simulated AWS console, submit the ARN, see "Connection Configured",
-// sync, see users and groups; then the three Troubleshooting failures.
+// sync, see users and groups, the checks and a bundle that verifies; then
+// the three Troubleshooting failures.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -104,6 +105,22 @@ test("a new user connects the Identity Store and sees the directory", async () =
   assert.ok((await page.locator("#groups tbody tr").count()) > 5);
   await page.locator("#groups tbody a").first().click();
   await shot("08-group-detail");
+});
+
+test("after the sync, the Checks page lists IDS-01 … IDS-09 and a downloaded bundle verifies", async () => {
+  await page.click("nav >> text=Checks");
+  await page.waitForSelector("#checks");
+  await shot("09-checks");
+  assert.equal(await page.locator("#checks > tbody > tr").count(), 9);
+  assert.ok((await page.textContent("#check-summary")).includes("pass"));
+  await page.click("nav >> text=Evidence");
+  const row = page.locator("#bundles tbody tr").first();
+  const [download] = await Promise.all([page.waitForEvent("download"), row.locator("text=Download bundle").click()]);
+  assert.match(download.suggestedFilename(), /^roster-evidence-.*\.zip$/);
+  await page.setInputFiles("#bundle-file", await download.path());
+  await Promise.all([page.waitForURL(/\/evidence\/verify$/), page.click("#verify-bundle")]);
+  await shot("10-evidence-verified");
+  assert.equal(await page.getAttribute("#verify-result", "data-valid"), "true", await page.textContent("#verify-result"));
 });
 
 async function failure(name, role) {

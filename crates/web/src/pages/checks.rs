@@ -21,7 +21,7 @@ use crate::error::WebError;
 use crate::state::AppState;
 
 /// Findings shown inline per check; the rest are on the check's own pages.
-const INLINE: usize = 10;
+const INLINE: usize = 5;
 /// Findings per page of a single check.
 const PER_PAGE: usize = 100;
 
