@@ -342,10 +342,7 @@ pub fn routes() -> axum::Router<AppState> {
             "/sources/{id}/check-settings",
             get(get_settings).put(put_settings),
         )
-        .route(
-            "/sources/{id}/hr-roster",
-            put(put_roster).layer(upload),
-        )
+        .route("/sources/{id}/hr-roster", put(put_roster).layer(upload))
         .route("/sources/{id}/bundle", get(bundles::bundle))
         .route("/sources/{id}/report", get(bundles::report))
         .route("/controls", get(super::controls::controls))
