@@ -69,6 +69,8 @@ test("a new user connects the Identity Store and sees the directory", async () =
   const { trust, permissions } = await openWizard();
   await shot("02-wizard");
   await page.click('button[data-copy="trust-policy"]');
+  // The copy handler is asynchronous (clipboard API, then a fallback).
+  await page.waitForFunction(() => window.__rosterLastCopied !== undefined, null, { timeout: 10_000 });
   const copied = await page.evaluate(() => window.__rosterLastCopied);
   assert.equal(copied, trust);
   assert.match(copied, /"sts:ExternalId": "[A-Za-z0-9+=,.@:\/_-]{32,}"/);

@@ -75,8 +75,11 @@ fn expected(rule: Rule, caller: Caller) -> Expect {
     }
 }
 
+/// A request body: (content type, body).
+type RequestBody = Option<(&'static str, &'static str)>;
+
 /// One rule per route of the `OpenAPI` document: (method, path, rule, body).
-const RULES: &[(&str, &str, Rule, Option<(&str, &str)>)] = &[
+const RULES: &[(&str, &str, Rule, RequestBody)] = &[
     ("GET", "/api/v1/me", Rule::Read, None),
     ("GET", "/api/v1/catalog", Rule::Read, None),
     ("GET", "/api/v1/controls", Rule::Read, None),
