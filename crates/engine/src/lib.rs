@@ -19,7 +19,7 @@ pub mod worker;
 mod writer;
 
 pub use error::EngineError;
-pub use limiter::{ApiLimiters, LimiterRegistry, RateLimiter};
+pub use limiter::{ApiLimiters, Lane, LimiterRegistry, RateLimiter};
 pub use locate::{LocationHint, locate};
 pub use metrics::Metrics;
 pub use progress::{Api, SyncProgress};

@@ -1,6 +1,12 @@
 //! A client-side rate limiter per API: calls are spaced at least `1/tps`
 //! apart, so no one-second window ever holds more than `tps` calls. On
 //! throttling it slows down (and pauses for AWS's hint), then recovers.
+//!
+//! Two lanes: a call that continues a pagination already under way takes
+//! the next free slot at once; other calls line up (fairly, one at a time)
+//! and book a slot only when it is about to come. So a large group's pages
+//! never queue behind dozens of first pages, and a sync does not end with
+//! one long group read page by page after everything else is done.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -11,6 +17,17 @@ use tokio::time::Instant;
 pub struct RateLimiter {
     base_interval: Duration,
     state: Mutex<State>,
+    /// First-page callers book slots one at a time, in arrival order.
+    queue: tokio::sync::Mutex<()>,
+}
+
+/// Which lane a call takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    /// The next page of a listing under way.
+    Continuation,
+    /// A listing's first page.
+    Start,
 }
 
 #[derive(Debug)]
@@ -39,6 +56,7 @@ impl RateLimiter {
                 interval: base_interval,
                 next: Instant::now(),
             }),
+            queue: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -48,14 +66,33 @@ impl RateLimiter {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Books the next free slot and returns it.
+    fn book(&self) -> Instant {
+        let mut s = self.lock();
+        let slot = s.next.max(Instant::now());
+        s.next = slot + s.interval;
+        slot
+    }
+
     /// Waits for this caller's slot.
-    pub async fn acquire(&self) {
-        let slot = {
-            let mut s = self.lock();
-            let now = Instant::now();
-            let slot = s.next.max(now);
-            s.next = slot + s.interval;
-            slot
+    pub async fn acquire(&self, lane: Lane) {
+        let slot = match lane {
+            Lane::Continuation => self.book(),
+            Lane::Start => {
+                let _turn = self.queue.lock().await;
+                loop {
+                    // Book only when the next free slot is at most one interval away,
+                    // so continuations can still take the slots before it.
+                    let bookable_at = {
+                        let s = self.lock();
+                        s.next.checked_sub(s.interval).unwrap_or(s.next)
+                    };
+                    if Instant::now() >= bookable_at {
+                        break self.book();
+                    }
+                    tokio::time::sleep_until(bookable_at).await;
+                }
+            }
         };
         tokio::time::sleep_until(slot).await;
     }
@@ -96,7 +133,7 @@ mod tests {
         for _ in 0..100 {
             let l = limiter.clone();
             handles.push(tokio::spawn(async move {
-                l.acquire().await;
+                l.acquire(Lane::Start).await;
                 Instant::now() - start
             }));
         }
@@ -123,12 +160,29 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn continuations_overtake_waiting_first_pages() {
+        let limiter = std::sync::Arc::new(RateLimiter::new(20.0));
+        let start = Instant::now();
+        for _ in 0..20 {
+            let l = limiter.clone();
+            tokio::spawn(async move { l.acquire(Lane::Start).await });
+        }
+        tokio::task::yield_now().await;
+        limiter.acquire(Lane::Continuation).await;
+        let waited = Instant::now() - start;
+        assert!(
+            waited < Duration::from_millis(200),
+            "a continuation waited {waited:?} behind first pages"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn throttling_slows_then_recovers() {
         let limiter = RateLimiter::new(20.0);
         limiter.on_throttle(Some(Duration::from_secs(1)));
         assert!(limiter.current_tps() < 14.0);
         let before = Instant::now();
-        limiter.acquire().await;
+        limiter.acquire(Lane::Start).await;
         assert!(
             Instant::now() - before >= Duration::from_secs(1),
             "honours RetryAfterSeconds"

@@ -8,7 +8,7 @@ use roster_core::{Diagnosis, GroupId};
 use roster_store::StageBatch;
 use tokio::sync::{Mutex, mpsc};
 
-use crate::limiter::{ApiLimiters, RateLimiter};
+use crate::limiter::{ApiLimiters, Lane, RateLimiter};
 use crate::progress::{Api, SyncProgress};
 use crate::retry::{RetryPolicy, with_retries};
 
@@ -61,9 +61,19 @@ impl Readers {
         let mut next: Option<String> = None;
         loop {
             let token = next.clone();
-            let page = with_retries(api, self.limiter(api), &self.policy, &self.progress, || {
-                fetch(token.clone())
-            })
+            let lane = if token.is_some() {
+                Lane::Continuation
+            } else {
+                Lane::Start
+            };
+            let page = with_retries(
+                api,
+                lane,
+                self.limiter(api),
+                &self.policy,
+                &self.progress,
+                || fetch(token.clone()),
+            )
             .await?;
             self.progress.count_page(api, page.items.len());
             sink(page.items).await?;

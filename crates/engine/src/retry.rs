@@ -8,7 +8,7 @@ use rand::Rng;
 use roster_aws::AwsError;
 use roster_core::Diagnosis;
 
-use crate::limiter::RateLimiter;
+use crate::limiter::{Lane, RateLimiter};
 use crate::progress::{Api, SyncProgress};
 
 /// How patient a sync is.
@@ -47,6 +47,7 @@ impl RetryPolicy {
 /// Runs `call` behind `limiter` until it succeeds or retrying is pointless.
 pub async fn with_retries<T, F, Fut>(
     api: Api,
+    lane: Lane,
     limiter: &RateLimiter,
     policy: &RetryPolicy,
     progress: &SyncProgress,
@@ -58,7 +59,7 @@ where
 {
     let (mut transient, mut throttled) = (0u32, 0u32);
     loop {
-        limiter.acquire().await;
+        limiter.acquire(lane).await;
         progress.count_call(api);
         match call().await {
             Ok(v) => {
