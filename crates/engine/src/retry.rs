@@ -73,7 +73,7 @@ where
             }) => {
                 throttled += 1;
                 progress.count_throttle();
-                limiter.on_throttle(retry_after);
+                limiter.on_throttle();
                 if throttled >= policy.throttle_attempts {
                     return Err(Diagnosis::aws_error(
                         api.operation(),
@@ -84,6 +84,9 @@ where
                         ),
                     ));
                 }
+                // This call waits as AWS asked; the API as a whole only slows down.
+                let wait = retry_after.unwrap_or_else(|| policy.backoff(throttled));
+                tokio::time::sleep(wait.min(policy.max_backoff)).await;
             }
             Err(AwsError::Transient {
                 detail,
@@ -108,5 +111,51 @@ where
                 tokio::time::sleep(policy.backoff(transient)).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::time::Instant;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_throttled_call_waits_for_retry_after_seconds_then_succeeds() {
+        let limiter = RateLimiter::new(100.0);
+        let progress = SyncProgress::default();
+        let mut attempts = 0;
+        let started = Instant::now();
+        let result = with_retries(
+            Api::ListUsers,
+            Lane::Start,
+            &limiter,
+            &RetryPolicy::default(),
+            &progress,
+            || {
+                attempts += 1;
+                let first = attempts == 1;
+                async move {
+                    if first {
+                        Err(AwsError::Throttled {
+                            retry_after: Some(Duration::from_secs(2)),
+                            message: "Rate exceeded".into(),
+                        })
+                    } else {
+                        Ok(7)
+                    }
+                }
+            },
+        )
+        .await;
+        assert_eq!(result.unwrap(), 7);
+        assert!(
+            Instant::now() - started >= Duration::from_secs(2),
+            "honours RetryAfterSeconds"
+        );
+        assert_eq!(
+            (progress.throttled(), progress.calls(Api::ListUsers)),
+            (1, 2)
+        );
+        assert!(limiter.current_tps() < 100.0, "and the limiter slowed down");
     }
 }
