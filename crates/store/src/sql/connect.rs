@@ -47,7 +47,7 @@ pub(super) async fn open(url: &str) -> Result<(AnyPool, Backend), StoreError> {
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                          PRAGMA busy_timeout = 15000; PRAGMA foreign_keys = ON; \
-                         PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
+                         PRAGMA cache_size = -8192;",
                     )
                     .await?;
                 }
