@@ -104,3 +104,7 @@ def test_tenants_and_unique_external_ids(tmp_path):
     assert proc.returncode == 3 and "not found" in proc.stderr, "another tenant's source is not visible"
     bad = run_roster(["tenant", "create", "Not A Slug", "--database-url", db], env)
     assert bad.returncode == 1
+    run_roster(["source", "interval", a["id"], "--hours", "6", "--tenant", "acme", "--database-url", db], env, check=0)
+    shown = roster_json(["source", "show", a["id"], "--tenant", "acme", "--json", "--database-url", db], env)
+    assert shown["sync_interval_s"] == 6 * 3600
+    assert run_roster(["source", "interval", a["id"], "--hours", "0", "--tenant", "acme", "--database-url", db], env).returncode == 1

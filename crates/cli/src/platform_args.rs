@@ -76,6 +76,17 @@ pub enum SourceCmd {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// How often a connection is synced on schedule.
+    Interval {
+        id: String,
+        /// Hours between scheduled syncs (1 to 720).
+        #[arg(long)]
+        hours: u32,
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
     /// Delete a connection and all its history.
     Delete {
         id: String,
@@ -94,7 +105,7 @@ impl SourceCmd {
             | Self::List { json, .. }
             | Self::Show { json, .. }
             | Self::Sync { json, .. } => *json,
-            Self::Delete { .. } => false,
+            Self::Delete { .. } | Self::Interval { .. } => false,
         }
     }
 }

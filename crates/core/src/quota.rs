@@ -7,6 +7,10 @@ pub const PAGE_SIZE: u64 = 100;
 /// AWS's default quota: requests per second per Identity Store API per instance.
 pub const DEFAULT_TPS: f64 = 20.0;
 
+/// Hours between scheduled syncs a customer may choose: an hour to 30 days
+/// (default one day).
+pub const SYNC_INTERVAL_HOURS: std::ops::RangeInclusive<u32> = 1..=720;
+
 /// Calls needed to list `items` items (an empty list still takes one call).
 pub fn calls_for(items: u64) -> u64 {
     items.div_ceil(PAGE_SIZE).max(1)

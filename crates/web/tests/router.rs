@@ -35,6 +35,12 @@ fn routes(
         ("POST", format!("/sources/{s}/enable"), Some(""), None),
         (
             "POST",
+            format!("/sources/{s}/interval"),
+            Some("hours=12"),
+            None,
+        ),
+        (
+            "POST",
             format!("/sources/{s}/delete"),
             Some("confirm=yes"),
             None,
@@ -510,4 +516,47 @@ async fn changes_are_recorded_in_the_audit_log() {
         !other.contains("token.create"),
         "another tenant's audit log"
     );
+}
+
+#[tokio::test]
+async fn admins_set_the_sync_interval_within_bounds() {
+    let a = app().await;
+    let path = format!("/sources/{}/interval", a.source);
+    let ok = send(
+        &a,
+        "POST",
+        &path,
+        Who::Session(&a.admin),
+        Some("hours=6"),
+        None,
+    )
+    .await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let page = text(
+        send(
+            &a,
+            "GET",
+            &format!("/sources/{}", a.source),
+            Who::Session(&a.admin),
+            None,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert!(page.contains("6 h"), "{page}");
+    for bad in ["hours=0", "hours=721", "hours=soon"] {
+        let r = send(&a, "POST", &path, Who::Session(&a.admin), Some(bad), None).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{bad}");
+    }
+    let auditor = send(
+        &a,
+        "POST",
+        &path,
+        Who::Session(&a.auditor),
+        Some("hours=2"),
+        None,
+    )
+    .await;
+    assert_eq!(auditor.status(), StatusCode::FORBIDDEN);
 }

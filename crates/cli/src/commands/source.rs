@@ -130,6 +130,12 @@ pub async fn run(cmd: SourceCmd) -> Result<(), CliError> {
             }
             sync_now(store, &tenant, &id, json).await
         }
+        SourceCmd::Interval {
+            id,
+            hours,
+            tenant,
+            db,
+        } => interval(&id, hours, &tenant, &db).await,
         SourceCmd::Delete { id, tenant, db } => {
             let store = roster_store::connect(&db.database_url).await?;
             let id = source_id(&id)?;
@@ -267,6 +273,24 @@ async fn show(id: &str, tenant: &TenantArg, json: bool, db: &DatabaseArgs) -> Re
             serde_json::to_string_pretty(&body).map_err(|e| CliError::Other(e.into()))?
         );
     }
+    Ok(())
+}
+
+async fn interval(
+    id: &str,
+    hours: u32,
+    tenant: &TenantArg,
+    db: &DatabaseArgs,
+) -> Result<(), CliError> {
+    if !roster_core::quota::SYNC_INTERVAL_HOURS.contains(&hours) {
+        return Err(CliError::Usage("--hours must be 1 to 720".into()));
+    }
+    let store = roster_store::connect(&db.database_url).await?;
+    let id = source_id(id)?;
+    store
+        .set_source_interval(&tenant_of(&tenant.tenant)?, &id, hours * 3600)
+        .await?;
+    println!("Source {id} is synced every {hours} h.");
     Ok(())
 }
 

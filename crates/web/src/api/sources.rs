@@ -116,6 +116,35 @@ pub async fn enqueue(state: &AppState, who: &Principal, source: &Source) -> Resu
 }
 
 /// Turns a source off (no syncs, history kept) or back on.
+/// Sets how often a source is synced on schedule (admins only; audited).
+pub async fn set_interval(
+    state: &AppState,
+    who: &Principal,
+    source: &Source,
+    hours: u32,
+) -> Result<(), WebError> {
+    who.require_admin()?;
+    if !roster_core::quota::SYNC_INTERVAL_HOURS.contains(&hours) {
+        return Err(WebError::bad_request(
+            "invalid-interval",
+            "the sync interval must be 1 to 720 hours",
+        ));
+    }
+    state
+        .store
+        .set_source_interval(who.tenant(), &source.id, hours * 3600)
+        .await?;
+    audit::by(
+        state,
+        who,
+        "source.interval",
+        source.id.as_str(),
+        json!({"hours": hours}),
+    )
+    .await;
+    Ok(())
+}
+
 pub async fn switch(
     state: &AppState,
     who: &Principal,

@@ -53,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sources/{id}/disable", post(settings::disable))
         .route("/sources/{id}/enable", post(settings::enable))
         .route("/sources/{id}/delete", post(settings::delete))
+        .route("/sources/{id}/interval", post(settings::interval))
         .route("/users", get(users::list))
         .route("/users/{user_id}", get(users::detail))
         .route("/groups", get(groups::list))

@@ -59,6 +59,11 @@ pub async fn show(
                 } @else {
                     form method="post" action={ "/sources/" (source.id) "/disable" } { (csrf_field(&who)) button.secondary type="submit" { "Turn off (stop syncing, keep history)" } }
                 }
+                form method="post" action={ "/sources/" (source.id) "/interval" } {
+                    (csrf_field(&who))
+                    label { "Sync every " input #sync-interval type="number" name="hours" min="1" max="720" value=(source.sync_interval_s / 3600) style="width:5em"; " h " }
+                    button.secondary type="submit" { "Save" }
+                }
                 form method="post" action={ "/sources/" (source.id) "/delete" } data-confirm="Delete this connection and all of its snapshots? This cannot be undone." {
                     (csrf_field(&who))
                     input type="hidden" name="confirm" value="yes";
@@ -124,6 +129,33 @@ pub async fn enable(
     Form(f): Form<ActionForm>,
 ) -> Result<Redirect, WebError> {
     set_status(&state, &who, &id, &f, true).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IntervalForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    hours: String,
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
+pub async fn interval(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    Form(f): Form<IntervalForm>,
+) -> Result<Redirect, WebError> {
+    who.check_form(&f.csrf)?;
+    let source = source_of(&state, &who, &id).await?;
+    let hours = f.hours.trim().parse().map_err(|_| {
+        WebError::bad_request(
+            "invalid-interval",
+            "the sync interval must be a whole number of hours",
+        )
+    })?;
+    crate::api::sources::set_interval(&state, &who, &source, hours).await?;
+    Ok(Redirect::to(&format!("/sources/{}", source.id)))
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
