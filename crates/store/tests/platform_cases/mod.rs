@@ -1,0 +1,148 @@
+//! Contract cases of the platform traits: the job queue (`Jobs`) and source
+//! administration (status, interval, delete, tenants).
+
+use std::time::Duration;
+
+use roster_core::TenantId;
+use roster_store::{JobOutcome, JobStatus, SourceStatus, Store, StoreError};
+
+use super::support::directory;
+use super::{new_source, sync_once};
+
+pub async fn jobs_are_claimed_once_and_expired_leases_are_retried(store: &dyn Store) {
+    let t = TenantId::default_tenant();
+    let src = store.create_source(&t, &new_source("prod")).await.unwrap();
+    let job = store.enqueue_sync(&t, &src.id, "manual").await.unwrap();
+    assert_eq!(
+        store.enqueue_sync(&t, &src.id, "manual").await.unwrap().id,
+        job.id,
+        "one live job per source"
+    );
+    let lease = Duration::from_millis(300);
+    let first = store.claim_job("w1", lease).await.unwrap().unwrap();
+    assert_eq!(
+        (first.id, first.attempts, first.lease_owner.as_deref()),
+        (job.id, 1, Some("w1"))
+    );
+    assert!(
+        store.claim_job("w2", lease).await.unwrap().is_none(),
+        "a leased job is not claimed twice"
+    );
+    assert!(!store.renew_lease(job.id, "w2", lease).await.unwrap());
+    assert!(store.renew_lease(job.id, "w1", lease).await.unwrap());
+    tokio::time::sleep(Duration::from_millis(400)).await; // w1 died: its lease expires
+    let retried = store.claim_job("w2", lease).await.unwrap().unwrap();
+    assert_eq!((retried.id, retried.attempts), (job.id, 2));
+    store
+        .finish_job(job.id, "w1", &JobOutcome::Done(roster_core::SyncId(1)))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.list_jobs(&t, 10).await.unwrap()[0].status,
+        JobStatus::Running,
+        "the old owner cannot finish it"
+    );
+    let sync = sync_once(store, &t, &src.id, &directory()).await;
+    store
+        .finish_job(job.id, "w2", &JobOutcome::Done(sync))
+        .await
+        .unwrap();
+    let done = store.job_for_sync(&t, sync).await.unwrap().unwrap();
+    assert_eq!(done.status, JobStatus::Done);
+    assert_ne!(
+        store.enqueue_sync(&t, &src.id, "manual").await.unwrap().id,
+        job.id
+    );
+    assert_eq!(store.queue_depth().await.unwrap(), 1);
+    let other = TenantId::parse("other").unwrap();
+    store.create_tenant(&other, "Other").await.unwrap();
+    assert!(store.list_jobs(&other, 10).await.unwrap().is_empty());
+    assert!(matches!(
+        store.enqueue_sync(&other, &src.id, "manual").await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+pub async fn released_jobs_return_to_the_queue(store: &dyn Store) {
+    let t = TenantId::default_tenant();
+    let src = store.create_source(&t, &new_source("prod")).await.unwrap();
+    let job = store.enqueue_sync(&t, &src.id, "manual").await.unwrap();
+    store
+        .claim_job("w1", Duration::from_mins(1))
+        .await
+        .unwrap()
+        .unwrap();
+    store.release_job(job.id, "w1").await.unwrap();
+    let again = store
+        .claim_job("w2", Duration::from_mins(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((again.id, again.attempts), (job.id, 1));
+}
+
+pub async fn due_sources_are_scheduled_once(store: &dyn Store) {
+    let t = TenantId::default_tenant();
+    let src = store.create_source(&t, &new_source("prod")).await.unwrap();
+    let mut pending = new_source("pending");
+    pending.status = SourceStatus::Pending;
+    store.create_source(&t, &pending).await.unwrap();
+    store.set_source_interval(&t, &src.id, 3_600).await.unwrap();
+    assert_eq!(
+        store.schedule_due().await.unwrap(),
+        1,
+        "only connected sources are scheduled"
+    );
+    assert_eq!(
+        store.schedule_due().await.unwrap(),
+        0,
+        "not due again for an hour"
+    );
+    let got = store.get_source(&t, &src.id).await.unwrap();
+    assert_eq!(got.sync_interval_s, 3_600);
+    assert!(got.next_sync_at.is_some());
+}
+
+pub async fn deleting_a_source_removes_its_history(store: &dyn Store) {
+    let t = TenantId::default_tenant();
+    let src = store.create_source(&t, &new_source("prod")).await.unwrap();
+    let keep = store.create_source(&t, &new_source("keep")).await.unwrap();
+    sync_once(store, &t, &src.id, &directory()).await;
+    sync_once(store, &t, &keep.id, &directory()).await;
+    store.enqueue_sync(&t, &src.id, "manual").await.unwrap();
+    let other = TenantId::parse("other").unwrap();
+    store.create_tenant(&other, "Other").await.unwrap();
+    assert!(matches!(
+        store.delete_source(&other, &src.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    store.delete_source(&t, &src.id).await.unwrap();
+    assert!(matches!(
+        store.get_source(&t, &src.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(store.list_syncs(&t, &src.id, 10).await.unwrap().is_empty());
+    let v = store.version_counts(&t, &src.id).await.unwrap();
+    assert_eq!((v.users, v.groups, v.memberships), (0, 0, 0));
+    assert_eq!(
+        store.version_counts(&t, &keep.id).await.unwrap().users,
+        5,
+        "other sources untouched"
+    );
+    store
+        .set_source_status(&t, &keep.id, SourceStatus::Disabled)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_source(&t, &keep.id).await.unwrap().status,
+        SourceStatus::Disabled
+    );
+    let tenants: Vec<String> = store
+        .list_tenants()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.id.to_string())
+        .collect();
+    assert_eq!(tenants, ["default", "other"]);
+}
