@@ -115,6 +115,8 @@ def test_schemathesis_finds_no_server_error(demo):
     proc = subprocess.run(
         [BIN / "schemathesis", "run", f"{demo['base']}/api/v1/openapi.json", "--url", demo["base"],
          "-H", f"Authorization: Bearer {token}", "--checks", "not_a_server_error",
-         "--max-examples", "15", "--exclude-method", "DELETE", "--no-color"],
+         "--max-examples", "15", "--exclude-method", "DELETE",
+         # Its body is a zip file, which schemathesis cannot generate; router tests cover it.
+         "--exclude-path", "/api/v1/evidence/verify", "--no-color"],
         capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
