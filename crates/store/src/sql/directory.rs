@@ -30,6 +30,32 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(corrupt)
 }
 
+type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
+
+/// Inserts staged rows in multi-row statements: `sync_id` and `tenant_id`
+/// first, then the columns `bind_row` binds; rows staged twice are ignored.
+async fn insert_staged<T>(
+    tx: &mut Transaction<'_, Any>,
+    (tenant, sync): (&TenantId, SyncId),
+    table_and_columns: &str,
+    columns: usize,
+    rows: &[T],
+    bind_row: impl for<'q> Fn(AnyQuery<'q>, &'q T) -> Result<AnyQuery<'q>, StoreError>,
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO {table_and_columns} VALUES {} ON CONFLICT DO NOTHING",
+            placeholders(chunk.len(), columns)
+        );
+        let mut q: AnyQuery<'_> = sqlx::query(&sql);
+        for row in chunk {
+            q = bind_row(q.bind(sync.0).bind(tenant.as_str()), row)?;
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 pub(super) async fn stage(
     pool: &AnyPool,
     tenant: &TenantId,
@@ -37,64 +63,51 @@ pub(super) async fn stage(
     batch: &StageBatch,
 ) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
-    for chunk in batch.users.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO stage_users (sync_id, tenant_id, user_id, user_name, display_name, email, status, idp_sourced, doc) \
-             VALUES {} ON CONFLICT DO NOTHING",
-            placeholders(chunk.len(), 9)
-        );
-        let mut q: Query<'_, Any, AnyArguments<'_>> = sqlx::query(&sql);
-        for u in chunk {
-            q = q
-                .bind(sync.0)
-                .bind(tenant.as_str())
-                .bind(u.user_id.as_str())
+    let run = (tenant, sync);
+    insert_staged(
+        &mut tx,
+        run,
+        "stage_users (sync_id, tenant_id, user_id, user_name, display_name, email, status, idp_sourced, doc)",
+        9,
+        &batch.users,
+        |q, u| {
+            let status = u.user_status.as_ref().map(|s| to_json(s).map(|j| j.trim_matches('"').to_owned())).transpose()?;
+            Ok(q.bind(u.user_id.as_str())
                 .bind(u.user_name.clone())
                 .bind(u.display_name.clone())
                 .bind(u.primary_email().map(str::to_owned))
-                .bind(
-                    u.user_status
-                        .as_ref()
-                        .map(|s| to_json(s).map(|j| j.trim_matches('"').to_owned()))
-                        .transpose()?,
-                )
+                .bind(status)
                 .bind(i64::from(u.is_idp_sourced()))
-                .bind(to_json(u)?);
-        }
-        q.execute(&mut *tx).await?;
-    }
-    for chunk in batch.groups.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO stage_groups (sync_id, tenant_id, group_id, display_name, doc) VALUES {} ON CONFLICT DO NOTHING",
-            placeholders(chunk.len(), 5)
-        );
-        let mut q: Query<'_, Any, AnyArguments<'_>> = sqlx::query(&sql);
-        for g in chunk {
-            q = q
-                .bind(sync.0)
-                .bind(tenant.as_str())
-                .bind(g.group_id.as_str())
+                .bind(to_json(u)?))
+        },
+    )
+    .await?;
+    insert_staged(
+        &mut tx,
+        run,
+        "stage_groups (sync_id, tenant_id, group_id, display_name, doc)",
+        5,
+        &batch.groups,
+        |q, g| {
+            Ok(q.bind(g.group_id.as_str())
                 .bind(g.display_name.clone())
-                .bind(to_json(g)?);
-        }
-        q.execute(&mut *tx).await?;
-    }
-    for chunk in batch.memberships.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO stage_memberships (sync_id, tenant_id, membership_id, group_id, user_id) VALUES {} ON CONFLICT DO NOTHING",
-            placeholders(chunk.len(), 5)
-        );
-        let mut q: Query<'_, Any, AnyArguments<'_>> = sqlx::query(&sql);
-        for m in chunk {
-            q = q
-                .bind(sync.0)
-                .bind(tenant.as_str())
-                .bind(m.membership_id.as_str())
+                .bind(to_json(g)?))
+        },
+    )
+    .await?;
+    insert_staged(
+        &mut tx,
+        run,
+        "stage_memberships (sync_id, tenant_id, membership_id, group_id, user_id)",
+        5,
+        &batch.memberships,
+        |q, m| {
+            Ok(q.bind(m.membership_id.as_str())
                 .bind(m.group_id.as_str())
-                .bind(m.user_id.as_str());
-        }
-        q.execute(&mut *tx).await?;
-    }
+                .bind(m.user_id.as_str()))
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
