@@ -2,6 +2,7 @@
 //! HR roster, the bundle's CSV tables and its signed manifest. Pure: the
 //! store supplies versions and projections, the engine writes the zip.
 
+mod check_facts;
 pub mod checks;
 pub mod diff;
 pub mod frameworks;
