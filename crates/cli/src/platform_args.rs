@@ -87,6 +87,21 @@ pub enum SourceCmd {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Requests per second per Identity Store API, for an instance whose
+    /// quota AWS raised (shared by every worker syncing that instance).
+    Rate {
+        id: String,
+        /// 1 to 1000.
+        #[arg(long, conflicts_with = "default", required_unless_present = "default")]
+        tps: Option<u32>,
+        /// Back to AWS's default quota, 20.
+        #[arg(long)]
+        default: bool,
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
     /// Delete a connection and all its history.
     Delete {
         id: String,
@@ -105,7 +120,7 @@ impl SourceCmd {
             | Self::List { json, .. }
             | Self::Show { json, .. }
             | Self::Sync { json, .. } => *json,
-            Self::Delete { .. } | Self::Interval { .. } => false,
+            Self::Delete { .. } | Self::Interval { .. } | Self::Rate { .. } => false,
         }
     }
 }

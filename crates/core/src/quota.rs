@@ -7,6 +7,10 @@ pub const PAGE_SIZE: u64 = 100;
 /// AWS's default quota: requests per second per Identity Store API per instance.
 pub const DEFAULT_TPS: f64 = 20.0;
 
+/// Requests per second per API a source may be given, for instances whose
+/// quota AWS raised (AWS raises it on request; 1000 is far beyond any grant).
+pub const API_TPS: std::ops::RangeInclusive<u32> = 1..=1_000;
+
 /// Hours between scheduled syncs a customer may choose: an hour to 30 days
 /// (default one day).
 pub const SYNC_INTERVAL_HOURS: std::ops::RangeInclusive<u32> = 1..=720;

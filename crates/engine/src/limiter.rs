@@ -15,7 +15,6 @@ use tokio::time::Instant;
 
 #[derive(Debug)]
 pub struct RateLimiter {
-    base_interval: Duration,
     state: Mutex<State>,
     /// First-page callers book slots one at a time, in arrival order.
     queue: tokio::sync::Mutex<()>,
@@ -32,6 +31,9 @@ pub enum Lane {
 
 #[derive(Debug)]
 struct State {
+    /// Spacing at the allowed rate.
+    base: Duration,
+    /// Spacing now: `base`, or longer after throttling.
     interval: Duration,
     next: Instant,
 }
@@ -49,14 +51,33 @@ impl RateLimiter {
         // 3% over 1/tps: calls leave on schedule but reach AWS with some jitter;
         // the margin absorbs 30 ms of it per second, so no one-second window at
         // the server ever sees more than tps calls.
-        let base_interval = Duration::from_secs_f64(SAFETY / tps.max(0.1));
+        let base = spacing(tps);
         Self {
-            base_interval,
             state: Mutex::new(State {
-                interval: base_interval,
+                base,
+                interval: base,
                 next: Instant::now(),
             }),
             queue: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// Changes the allowed rate (a process's share of an instance's quota
+    /// changed), keeping any slowdown from throttling in proportion.
+    pub fn set_rate(&self, tps: f64) {
+        let mut s = self.lock();
+        let base = spacing(tps);
+        if base == s.base {
+            return;
+        }
+        s.interval = s
+            .interval
+            .mul_f64(base.as_secs_f64() / s.base.as_secs_f64());
+        s.base = base;
+        // Faster now: a slot booked at the old spacing need not be waited for.
+        let soonest = Instant::now() + s.interval;
+        if s.next > soonest {
+            s.next = soonest;
         }
     }
 
@@ -101,14 +122,14 @@ impl RateLimiter {
     /// rate). The throttled call itself waits for AWS's hint (see `retry`).
     pub fn on_throttle(&self) {
         let mut s = self.lock();
-        s.interval = (s.interval.mul_f64(1.5)).min(self.base_interval * MAX_SLOWDOWN);
+        s.interval = (s.interval.mul_f64(1.5)).min(s.base * MAX_SLOWDOWN);
     }
 
     /// A call succeeded: drift back towards the configured rate.
     pub fn on_success(&self) {
         let mut s = self.lock();
-        if s.interval > self.base_interval {
-            s.interval = s.interval.mul_f64(0.9).max(self.base_interval);
+        if s.interval > s.base {
+            s.interval = s.interval.mul_f64(0.9).max(s.base);
         }
     }
 
@@ -116,6 +137,11 @@ impl RateLimiter {
     pub fn current_tps(&self) -> f64 {
         1.0 / self.lock().interval.as_secs_f64()
     }
+}
+
+/// The spacing of calls at `tps` (clamped to at least 0.1), with the margin.
+fn spacing(tps: f64) -> Duration {
+    Duration::from_secs_f64(SAFETY / tps.max(0.1))
 }
 
 #[cfg(test)]
@@ -190,6 +216,20 @@ mod tests {
         }
         assert!((limiter.current_tps() - 20.0 / SAFETY).abs() < 0.1);
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_new_rate_keeps_the_slowdown_in_proportion() {
+        let limiter = RateLimiter::new(20.0);
+        limiter.on_throttle();
+        limiter.set_rate(10.0);
+        assert!((limiter.current_tps() - 10.0 / SAFETY / 1.5).abs() < 0.05);
+        for _ in 0..100 {
+            limiter.on_success();
+        }
+        assert!((limiter.current_tps() - 10.0 / SAFETY).abs() < 0.05);
+        limiter.set_rate(40.0);
+        assert!((limiter.current_tps() - 40.0 / SAFETY).abs() < 0.05);
+    }
 }
 
 /// One limiter per Identity Store list API, as AWS's quotas are per API.
@@ -204,24 +244,11 @@ impl ApiLimiters {
             RateLimiter::new(tps),
         ])
     }
-}
 
-/// AWS's quotas are per instance, not per process: syncs of sources that read
-/// the same Identity Store share one set of limiters.
-#[derive(Debug, Default, Clone)]
-pub struct LimiterRegistry(
-    std::sync::Arc<Mutex<std::collections::HashMap<String, std::sync::Arc<ApiLimiters>>>>,
-);
-
-impl LimiterRegistry {
-    /// The limiters of the instance keyed by `identity_store_id@region`.
-    pub fn for_instance(&self, key: &str, tps: f64) -> std::sync::Arc<ApiLimiters> {
-        let mut map = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        map.entry(key.to_owned())
-            .or_insert_with(|| std::sync::Arc::new(ApiLimiters::new(tps)))
-            .clone()
+    /// Sets every API's rate (each API has its own quota of `tps`).
+    pub fn set_rate(&self, tps: f64) {
+        for limiter in &self.0 {
+            limiter.set_rate(tps);
+        }
     }
 }

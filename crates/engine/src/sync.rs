@@ -196,9 +196,11 @@ async fn read_directory(
             tasks.abort_all();
         }
     }
+    let read_s = reading.elapsed().as_secs_f64();
     let written = writer
         .await
         .map_err(|e| EngineError::Internal(format!("writer task failed: {e}")))?;
+    tracing::debug!(%sync, read_s, drained_after_s = reading.elapsed().as_secs_f64() - read_s, "store writer drained");
     if let Some(e) = first_error {
         return Err(e);
     }

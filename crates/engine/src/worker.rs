@@ -12,9 +12,9 @@ use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use crate::error::EngineError;
-use crate::limiter::LimiterRegistry;
 use crate::metrics::Metrics;
 use crate::progress::SyncProgress;
+use crate::quota_share::{ShareTiming, SharedQuotas};
 use crate::source_sync::sync_source;
 use crate::sync::SyncOptions;
 
@@ -28,7 +28,9 @@ pub struct WorkerConfig {
     pub poll: Duration,
     /// How long a shutdown waits for running syncs before releasing their jobs.
     pub grace: Duration,
+    /// `sync.tps` is the default rate per API, for sources without their own.
     pub sync: SyncOptions,
+    pub shares: ShareTiming,
 }
 
 impl WorkerConfig {
@@ -40,6 +42,7 @@ impl WorkerConfig {
             poll: Duration::from_secs(1),
             grace: Duration::from_secs(30),
             sync: SyncOptions::default(),
+            shares: ShareTiming::default(),
         }
     }
 }
@@ -49,17 +52,18 @@ pub struct Worker {
     store: Arc<dyn Store>,
     platform: Platform,
     config: WorkerConfig,
-    limiters: LimiterRegistry,
+    quotas: SharedQuotas,
     metrics: Arc<Metrics>,
 }
 
 impl Worker {
     pub fn new(store: Arc<dyn Store>, platform: Platform, config: WorkerConfig) -> Self {
+        let quotas = SharedQuotas::new(store.clone(), config.id.clone(), config.shares);
         Self {
             store,
             platform,
             config,
-            limiters: LimiterRegistry::default(),
+            quotas,
             metrics: Arc::new(Metrics::default()),
         }
     }
@@ -194,10 +198,19 @@ impl Worker {
             .get_source(&job.tenant_id, &job.source_id)
             .await?;
         let mut options = self.config.sync.clone();
-        if let Some(loc) = &source.location {
-            let key = format!("{}@{}", loc.identity_store_id, loc.region);
-            options.limiters = Some(self.limiters.for_instance(&key, options.tps));
+        if let Some(tps) = source.api_tps {
+            options.tps = f64::from(tps);
         }
+        // Held for the whole sync: other processes reading this instance slow down.
+        let _lease = match &source.location {
+            Some(loc) => {
+                let key = format!("{}@{}", loc.identity_store_id, loc.region);
+                let lease = self.quotas.join(&key, options.tps).await;
+                options.limiters = Some(lease.limiters());
+                Some(lease)
+            }
+            None => None,
+        };
         let outcome = sync_source(
             self.store.clone(),
             &self.platform,

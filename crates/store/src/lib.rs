@@ -16,8 +16,10 @@ pub use api::console::{
     OneTimePurpose, SessionPrincipal,
 };
 pub use api::evidence::StoredHrRoster;
+pub use api::quota_shares::QuotaHolders;
 pub use api::{
-    Audit, Browse, Console, EvidenceSettings, History, Jobs, Snapshots, Sources, Store, Syncs,
+    Audit, Browse, Console, EvidenceSettings, History, Jobs, QuotaShares, Snapshots, Sources,
+    Store, Syncs,
 };
 pub use error::StoreError;
 pub use records::{
@@ -29,7 +31,8 @@ pub use sql::SqlStore;
 /// The store's traits, for calling their methods on `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::api::{
-        Audit, Browse, Console, EvidenceSettings, History, Jobs, Snapshots, Sources, Store, Syncs,
+        Audit, Browse, Console, EvidenceSettings, History, Jobs, QuotaShares, Snapshots, Sources,
+        Store, Syncs,
     };
 }
 

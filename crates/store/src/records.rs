@@ -62,6 +62,9 @@ pub struct Source {
     pub sync_interval_s: u32,
     /// When the scheduler next enqueues a sync (None: as soon as connected).
     pub next_sync_at: Option<String>,
+    /// Requests per second per Identity Store API, when AWS raised this
+    /// instance's quota (None: the worker's default, AWS's 20).
+    pub api_tps: Option<u32>,
 }
 
 #[derive(Debug, Clone)]

@@ -153,6 +153,8 @@ async fn a_failed_sync_leaves_the_previous_snapshot_current(store: &dyn Store) {
     let bad = store.begin_sync(&t, &src.id).await.unwrap();
     let mut partial = directory();
     partial.users.truncate(1);
+    partial.users[0].display_name = Some("Renamed".into());
+    partial.users.push(user(9));
     store.stage(&t, bad, &partial).await.unwrap();
     let failure = SyncFailure {
         code: "identitystore-access-denied".into(),
@@ -174,6 +176,58 @@ async fn a_failed_sync_leaves_the_previous_snapshot_current(store: &dyn Store) {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    let err = store.stage(&t, bad, &partial).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    let v = store.version_counts(&t, &src.id).await.unwrap();
+    assert_eq!(
+        (v.users, v.groups, v.memberships),
+        (5, 2, 3),
+        "what the failed run wrote is undone"
+    );
+    let next = sync_once(store, &t, &src.id, &partial).await;
+    let snap = store.latest_snapshot(&t, &src.id).await.unwrap().unwrap();
+    assert_eq!(snap.sync_id, next);
+    assert_eq!(all_user_names(store, &t, &snap).await, ["u0", "u9"]);
+}
+
+async fn a_running_sync_is_invisible_until_published(store: &dyn Store) {
+    let t = TenantId::default_tenant();
+    let src = store.create_source(&t, &new_source("prod")).await.unwrap();
+    let first = sync_once(store, &t, &src.id, &directory()).await;
+    let running = store.begin_sync(&t, &src.id).await.unwrap();
+    let mut changed = directory();
+    changed.users[0].display_name = Some("Renamed".into());
+    changed.users.push(user(9));
+    changed.memberships[0].user_id = changed.users[1].user_id.clone();
+    store.stage(&t, running, &changed).await.unwrap();
+    let snap = store.latest_snapshot(&t, &src.id).await.unwrap().unwrap();
+    assert_eq!(snap.sync_id, first);
+    assert_eq!(
+        all_user_names(store, &t, &snap).await,
+        ["u0", "u1", "u2", "u3", "u4"]
+    );
+    let users = store.users_page(&t, &snap, None, 1).await.unwrap();
+    assert_eq!(users[0].display_name.as_deref(), Some("User 0"));
+    let members = store.memberships_page(&t, &snap, None, 10).await.unwrap();
+    assert_eq!(members[0].user_name.as_deref(), Some("u0"));
+    assert!(
+        store
+            .change_counts(&t, &src.id, first, 10)
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.sync_id == first.0),
+        "history up to the snapshot sees nothing of the running sync"
+    );
+    store
+        .publish_sync(&t, running, None, &SyncStats::default())
+        .await
+        .unwrap();
+    let snap = store.latest_snapshot(&t, &src.id).await.unwrap().unwrap();
+    assert_eq!(snap.sync_id, running);
+    let users = store.users_page(&t, &snap, None, 1).await.unwrap();
+    assert_eq!(users[0].display_name.as_deref(), Some("Renamed"));
+    assert_eq!(all_user_names(store, &t, &snap).await.len(), 6);
 }
 
 async fn an_abandoned_sync_is_interrupted_by_the_next(store: &dyn Store) {
@@ -186,6 +240,21 @@ async fn an_abandoned_sync_is_interrupted_by_the_next(store: &dyn Store) {
         "staged rows are invisible"
     );
     let next = sync_once(store, &t, &src.id, &directory()).await;
+    let mut changed = directory();
+    changed.users[0].display_name = Some("Renamed".into());
+    changed.users.push(user(9));
+    let killed_again = store.begin_sync(&t, &src.id).await.unwrap();
+    store.stage(&t, killed_again, &changed).await.unwrap();
+    let after = sync_once(store, &t, &src.id, &directory()).await;
+    let snap = store.latest_snapshot(&t, &src.id).await.unwrap().unwrap();
+    assert_eq!(snap.sync_id, after);
+    let users = store.users_page(&t, &snap, None, 1).await.unwrap();
+    assert_eq!(users[0].display_name.as_deref(), Some("User 0"));
+    let err = store.stage(&t, killed_again, &changed).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(_)),
+        "a superseded run cannot write: {err}"
+    );
     let run = store.get_sync(&t, killed).await.unwrap();
     assert_eq!(run.status, SyncStatus::Failed);
     assert_eq!(run.failure.unwrap().code, "interrupted");
@@ -196,7 +265,11 @@ async fn an_abandoned_sync_is_interrupted_by_the_next(store: &dyn Store) {
             .unwrap()
             .unwrap()
             .sync_id,
-        next
+        after
+    );
+    assert_eq!(
+        store.get_sync(&t, next).await.unwrap().status,
+        SyncStatus::Complete
     );
     let v = store.version_counts(&t, &src.id).await.unwrap();
     assert_eq!(
@@ -211,7 +284,9 @@ async fn rows_staged_twice_are_stored_once(store: &dyn Store) {
     let src = store.create_source(&t, &new_source("prod")).await.unwrap();
     let sync = store.begin_sync(&t, &src.id).await.unwrap();
     store.stage(&t, sync, &directory()).await.unwrap();
-    store.stage(&t, sync, &directory()).await.unwrap();
+    let mut again = directory();
+    again.users[0].display_name = Some("Seen second".into());
+    store.stage(&t, sync, &again).await.unwrap();
     let counts = store
         .publish_sync(&t, sync, None, &SyncStats::default())
         .await
@@ -224,6 +299,15 @@ async fn rows_staged_twice_are_stored_once(store: &dyn Store) {
             memberships: 3
         }
     );
+    let snap = store.latest_snapshot(&t, &src.id).await.unwrap().unwrap();
+    let users = store.users_page(&t, &snap, None, 1).await.unwrap();
+    assert_eq!(
+        users[0].display_name.as_deref(),
+        Some("User 0"),
+        "the first sighting wins"
+    );
+    let v = store.version_counts(&t, &src.id).await.unwrap();
+    assert_eq!((v.users, v.groups, v.memberships), (5, 2, 3));
 }
 
 async fn large_batches_round_trip(store: &dyn Store) {
@@ -351,6 +435,7 @@ contract!(
     unchanged_syncs_store_no_new_versions,
     history_keeps_every_snapshot,
     a_failed_sync_leaves_the_previous_snapshot_current,
+    a_running_sync_is_invisible_until_published,
     an_abandoned_sync_is_interrupted_by_the_next,
     rows_staged_twice_are_stored_once,
     large_batches_round_trip,
@@ -361,6 +446,8 @@ contract!(
     released_jobs_return_to_the_queue,
     due_sources_are_scheduled_once,
     deleting_a_source_removes_its_history,
+    quota_shares_count_holders_until_released_or_expired,
+    a_source_keeps_its_own_api_rate,
     the_audit_log_appends_and_pages_newest_first,
     diffs_read_only_changed_versions,
     snapshot_facts_count_memberships,

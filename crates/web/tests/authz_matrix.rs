@@ -135,6 +135,12 @@ const RULES: &[(&str, &str, Rule, RequestBody)] = &[
         Rule::OwnWrite,
         Some(("application/json", r#"{"enabled":false}"#)),
     ),
+    (
+        "PUT",
+        "/api/v1/sources/{id}/schedule",
+        Rule::OwnWrite,
+        Some(("application/json", r#"{"interval_hours":12,"api_tps":40}"#)),
+    ),
     ("GET", "/api/v1/sources/{id}/syncs", Rule::OwnRead, None),
     ("GET", "/api/v1/sources/{id}/users", Rule::OwnRead, None),
     (

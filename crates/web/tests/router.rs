@@ -39,6 +39,7 @@ fn routes(
             Some("hours=12"),
             None,
         ),
+        ("POST", format!("/sources/{s}/rate"), Some("tps=40"), None),
         (
             "POST",
             format!("/sources/{s}/delete"),

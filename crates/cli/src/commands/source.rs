@@ -51,6 +51,7 @@ fn source_json(source: &Source) -> serde_json::Value {
         "external_id": source.external_id.expose(),
         "location": source.location,
         "sync_interval_s": source.sync_interval_s,
+        "api_tps": source.api_tps,
         "next_sync_at": source.next_sync_at,
         "created_at": source.created_at,
     })
@@ -136,6 +137,13 @@ pub async fn run(cmd: SourceCmd) -> Result<(), CliError> {
             tenant,
             db,
         } => interval(&id, hours, &tenant, &db).await,
+        SourceCmd::Rate {
+            id,
+            tps,
+            tenant,
+            db,
+            ..
+        } => rate(&id, tps, &tenant, &db).await,
         SourceCmd::Delete { id, tenant, db } => {
             let store = roster_store::connect(&db.database_url).await?;
             let id = source_id(&id)?;
@@ -272,6 +280,27 @@ async fn show(id: &str, tenant: &TenantArg, json: bool, db: &DatabaseArgs) -> Re
             "{}",
             serde_json::to_string_pretty(&body).map_err(|e| CliError::Other(e.into()))?
         );
+    }
+    Ok(())
+}
+
+async fn rate(
+    id: &str,
+    tps: Option<u32>,
+    tenant: &TenantArg,
+    db: &DatabaseArgs,
+) -> Result<(), CliError> {
+    if tps.is_some_and(|t| !roster_core::quota::API_TPS.contains(&t)) {
+        return Err(CliError::Usage("--tps must be 1 to 1000".into()));
+    }
+    let store = roster_store::connect(&db.database_url).await?;
+    let id = source_id(id)?;
+    store
+        .set_source_api_tps(&tenant_of(&tenant.tenant)?, &id, tps)
+        .await?;
+    match tps {
+        Some(t) => println!("Source {id} reads at {t} requests/s per Identity Store API."),
+        None => println!("Source {id} reads at AWS's default quota, 20 requests/s per API."),
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod console;
 pub mod evidence;
 pub mod history;
 mod jobs;
+pub mod quota_shares;
 mod snapshots;
 mod sources;
 mod syncs;
@@ -18,6 +19,7 @@ pub use console::Console;
 pub use evidence::EvidenceSettings;
 pub use history::History;
 pub use jobs::Jobs;
+pub use quota_shares::{QuotaHolders, QuotaShares};
 pub use snapshots::Snapshots;
 pub use sources::Sources;
 pub use syncs::Syncs;
@@ -32,6 +34,7 @@ pub trait Store:
     + Console
     + Browse
     + Jobs
+    + QuotaShares
     + History
     + EvidenceSettings
     + Audit

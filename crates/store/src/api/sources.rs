@@ -45,6 +45,14 @@ pub trait Sources: Send + Sync {
         id: &SourceId,
         seconds: u32,
     ) -> Result<(), StoreError>;
+    /// Requests per second per Identity Store API for this source's instance
+    /// (`None`: back to the default); for quotas AWS raised.
+    async fn set_source_api_tps(
+        &self,
+        tenant: &TenantId,
+        id: &SourceId,
+        tps: Option<u32>,
+    ) -> Result<(), StoreError>;
     /// Deletes a source with its whole history (snapshots, syncs, jobs).
     async fn delete_source(&self, tenant: &TenantId, id: &SourceId) -> Result<(), StoreError>;
 }

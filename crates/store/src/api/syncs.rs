@@ -9,16 +9,19 @@ use crate::records::{DirectoryLocation, Snapshot, StageBatch, SyncFailure, SyncR
 #[async_trait]
 pub trait Syncs: Send + Sync {
     /// Starts a sync. Runs of this source left `running` by a dead process are
-    /// marked failed (`interrupted`) and their staged rows discarded.
+    /// marked failed (`interrupted`) and what they wrote is undone.
     async fn begin_sync(&self, tenant: &TenantId, source: &SourceId) -> Result<SyncId, StoreError>;
-    /// Stages rows of a running sync; idempotent for rows staged twice.
+    /// Writes rows of a running sync as versions no published snapshot sees
+    /// yet; idempotent for rows written twice (the first sighting wins).
+    /// Refused with `Conflict` once the run is no longer running.
     async fn stage(
         &self,
         tenant: &TenantId,
         sync: SyncId,
         batch: &StageBatch,
     ) -> Result<(), StoreError>;
-    /// Publishes the staged rows atomically as the source's current snapshot.
+    /// Publishes the run atomically as the source's current snapshot: objects
+    /// it did not see end here.
     async fn publish_sync(
         &self,
         tenant: &TenantId,
@@ -26,7 +29,7 @@ pub trait Syncs: Send + Sync {
         location: Option<&DirectoryLocation>,
         stats: &SyncStats,
     ) -> Result<SnapshotCounts, StoreError>;
-    /// Marks a sync failed and discards what it staged; the previous snapshot stays current.
+    /// Marks a sync failed and undoes what it wrote; the previous snapshot stays current.
     async fn fail_sync(
         &self,
         tenant: &TenantId,

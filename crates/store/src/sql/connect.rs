@@ -63,6 +63,21 @@ pub(super) async fn open(url: &str) -> Result<(AnyPool, Backend), StoreError> {
     Ok((pool, backend))
 }
 
+/// Starts a write transaction. On `SQLite` it takes the write lock at once
+/// (`BEGIN IMMEDIATE`): a transaction that reads before it writes then waits
+/// its turn (`busy_timeout`) instead of failing with "database is locked"
+/// when another connection wrote in between.
+pub(super) async fn begin_write(
+    pool: &AnyPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    let tx = if pool.connect_options().database_url.scheme() == "sqlite" {
+        pool.begin_with("BEGIN IMMEDIATE").await?
+    } else {
+        pool.begin().await?
+    };
+    Ok(tx)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

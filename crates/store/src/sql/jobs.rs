@@ -96,7 +96,7 @@ pub(super) async fn claim(
         ""
     };
     let now = clock::now();
-    let mut tx = pool.begin().await?;
+    let mut tx = super::connect::begin_write(pool).await?;
     // Jobs whose workers died too often are given up, not retried forever.
     sqlx::query(
         "UPDATE jobs SET status = 'failed', finished_at = $1, error_code = 'worker-lost', lease_owner = NULL \
@@ -202,7 +202,7 @@ pub(super) async fn schedule_due(pool: &AnyPool) -> Result<u32, StoreError> {
         let tenant: String = row.try_get(0)?;
         let source: String = row.try_get(1)?;
         let interval: i64 = row.try_get(2)?;
-        let mut tx = pool.begin().await?;
+        let mut tx = super::connect::begin_write(pool).await?;
         let r = sqlx::query(
             "INSERT INTO jobs (tenant_id, source_id, status, reason, run_after, created_at) \
              VALUES ($1, $2, 'queued', 'schedule', $3, $3) ON CONFLICT DO NOTHING",

@@ -32,6 +32,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(2, "jobs", "0002_jobs.sql"),
     migration!(3, "evidence", "0003_evidence.sql"),
     migration!(4, "console", "0004_console.sql"),
+    migration!(5, "quotas", "0005_quotas.sql"),
 ];
 
 const LOCK_KEY: i64 = 0x726f_7374_6572; // "roster"

@@ -11,9 +11,11 @@ mod evidence;
 mod history;
 mod jobs;
 mod migrate;
+mod quota_shares;
 mod rows;
 mod sources;
 mod syncs;
+mod versions;
 
 use async_trait::async_trait;
 use roster_core::{
@@ -21,7 +23,7 @@ use roster_core::{
 };
 use sqlx::AnyPool;
 
-use crate::api::{Jobs, Snapshots, Sources, Store, Syncs};
+use crate::api::{Jobs, QuotaShares, Snapshots, Sources, Store, Syncs};
 use crate::error::StoreError;
 use crate::records::{
     Backend, DirectoryLocation, Job, JobOutcome, MembershipRow, NewSource, Snapshot, Source,
@@ -94,6 +96,15 @@ impl Sources for SqlStore {
         sources::set_interval(&self.pool, tenant, id, seconds).await
     }
 
+    async fn set_source_api_tps(
+        &self,
+        tenant: &TenantId,
+        id: &SourceId,
+        tps: Option<u32>,
+    ) -> Result<(), StoreError> {
+        sources::set_api_tps(&self.pool, tenant, id, tps).await
+    }
+
     async fn delete_source(&self, tenant: &TenantId, id: &SourceId) -> Result<(), StoreError> {
         sources::delete(&self.pool, tenant, id).await
     }
@@ -161,7 +172,7 @@ impl Syncs for SqlStore {
         sync: SyncId,
         batch: &StageBatch,
     ) -> Result<(), StoreError> {
-        directory::stage(&self.pool, tenant, sync, batch).await
+        versions::write_batch(&self.pool, tenant, sync, batch).await
     }
 
     async fn publish_sync(
@@ -244,6 +255,22 @@ impl Snapshots for SqlStore {
         source: &SourceId,
     ) -> Result<VersionCounts, StoreError> {
         directory::version_counts(&self.pool, tenant, source).await
+    }
+}
+
+#[async_trait]
+impl QuotaShares for SqlStore {
+    async fn hold_quota_share(
+        &self,
+        instance: &str,
+        holder: &str,
+        ttl: std::time::Duration,
+    ) -> Result<crate::api::QuotaHolders, StoreError> {
+        quota_shares::hold(&self.pool, instance, holder, ttl).await
+    }
+
+    async fn release_quota_share(&self, instance: &str, holder: &str) -> Result<(), StoreError> {
+        quota_shares::release(&self.pool, instance, holder).await
     }
 }
 

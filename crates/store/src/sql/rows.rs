@@ -20,7 +20,7 @@ fn count(row: &AnyRow, col: &str) -> Result<u64, StoreError> {
     u64::try_from(v).map_err(corrupt)
 }
 
-pub(super) const SOURCE_COLUMNS: &str = "id, tenant_id, name, role_arn, external_id, region, identity_store_id, instance_arn, account_id, status, created_at, sync_interval_s, next_sync_at";
+pub(super) const SOURCE_COLUMNS: &str = "id, tenant_id, name, role_arn, external_id, region, identity_store_id, instance_arn, account_id, status, created_at, sync_interval_s, next_sync_at, api_tps";
 
 pub(super) fn source(row: &AnyRow) -> Result<Source, StoreError> {
     let role_arn: Option<String> = row.try_get("role_arn")?;
@@ -58,6 +58,11 @@ pub(super) fn source(row: &AnyRow) -> Result<Source, StoreError> {
         sync_interval_s: u32::try_from(row.try_get::<i64, _>("sync_interval_s")?)
             .map_err(corrupt)?,
         next_sync_at: row.try_get("next_sync_at")?,
+        api_tps: row
+            .try_get::<Option<i64>, _>("api_tps")?
+            .map(u32::try_from)
+            .transpose()
+            .map_err(corrupt)?,
     })
 }
 

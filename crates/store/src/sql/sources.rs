@@ -196,13 +196,28 @@ pub(super) async fn set_interval(
     expect_one(&r, id)
 }
 
+pub(super) async fn set_api_tps(
+    pool: &AnyPool,
+    tenant: &TenantId,
+    id: &SourceId,
+    tps: Option<u32>,
+) -> Result<(), StoreError> {
+    let r = sqlx::query("UPDATE sources SET api_tps = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(tps.map(i64::from))
+        .bind(tenant.as_str())
+        .bind(id.as_str())
+        .execute(pool)
+        .await?;
+    expect_one(&r, id)
+}
+
 /// Children first, in one transaction; every statement is scoped by tenant.
 pub(super) async fn delete(
     pool: &AnyPool,
     tenant: &TenantId,
     id: &SourceId,
 ) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::connect::begin_write(pool).await?;
     get_in(&mut tx, tenant, id).await?;
     for table in [
         "dir_users",

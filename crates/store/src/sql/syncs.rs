@@ -1,10 +1,10 @@
-//! The life of a sync run: begin, publish atomically, or fail.
+//! The life of a sync run: begin, publish atomically, or fail (and undo).
 
 use roster_core::{SnapshotCounts, SourceId, SyncId, SyncStats, TenantId};
 use sqlx::{AnyPool, Row};
 
-use super::directory;
 use super::rows::{self, SYNC_COLUMNS};
+use super::versions;
 use crate::clock;
 use crate::error::StoreError;
 use crate::records::{DirectoryLocation, Snapshot, SyncFailure, SyncRun};
@@ -18,7 +18,7 @@ pub(super) async fn begin(
     tenant: &TenantId,
     source: &SourceId,
 ) -> Result<SyncId, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::connect::begin_write(pool).await?;
     let exists = sqlx::query("SELECT 1 FROM sources WHERE tenant_id = $1 AND id = $2")
         .bind(tenant.as_str())
         .bind(source.as_str())
@@ -39,9 +39,9 @@ pub(super) async fn begin(
     .collect::<Result<_, _>>()?;
     let now = clock::now();
     for id in abandoned {
-        sqlx::query(
+        let ended = sqlx::query(
             "UPDATE sync_runs SET status = 'failed', finished_at = $1, error_code = 'interrupted', \
-             error_cause = $2, error_fix = $3 WHERE tenant_id = $4 AND id = $5",
+             error_cause = $2, error_fix = $3 WHERE tenant_id = $4 AND id = $5 AND status = 'running'",
         )
         .bind(&now)
         .bind(INTERRUPTED_CAUSE)
@@ -49,9 +49,15 @@ pub(super) async fn begin(
         .bind(tenant.as_str())
         .bind(id)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        // After the update, which waited for any write the run had in flight
+        // (and found it running still: it may have just published).
+        if ended == 1 {
+            versions::undo(&mut tx, tenant, source, SyncId(id)).await?;
+        }
     }
-    directory::clean_staging(&mut tx, tenant, source).await?;
+    versions::clean_staging(&mut tx, tenant, source).await?;
     let row = sqlx::query(
         "INSERT INTO sync_runs (tenant_id, source_id, status, started_at) VALUES ($1, $2, 'running', $3) RETURNING id",
     )
@@ -64,25 +70,36 @@ pub(super) async fn begin(
     Ok(SyncId(row.try_get(0)?))
 }
 
-async fn running_source(
+/// Locks a running sync's row for the rest of the transaction and returns its
+/// source. A run that is no longer running (finished, or found abandoned by a
+/// newer run) cannot write again: the lock orders every write of a run
+/// before or after the moment another process ends it.
+pub(super) async fn lock_running(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     tenant: &TenantId,
     sync: SyncId,
 ) -> Result<SourceId, StoreError> {
-    let row =
-        sqlx::query("SELECT source_id, status FROM sync_runs WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_str())
-            .bind(sync.0)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("sync {sync}")))?;
-    let status: String = row.try_get("status")?;
-    if status != "running" {
-        return Err(StoreError::Conflict(format!(
-            "sync {sync} is {status}; it was superseded or already finished"
-        )));
+    let locked = sqlx::query(
+        "UPDATE sync_runs SET status = status WHERE tenant_id = $1 AND id = $2 AND status = 'running' \
+         RETURNING source_id",
+    )
+    .bind(tenant.as_str())
+    .bind(sync.0)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(row) = locked {
+        return SourceId::parse(row.try_get(0)?).map_err(rows::corrupt);
     }
-    SourceId::parse(row.try_get("source_id")?).map_err(rows::corrupt)
+    let status = sqlx::query("SELECT status FROM sync_runs WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant.as_str())
+        .bind(sync.0)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("sync {sync}")))?;
+    let status: String = status.try_get(0)?;
+    Err(StoreError::Conflict(format!(
+        "sync {sync} is {status}; it was superseded or already finished"
+    )))
 }
 
 pub(super) async fn publish(
@@ -92,9 +109,9 @@ pub(super) async fn publish(
     location: Option<&DirectoryLocation>,
     stats: &SyncStats,
 ) -> Result<SnapshotCounts, StoreError> {
-    let mut tx = pool.begin().await?;
-    let source = running_source(&mut tx, tenant, sync).await?;
-    let counts = directory::publish_staged(&mut tx, tenant, &source, sync).await?;
+    let mut tx = super::connect::begin_write(pool).await?;
+    let source = lock_running(&mut tx, tenant, sync).await?;
+    let counts = versions::publish(&mut tx, tenant, &source, sync).await?;
     let stats_json = serde_json::to_string(stats).map_err(rows::corrupt)?;
     sqlx::query(
         "UPDATE sync_runs SET status = 'complete', finished_at = $1, users_count = $2, groups_count = $3, \
@@ -122,9 +139,9 @@ pub(super) async fn fail(
     failure: &SyncFailure,
     stats: &SyncStats,
 ) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
-    running_source(&mut tx, tenant, sync).await?;
-    directory::discard_staged(&mut tx, tenant, sync).await?;
+    let mut tx = super::connect::begin_write(pool).await?;
+    let source = lock_running(&mut tx, tenant, sync).await?;
+    versions::undo(&mut tx, tenant, &source, sync).await?;
     sqlx::query(
         "UPDATE sync_runs SET status = 'failed', finished_at = $1, stats = $2, error_code = $3, \
          error_cause = $4, error_fix = $5 WHERE tenant_id = $6 AND id = $7",
@@ -201,8 +218,8 @@ pub(super) async fn clean_staging(
     tenant: &TenantId,
     source: &SourceId,
 ) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
-    directory::clean_staging(&mut tx, tenant, source).await?;
+    let mut tx = super::connect::begin_write(pool).await?;
+    versions::clean_staging(&mut tx, tenant, source).await?;
     tx.commit().await?;
     Ok(())
 }

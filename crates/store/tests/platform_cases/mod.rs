@@ -146,3 +146,72 @@ pub async fn deleting_a_source_removes_its_history(store: &dyn Store) {
         .collect();
     assert_eq!(tenants, ["default", "other"]);
 }
+
+pub async fn quota_shares_count_holders_until_released_or_expired(store: &dyn Store) {
+    let long = Duration::from_mins(1);
+    let instance = "d-1234567890@eu-west-1";
+    let count = |h: roster_store::QuotaHolders| h.count;
+    let first = store.hold_quota_share(instance, "p1", long).await.unwrap();
+    assert_eq!((first.count, first.others.len()), (1, 0));
+    assert_eq!(
+        count(store.hold_quota_share(instance, "p1", long).await.unwrap()),
+        1,
+        "renewing is not joining again"
+    );
+    let second = store.hold_quota_share(instance, "p2", long).await.unwrap();
+    assert_eq!(second.count, 2);
+    let seen = second.others["p1"];
+    let renewed = store.hold_quota_share(instance, "p1", long).await.unwrap();
+    assert_eq!(renewed.others.keys().collect::<Vec<_>>(), ["p2"]);
+    let again = store.hold_quota_share(instance, "p2", long).await.unwrap();
+    assert!(
+        again.others["p1"] > seen,
+        "p2 can tell that p1 renewed since p2 joined"
+    );
+    assert_eq!(
+        count(
+            store
+                .hold_quota_share("d-0000000000@us-east-1", "p1", long)
+                .await
+                .unwrap()
+        ),
+        1,
+        "instances have quotas of their own"
+    );
+    store.release_quota_share(instance, "p2").await.unwrap();
+    assert_eq!(
+        count(store.hold_quota_share(instance, "p1", long).await.unwrap()),
+        1
+    );
+    store
+        .hold_quota_share(instance, "p3", Duration::from_millis(1))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(
+        count(store.hold_quota_share(instance, "p1", long).await.unwrap()),
+        1,
+        "a holder that stopped renewing no longer counts"
+    );
+}
+
+pub async fn a_source_keeps_its_own_api_rate(store: &dyn Store) {
+    let t = TenantId::default_tenant();
+    let src = store.create_source(&t, &new_source("prod")).await.unwrap();
+    assert_eq!(store.get_source(&t, &src.id).await.unwrap().api_tps, None);
+    store
+        .set_source_api_tps(&t, &src.id, Some(40))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_source(&t, &src.id).await.unwrap().api_tps,
+        Some(40)
+    );
+    let other = TenantId::parse("other").unwrap();
+    assert!(matches!(
+        store.set_source_api_tps(&other, &src.id, Some(99)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    store.set_source_api_tps(&t, &src.id, None).await.unwrap();
+    assert_eq!(store.get_source(&t, &src.id).await.unwrap().api_tps, None);
+}

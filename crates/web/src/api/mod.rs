@@ -25,7 +25,7 @@ use crate::state::AppState;
     info(title = "roster API", description = "Access-control evidence from AWS IAM Identity Center. Authenticate with `Authorization: Bearer <API token>`; errors are `{code, message, fix?}`."),
     paths(
         tokens::me, sources::catalog, sources::list, sources::create, sources::get, sources::delete,
-        sources::setup, sources::connect_source, sources::sync, sources::set_enabled, sources::validate_arn,
+        sources::setup, sources::connect_source, sources::sync, sources::set_enabled, sources::set_schedule, sources::validate_arn,
         syncs::list, directory::users, directory::user, directory::groups, directory::group, directory::members,
         tokens::list, tokens::create, tokens::revoke, audit::list,
     ),
@@ -72,6 +72,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sources/{id}/connect", post(sources::connect_source))
         .route("/sources/{id}/sync", post(sources::sync))
         .route("/sources/{id}/enabled", put(sources::set_enabled))
+        .route("/sources/{id}/schedule", put(sources::set_schedule))
         .route("/sources/{id}/syncs", get(syncs::list))
         .route("/sources/{id}/users", get(directory::users))
         .route("/sources/{id}/users/{user_id}", get(directory::user))

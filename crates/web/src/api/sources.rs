@@ -32,6 +32,9 @@ pub struct SourceView {
     pub created_at: String,
     pub sync_interval_s: u32,
     pub next_sync_at: Option<String>,
+    /// Requests per second per Identity Store API, if AWS raised this
+    /// instance's quota (null: AWS's default, 20).
+    pub api_tps: Option<u32>,
 }
 
 impl From<&Source> for SourceView {
@@ -45,6 +48,7 @@ impl From<&Source> for SourceView {
             created_at: s.created_at.clone(),
             sync_interval_s: s.sync_interval_s,
             next_sync_at: s.next_sync_at.clone(),
+            api_tps: s.api_tps,
         }
     }
 }
@@ -124,12 +128,7 @@ pub async fn set_interval(
     hours: u32,
 ) -> Result<(), WebError> {
     who.require_admin()?;
-    if !roster_core::quota::SYNC_INTERVAL_HOURS.contains(&hours) {
-        return Err(WebError::bad_request(
-            "invalid-interval",
-            "the sync interval must be 1 to 720 hours",
-        ));
-    }
+    check_interval(hours)?;
     state
         .store
         .set_source_interval(who.tenant(), &source.id, hours * 3600)
@@ -140,6 +139,53 @@ pub async fn set_interval(
         "source.interval",
         source.id.as_str(),
         json!({"hours": hours}),
+    )
+    .await;
+    Ok(())
+}
+
+fn check_interval(hours: u32) -> Result<(), WebError> {
+    if roster_core::quota::SYNC_INTERVAL_HOURS.contains(&hours) {
+        Ok(())
+    } else {
+        Err(WebError::bad_request(
+            "invalid-interval",
+            "the sync interval must be 1 to 720 hours",
+        ))
+    }
+}
+
+fn check_api_tps(tps: Option<u32>) -> Result<(), WebError> {
+    if tps.is_none_or(|t| roster_core::quota::API_TPS.contains(&t)) {
+        Ok(())
+    } else {
+        Err(WebError::bad_request(
+            "invalid-rate",
+            "the rate must be 1 to 1000 requests per second per API (empty: AWS's default, 20)",
+        ))
+    }
+}
+
+/// Sets the source's rate per Identity Store API, for a quota AWS raised;
+/// `None` goes back to AWS's default (admins only; audited).
+pub async fn set_api_tps(
+    state: &AppState,
+    who: &Principal,
+    source: &Source,
+    tps: Option<u32>,
+) -> Result<(), WebError> {
+    who.require_admin()?;
+    check_api_tps(tps)?;
+    state
+        .store
+        .set_source_api_tps(who.tenant(), &source.id, tps)
+        .await?;
+    audit::by(
+        state,
+        who,
+        "source.rate",
+        source.id.as_str(),
+        json!({"api_tps": tps}),
     )
     .await;
     Ok(())
@@ -319,6 +365,36 @@ pub async fn set_enabled(
 ) -> Result<Json<SourceView>, WebError> {
     let source = source_of(&state, &who, &id).await?;
     switch(&state, &who, &source, body.enabled).await?;
+    Ok(Json(SourceView::from(
+        &state.store.get_source(who.tenant(), &source.id).await?,
+    )))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    /// Hours between scheduled syncs, 1 to 720.
+    pub interval_hours: u32,
+    /// Requests per second per Identity Store API (1 to 1000), if AWS raised
+    /// this instance's quota; null or absent: AWS's default, 20.
+    #[serde(default)]
+    pub api_tps: Option<u32>,
+}
+
+#[utoipa::path(put, path = "/api/v1/sources/{id}/schedule", tag = "sources", params(("id" = String, Path, description = "Source ID")), request_body = Schedule, responses((status = 200, body = SourceView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn set_schedule(
+    State(state): State<AppState>,
+    ApiWriter(who): ApiWriter,
+    Path(id): Path<String>,
+    Json(body): Json<Schedule>,
+) -> Result<Json<SourceView>, WebError> {
+    let source = source_of(&state, &who, &id).await?;
+    // Both checked before either changes: a bad body changes nothing.
+    check_interval(body.interval_hours)?;
+    check_api_tps(body.api_tps)?;
+    set_interval(&state, &who, &source, body.interval_hours).await?;
+    set_api_tps(&state, &who, &source, body.api_tps).await?;
     Ok(Json(SourceView::from(
         &state.store.get_source(who.tenant(), &source.id).await?,
     )))

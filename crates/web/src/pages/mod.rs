@@ -54,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sources/{id}/enable", post(settings::enable))
         .route("/sources/{id}/delete", post(settings::delete))
         .route("/sources/{id}/interval", post(settings::interval))
+        .route("/sources/{id}/rate", post(settings::rate))
         .route("/users", get(users::list))
         .route("/users/{user_id}", get(users::detail))
         .route("/groups", get(groups::list))

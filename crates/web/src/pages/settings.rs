@@ -47,6 +47,12 @@ pub async fn show(
             }
             dt { "Next sync" } dd { (source.next_sync_at.clone().unwrap_or_else(|| if source.status == SourceStatus::Connected { "soon".into() } else { dash() })) }
             dt { "Sync interval" } dd { (source.sync_interval_s / 3600) " h" }
+            dt { "API rate" } dd #api-rate {
+                @match source.api_tps {
+                    Some(tps) => { (tps) " requests/s per API (raised quota)" }
+                    None => { "20 requests/s per API (AWS's default quota)" }
+                }
+            }
         }
         @if who.is_admin() {
             div.filters style="margin-top:1rem" {
@@ -62,6 +68,11 @@ pub async fn show(
                 form method="post" action={ "/sources/" (source.id) "/interval" } {
                     (csrf_field(&who))
                     label { "Sync every " input #sync-interval type="number" name="hours" min="1" max="720" value=(source.sync_interval_s / 3600) style="width:5em"; " h " }
+                    button.secondary type="submit" { "Save" }
+                }
+                form method="post" action={ "/sources/" (source.id) "/rate" } title="Only if AWS raised this instance's Identity Store quota; leave empty for AWS's default" {
+                    (csrf_field(&who))
+                    label { "Requests/s per API " input #api-tps type="number" name="tps" min="1" max="1000" placeholder="20" value=[source.api_tps] style="width:5em"; " " }
                     button.secondary type="submit" { "Save" }
                 }
                 form method="post" action={ "/sources/" (source.id) "/delete" } data-confirm="Delete this connection and all of its snapshots? This cannot be undone." {
@@ -155,6 +166,37 @@ pub async fn interval(
         )
     })?;
     crate::api::sources::set_interval(&state, &who, &source, hours).await?;
+    Ok(Redirect::to(&format!("/sources/{}", source.id)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RateForm {
+    #[serde(default)]
+    csrf: String,
+    /// Empty: AWS's default.
+    #[serde(default)]
+    tps: String,
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
+pub async fn rate(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    Form(f): Form<RateForm>,
+) -> Result<Redirect, WebError> {
+    who.check_form(&f.csrf)?;
+    let source = source_of(&state, &who, &id).await?;
+    let tps = match f.tps.trim() {
+        "" => None,
+        text => Some(text.parse().map_err(|_| {
+            WebError::bad_request(
+                "invalid-rate",
+                "the rate must be a whole number of requests per second (empty: AWS's default, 20)",
+            )
+        })?),
+    };
+    crate::api::sources::set_api_tps(&state, &who, &source, tps).await?;
     Ok(Redirect::to(&format!("/sources/{}", source.id)))
 }
 

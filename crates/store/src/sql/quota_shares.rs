@@ -1,0 +1,69 @@
+//! Shares of an instance's quota: one row per holding process, renewed
+//! while it syncs, gone when released or expired.
+
+use std::time::Duration;
+
+use sqlx::{AnyPool, Row};
+
+use crate::api::QuotaHolders;
+use crate::clock;
+use crate::error::StoreError;
+
+pub(super) async fn hold(
+    pool: &AnyPool,
+    instance: &str,
+    holder: &str,
+    ttl: Duration,
+) -> Result<QuotaHolders, StoreError> {
+    let now = clock::now();
+    let mut tx = super::connect::begin_write(pool).await?;
+    sqlx::query("DELETE FROM quota_shares WHERE instance_key = $1 AND expires_at < $2")
+        .bind(instance)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO quota_shares (instance_key, holder, expires_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (instance_key, holder) DO UPDATE SET expires_at = excluded.expires_at, \
+         renewals = quota_shares.renewals + 1",
+    )
+    .bind(instance)
+    .bind(holder)
+    .bind(clock::after(ttl))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    // Read after the commit, so a holder that joined at the same time is
+    // seen by at least one of the two.
+    let rows = sqlx::query(
+        "SELECT holder, renewals FROM quota_shares WHERE instance_key = $1 AND expires_at >= $2",
+    )
+    .bind(instance)
+    .bind(&now)
+    .fetch_all(pool)
+    .await?;
+    let mut others = std::collections::BTreeMap::new();
+    for row in &rows {
+        let name: String = row.try_get(0)?;
+        if name != holder {
+            others.insert(name, row.try_get::<i64, _>(1)?);
+        }
+    }
+    Ok(QuotaHolders {
+        count: u32::try_from(others.len() + 1).unwrap_or(u32::MAX),
+        others,
+    })
+}
+
+pub(super) async fn release(
+    pool: &AnyPool,
+    instance: &str,
+    holder: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM quota_shares WHERE instance_key = $1 AND holder = $2")
+        .bind(instance)
+        .bind(holder)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

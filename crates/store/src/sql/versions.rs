@@ -1,0 +1,323 @@
+//! Writing a running sync's rows as versions while it reads (§5, §6).
+//!
+//! Each batch is staged (the run's own copy: what it saw, first sighting
+//! wins) and versioned in the same transaction: an object that changed has
+//! its current version ended at this sync and a new one begun; a new object
+//! gets its first version. Readers ask for `valid_from <= S < valid_to` of a
+//! *published* sync S, so versions begun by a running sync are invisible to
+//! them and versions it ended stay visible. Publishing is then small: end the
+//! versions of objects the run did not see, and mark the run complete. A run
+//! that fails, or is found abandoned, has its versions undone.
+
+use roster_core::{SnapshotCounts, SourceId, SyncId, TenantId};
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, AnyPool, Transaction};
+
+use super::rows::{self, corrupt};
+use super::syncs::lock_running;
+use crate::error::StoreError;
+use crate::records::StageBatch;
+
+/// Rows (or keys) per statement; keeps bind parameters well under every backend's limit.
+const ROWS_PER_STATEMENT: usize = 200;
+
+type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
+
+/// How one kind of entity is versioned: its tables, key and the columns compared.
+struct Versioned {
+    live: &'static str,
+    stage: &'static str,
+    key: &'static str,
+    /// Columns copied from stage to live.
+    columns: &'static str,
+    /// Equal in all of these means "unchanged".
+    compared: &'static [&'static str],
+}
+
+const USERS: Versioned = Versioned {
+    live: "dir_users",
+    stage: "stage_users",
+    key: "user_id",
+    columns: "user_id, user_name, display_name, email, status, idp_sourced, doc",
+    compared: &["doc"],
+};
+const GROUPS: Versioned = Versioned {
+    live: "dir_groups",
+    stage: "stage_groups",
+    key: "group_id",
+    columns: "group_id, display_name, doc",
+    compared: &["doc"],
+};
+const MEMBERSHIPS: Versioned = Versioned {
+    live: "dir_memberships",
+    stage: "stage_memberships",
+    key: "membership_id",
+    columns: "membership_id, group_id, user_id",
+    compared: &["group_id", "user_id"],
+};
+const KINDS: [&Versioned; 3] = [&USERS, &GROUPS, &MEMBERSHIPS];
+
+fn placeholders(rows: usize, cols: usize, first: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cells: Vec<String> = (0..cols)
+                .map(|c| format!("${}", first + r * cols + c))
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(corrupt)
+}
+
+/// Inserts staged rows in multi-row statements: `sync_id` and `tenant_id`
+/// first, then the columns `bind_row` binds; rows staged twice are ignored.
+async fn insert_staged<T>(
+    tx: &mut Transaction<'_, Any>,
+    (tenant, sync): (&TenantId, SyncId),
+    table_and_columns: &str,
+    columns: usize,
+    rows: &[T],
+    bind_row: impl for<'q> Fn(AnyQuery<'q>, &'q T) -> Result<AnyQuery<'q>, StoreError>,
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO {table_and_columns} VALUES {} ON CONFLICT DO NOTHING",
+            placeholders(chunk.len(), columns, 1)
+        );
+        let mut q: AnyQuery<'_> = sqlx::query(&sql);
+        for row in chunk {
+            q = bind_row(q.bind(sync.0).bind(tenant.as_str()), row)?;
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Ends the current version of each of `keys` whose staged row differs, and
+/// begins a version for each of `keys` that now has none (new or changed).
+async fn version_keys(
+    tx: &mut Transaction<'_, Any>,
+    v: &Versioned,
+    (tenant, source, sync): (&TenantId, &SourceId, SyncId),
+    keys: &[&str],
+) -> Result<(), StoreError> {
+    let Versioned {
+        live,
+        stage,
+        key,
+        columns,
+        ..
+    } = v;
+    let same: Vec<String> = v
+        .compared
+        .iter()
+        .map(|c| format!("s.{c} = {live}.{c}"))
+        .collect();
+    let same = same.join(" AND ");
+    let staged_cols: Vec<String> = columns.split(", ").map(|c| format!("s.{c}")).collect();
+    let staged_cols = staged_cols.join(", ");
+    for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+        let list = placeholders(1, chunk.len(), 4);
+        let close = format!(
+            "UPDATE {live} SET valid_to = $1 WHERE tenant_id = $2 AND source_id = $3 AND valid_to IS NULL \
+             AND valid_from < $1 AND {key} IN {list} AND NOT EXISTS (SELECT 1 FROM {stage} s \
+             WHERE s.sync_id = $1 AND s.tenant_id = $2 AND s.{key} = {live}.{key} AND {same})"
+        );
+        let begin = format!(
+            "INSERT INTO {live} (tenant_id, source_id, valid_from, {columns}) \
+             SELECT $2, $3, $1, {staged_cols} FROM {stage} s WHERE s.sync_id = $1 AND s.tenant_id = $2 \
+             AND s.{key} IN {list} AND NOT EXISTS (SELECT 1 FROM {live} l WHERE l.tenant_id = $2 \
+             AND l.source_id = $3 AND l.valid_to IS NULL AND l.{key} = s.{key})"
+        );
+        for sql in [close, begin] {
+            let mut q = sqlx::query(&sql)
+                .bind(sync.0)
+                .bind(tenant.as_str())
+                .bind(source.as_str());
+            for k in chunk {
+                q = q.bind(*k);
+            }
+            q.execute(&mut **tx).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Stages and versions one batch of a running sync; idempotent for rows seen twice.
+pub(super) async fn write_batch(
+    pool: &AnyPool,
+    tenant: &TenantId,
+    sync: SyncId,
+    batch: &StageBatch,
+) -> Result<(), StoreError> {
+    let mut tx = super::connect::begin_write(pool).await?;
+    let source = lock_running(&mut tx, tenant, sync).await?;
+    let run = (tenant, sync);
+    insert_staged(
+        &mut tx,
+        run,
+        "stage_users (sync_id, tenant_id, user_id, user_name, display_name, email, status, idp_sourced, doc)",
+        9,
+        &batch.users,
+        |q, u| {
+            let status = u.user_status.as_ref().map(|s| to_json(s).map(|j| j.trim_matches('"').to_owned())).transpose()?;
+            Ok(q.bind(u.user_id.as_str())
+                .bind(u.user_name.clone())
+                .bind(u.display_name.clone())
+                .bind(u.primary_email().map(str::to_owned))
+                .bind(status)
+                .bind(i64::from(u.is_idp_sourced()))
+                .bind(to_json(u)?))
+        },
+    )
+    .await?;
+    insert_staged(
+        &mut tx,
+        run,
+        "stage_groups (sync_id, tenant_id, group_id, display_name, doc)",
+        5,
+        &batch.groups,
+        |q, g| {
+            Ok(q.bind(g.group_id.as_str())
+                .bind(g.display_name.clone())
+                .bind(to_json(g)?))
+        },
+    )
+    .await?;
+    insert_staged(
+        &mut tx,
+        run,
+        "stage_memberships (sync_id, tenant_id, membership_id, group_id, user_id)",
+        5,
+        &batch.memberships,
+        |q, m| {
+            Ok(q.bind(m.membership_id.as_str())
+                .bind(m.group_id.as_str())
+                .bind(m.user_id.as_str()))
+        },
+    )
+    .await?;
+    let at = (tenant, &source, sync);
+    let users: Vec<&str> = batch.users.iter().map(|u| u.user_id.as_str()).collect();
+    version_keys(&mut tx, &USERS, at, &users).await?;
+    let groups: Vec<&str> = batch.groups.iter().map(|g| g.group_id.as_str()).collect();
+    version_keys(&mut tx, &GROUPS, at, &groups).await?;
+    let memberships: Vec<&str> = batch
+        .memberships
+        .iter()
+        .map(|m| m.membership_id.as_str())
+        .collect();
+    version_keys(&mut tx, &MEMBERSHIPS, at, &memberships).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends the versions of objects the run did not see and returns how many
+/// rows it read. Runs inside the publishing transaction.
+async fn publish_kind(
+    tx: &mut Transaction<'_, Any>,
+    v: &Versioned,
+    (tenant, source, sync): (&TenantId, &SourceId, SyncId),
+) -> Result<u64, StoreError> {
+    let Versioned {
+        live, stage, key, ..
+    } = v;
+    let vanished = format!(
+        "UPDATE {live} SET valid_to = $1 WHERE tenant_id = $2 AND source_id = $3 AND valid_to IS NULL \
+         AND valid_from < $1 AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE s.sync_id = $1 \
+         AND s.tenant_id = $2 AND s.{key} = {live}.{key})"
+    );
+    sqlx::query(&vanished)
+        .bind(sync.0)
+        .bind(tenant.as_str())
+        .bind(source.as_str())
+        .execute(&mut **tx)
+        .await?;
+    // By run alone, which the staging key covers: the caller locked the run
+    // as this tenant's in this transaction.
+    let row = sqlx::query(&format!("SELECT COUNT(*) FROM {stage} WHERE sync_id = $1"))
+        .bind(sync.0)
+        .fetch_one(&mut **tx)
+        .await?;
+    rows::single_count(&row)
+}
+
+pub(super) async fn publish(
+    tx: &mut Transaction<'_, Any>,
+    tenant: &TenantId,
+    source: &SourceId,
+    sync: SyncId,
+) -> Result<SnapshotCounts, StoreError> {
+    let at = (tenant, source, sync);
+    let counts = SnapshotCounts {
+        users: publish_kind(tx, &USERS, at).await?,
+        groups: publish_kind(tx, &GROUPS, at).await?,
+        memberships: publish_kind(tx, &MEMBERSHIPS, at).await?,
+    };
+    // The staged rows are now invisible leftovers; `clean_staging` removes
+    // them after the commit, so publishing holds its lock for less time.
+    Ok(counts)
+}
+
+/// Undoes what a run that will never publish wrote: its versions are
+/// removed, the versions it ended are current again, its staged rows go.
+pub(super) async fn undo(
+    tx: &mut Transaction<'_, Any>,
+    tenant: &TenantId,
+    source: &SourceId,
+    sync: SyncId,
+) -> Result<(), StoreError> {
+    for v in KINDS {
+        let live = v.live;
+        // Begun versions first: the ended ones cannot be current beside them.
+        for sql in [
+            format!(
+                "DELETE FROM {live} WHERE tenant_id = $1 AND source_id = $2 AND valid_from = $3"
+            ),
+            format!(
+                "UPDATE {live} SET valid_to = NULL WHERE tenant_id = $1 AND source_id = $2 AND valid_to = $3"
+            ),
+        ] {
+            sqlx::query(&sql)
+                .bind(tenant.as_str())
+                .bind(source.as_str())
+                .bind(sync.0)
+                .execute(&mut **tx)
+                .await?;
+        }
+        sqlx::query(&format!(
+            "DELETE FROM {} WHERE tenant_id = $1 AND sync_id = $2",
+            v.stage
+        ))
+        .bind(tenant.as_str())
+        .bind(sync.0)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Removes the staged rows of every run of `source` that is no longer running.
+pub(super) async fn clean_staging(
+    tx: &mut Transaction<'_, Any>,
+    tenant: &TenantId,
+    source: &SourceId,
+) -> Result<(), StoreError> {
+    for v in KINDS {
+        sqlx::query(&format!(
+            "DELETE FROM {} WHERE tenant_id = $1 AND sync_id IN \
+             (SELECT id FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 AND status <> 'running')",
+            v.stage
+        ))
+        .bind(tenant.as_str())
+        .bind(source.as_str())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
