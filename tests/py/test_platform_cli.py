@@ -4,8 +4,10 @@ the first sync, sync again, and delete; and the connection test's diagnoses."""
 
 import json
 import signal
+import socket
 import subprocess
 import time
+import urllib.request
 
 from fake_aws_fixtures import fake_aws_admin, fake_aws_process
 from roster_fixtures import aws_env, roster_bin, roster_json, run_roster
@@ -25,6 +27,17 @@ def create_role(info, name, trust, inline):
     return arn
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return r.status, r.read().decode()
+
+
 def test_create_connect_work_sync_delete(tmp_path):
     db = f"sqlite://{tmp_path / 'r.db'}"
     with fake_aws_process("--users", "350", "--groups", "40", "--memberships", "900") as info:
@@ -40,7 +53,9 @@ def test_create_connect_work_sync_delete(tmp_path):
         assert connected["status"] == "connected"
         assert connected["location"]["identity_store_id"] == info["customer"]["identity_store_id"]
 
-        worker = subprocess.Popen([roster_bin(), "worker", "--id", "w1", "--database-url", db], env=env,
+        ops = f"http://127.0.0.1:{free_port()}"
+        worker = subprocess.Popen([roster_bin(), "worker", "--id", "w1", "--database-url", db,
+                                   "--metrics-addr", ops.removeprefix("http://")], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             deadline = time.time() + 60
@@ -51,6 +66,16 @@ def test_create_connect_work_sync_delete(tmp_path):
                 time.sleep(0.5)
             else:
                 raise AssertionError("the worker did not run the first sync")
+            # A standalone worker answers for itself: health, readiness, its own metrics.
+            assert get(f"{ops}/healthz") == (200, "ok\n")
+            assert get(f"{ops}/readyz") == (200, "ready\n")
+            deadline = time.time() + 10
+            while 'roster_syncs_total{outcome="complete",code=""} 1' not in get(f"{ops}/metrics")[1]:
+                assert time.time() < deadline, get(f"{ops}/metrics")[1]
+                time.sleep(0.2)
+            metrics = get(f"{ops}/metrics")[1]
+            assert 'roster_aws_api_calls_total{operation="ListUsers",outcome="ok"} 4' in metrics, metrics
+            assert "roster_queue_depth 0" in metrics, metrics
         finally:
             worker.send_signal(signal.SIGTERM)
             _, err = worker.communicate(timeout=60)

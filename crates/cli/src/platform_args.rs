@@ -166,6 +166,11 @@ pub struct WorkerArgs {
     /// worker's jobs are retried by others after this.
     #[arg(long, default_value_t = 60)]
     pub lease_seconds: u64,
+    /// Serve /healthz, /readyz and Prometheus /metrics at this address, e.g.
+    /// 127.0.0.1:9101 (/metrics answers loopback clients, or any client with
+    /// `ROSTER_METRICS_TOKEN` as its bearer token).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub metrics_addr: Option<String>,
     #[command(flatten)]
     pub db: DatabaseArgs,
 }

@@ -23,6 +23,18 @@ pub use state::{AppState, DemoAccount, DemoAws, DemoInfo};
 
 use axum::Router;
 
+/// The operations endpoints alone (`/healthz`, `/readyz`, `/metrics`), for
+/// a standalone `roster worker`; `state.ops` holds the worker's metrics.
+pub fn ops_router(state: AppState) -> Router {
+    Router::new()
+        .merge(ops::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::request_id::middleware,
+        ))
+        .with_state(state)
+}
+
 /// The whole application: pages, assets, the API and the operations
 /// endpoints, every request with a request ID. Tests call it with
 /// `tower::ServiceExt::oneshot`; `roster serve` binds it to a socket.

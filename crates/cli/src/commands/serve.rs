@@ -30,21 +30,6 @@ pub async fn principal_of(platform: &Platform) -> Result<String, String> {
     }
 }
 
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = tokio::signal::ctrl_c() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
-}
-
 /// What `serve` and `demo` share once the state is built.
 pub struct Console {
     pub state: AppState,
@@ -82,7 +67,7 @@ pub async fn run_console(c: Console) -> Result<(), CliError> {
     // Peer addresses let `/metrics` answer loopback clients without a token.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(c.listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(crate::signals::shutdown_signal())
         .await
         .map_err(|e| CliError::Other(e.into()))?;
     let _ = stop.send(true);

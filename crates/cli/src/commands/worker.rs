@@ -1,27 +1,18 @@
 //! `roster worker`: runs queued and scheduled syncs until SIGTERM or Ctrl-C,
-//! then finishes (or releases) its current jobs.
+//! then finishes (or releases) its current jobs. With `--metrics-addr` it
+//! also serves `/healthz`, `/readyz` and Prometheus `/metrics`.
+
+use std::sync::Arc;
 
 use roster_aws::Platform;
-use roster_engine::{SyncOptions, Worker, WorkerConfig};
+use roster_engine::{Metrics, SyncOptions, Worker, WorkerConfig};
+use roster_store::Store;
+use roster_web::{AppState, Ops};
+use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::exit::CliError;
 use crate::platform_args::WorkerArgs;
-
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = tokio::signal::ctrl_c() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
-}
 
 pub async fn run(args: WorkerArgs) -> Result<(), CliError> {
     if !(args.tps > 0.0 && args.tps.is_finite()) {
@@ -40,12 +31,47 @@ pub async fn run(args: WorkerArgs) -> Result<(), CliError> {
         tps: args.tps,
         ..SyncOptions::default()
     };
+    let metrics = Arc::new(Metrics::default());
+    let ops = match &args.metrics_addr {
+        Some(addr) => Some(serve_ops(addr, store.clone(), metrics.clone()).await?),
+        None => None,
+    };
     let (stop, stopped) = watch::channel(false);
     tokio::spawn(async move {
-        shutdown_signal().await;
+        crate::signals::shutdown_signal().await;
         eprintln!("stopping: finishing current syncs (send SIGKILL to abort)");
         let _ = stop.send(true);
     });
-    Worker::new(store, platform, config).run(stopped).await?;
+    Worker::new(store, platform, config)
+        .with_metrics(metrics)
+        .run(stopped)
+        .await?;
+    if let Some(ops) = ops {
+        ops.abort();
+    }
     Ok(())
+}
+
+/// Binds `addr` and serves the operations endpoints until the worker stops.
+async fn serve_ops(
+    addr: &str,
+    store: Arc<dyn Store>,
+    metrics: Arc<Metrics>,
+) -> Result<tokio::task::JoinHandle<()>, CliError> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| CliError::Usage(format!("--metrics-addr {addr}: {e}")))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| CliError::Other(e.into()))?;
+    eprintln!("worker metrics at http://{bound}/metrics");
+    let state = AppState::new(store, None, None).with_ops(Ops::from_env(metrics));
+    // Peer addresses let `/metrics` answer loopback clients without a token.
+    let app =
+        roster_web::ops_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    Ok(tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::warn!(error = %e, "the metrics endpoint stopped");
+        }
+    }))
 }
