@@ -1,13 +1,16 @@
 """The fleet (§9) on PostgreSQL: 50 tenants with one source each, three
 `roster worker` processes, one of them SIGKILLed mid-sync. Every source ends
 with exactly one complete snapshot, no duplicate rows, no source synced
-twice at once; prints jobs/minute and the time to recover the killed jobs."""
+twice at once; all 50 sources read the same Identity Center instance, so the
+three workers together never exceed its quota in any second (measured at
+fake-aws); prints jobs/minute and the time to recover the killed jobs."""
 
 import json
 import os
 import signal
 import subprocess
 import time
+import urllib.request
 import uuid
 
 from fake_aws_fixtures import fake_aws_admin, fake_aws_process
@@ -15,6 +18,8 @@ from roster_fixtures import aws_env, roster_bin, roster_json, run_roster
 
 TENANTS = 50
 USERS, GROUPS, MEMBERSHIPS = 400, 60, 1500
+# The instance's quota per API, shared by all workers (fake-aws itself allows 2000).
+TPS = 200
 PG = os.environ.get("ROSTER_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
 
 
@@ -49,7 +54,7 @@ def test_fifty_tenants_three_workers_one_killed():
             started = time.time()
             for k in range(3):
                 workers.append(subprocess.Popen(
-                    [roster_bin(), "worker", "--id", f"w{k}", "--concurrency", "4", "--tps", "100",
+                    [roster_bin(), "worker", "--id", f"w{k}", "--concurrency", "4", "--tps", str(TPS),
                      "--lease-seconds", "3", "--database-url", url],
                     env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             victim_jobs = []
@@ -72,6 +77,8 @@ def test_fifty_tenants_three_workers_one_killed():
             for w in workers[1:]:
                 w.send_signal(signal.SIGTERM)
                 assert w.wait(timeout=60) == 0
+            with urllib.request.urlopen(info["endpoint"] + "/_fake-aws/stats", timeout=10) as r:
+                apis = json.load(r)["apis"]
 
         jobs = psql(url, "SELECT id, status, attempts, lease_owner FROM jobs ORDER BY id")
         assert len(jobs) == TENANTS and all(j[1] == "done" for j in jobs), jobs
@@ -90,9 +97,14 @@ def test_fifty_tenants_three_workers_one_killed():
             if prev[0] == nxt[0]:
                 assert nxt[1] >= prev[2], f"source {prev[0]} synced twice at once: {prev} {nxt}"
         assert psql(url, "SELECT COUNT(*) FROM stage_users") == [["0"]]
+        for api in ("identitystore:ListUsers", "identitystore:ListGroups", "identitystore:ListGroupMemberships"):
+            busiest = apis[api]["max_in_any_second"]
+            assert 0 < busiest <= TPS, f"{api}: {busiest} calls within one second from three workers (quota {TPS})"
         minutes = (finished - started) / 60
         print(f"\nfleet: {TENANTS} jobs in {finished - started:.1f}s = {TENANTS / minutes:.0f} jobs/minute; "
-              f"killed worker's {len(victim_jobs)} job(s) recovered within {finished - killed_at:.1f}s of the kill")
+              f"killed worker's {len(victim_jobs)} job(s) recovered within {finished - killed_at:.1f}s of the kill; "
+              f"busiest second per API: " + ", ".join(f"{a.split(':')[1]} {apis[a]['max_in_any_second']}" for a in sorted(apis)
+                                                     if a.startswith("identitystore:")) + f" (quota {TPS})")
     finally:
         for w in workers:
             if w.poll() is None:

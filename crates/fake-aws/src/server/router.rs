@@ -56,12 +56,43 @@ struct Outcome {
 
 const MAX_BODY: usize = 2 * 1024 * 1024;
 
+/// The emulator's own endpoint (not AWS's): per-API counters and the most
+/// requests that arrived within any one second, for black-box tests that
+/// prove a client's rate from outside its process. Unsigned; it tells
+/// nothing but counts.
+pub const STATS_PATH: &str = "/_fake-aws/stats";
+
+fn stats_response(world: &World) -> Response<FakeBody> {
+    let apis: serde_json::Map<String, Value> = world
+        .stats
+        .per_api()
+        .into_iter()
+        .map(|(api, stats)| {
+            let busiest = world
+                .stats
+                .max_in_window(&api, std::time::Duration::from_secs(1));
+            let mut v = serde_json::to_value(stats).unwrap_or_default();
+            v["max_in_any_second"] = busiest.into();
+            (api, v)
+        })
+        .collect();
+    let body = serde_json::json!({ "apis": apis }).to_string();
+    Response::builder()
+        .status(200)
+        .header("content-type", "application/json")
+        .body(FakeBody::full(body))
+        .unwrap_or_else(|_| Response::new(FakeBody::full("")))
+}
+
 /// Serves one HTTP request.
 pub async fn serve(
     world: Arc<World>,
     req: Request<hyper::body::Incoming>,
 ) -> Result<Response<FakeBody>, Infallible> {
     let arrived = Instant::now();
+    if req.method() == http::Method::GET && req.uri().path() == STATS_PATH {
+        return Ok(stats_response(&world));
+    }
     let (parts, body) = req.into_parts();
     let body = Limited::new(body, MAX_BODY)
         .collect()
