@@ -40,6 +40,13 @@ fn routes(
             None,
         ),
         ("POST", format!("/sources/{s}/rate"), Some("tps=40"), None),
+        ("GET", "/settings/team".into(), None, None),
+        (
+            "POST",
+            "/settings/team".into(),
+            Some("email=new%40a.test&role=auditor"),
+            None,
+        ),
         (
             "POST",
             format!("/sources/{s}/delete"),

@@ -111,6 +111,8 @@ pub trait Console: Send + Sync {
         new: &NewConsoleUser,
     ) -> Result<ConsoleUser, StoreError>;
     async fn get_console_user(&self, id: &str) -> Result<ConsoleUser, StoreError>;
+    /// The tenant's console users, oldest first.
+    async fn list_console_users(&self, tenant: &TenantId) -> Result<Vec<ConsoleUser>, StoreError>;
     /// Replaces the password hash of `user_id` in `tenant` (an accepted invitation).
     async fn set_console_password(
         &self,

@@ -109,6 +109,17 @@ impl Console for SqlStore {
         user(&row)
     }
 
+    async fn list_console_users(&self, tenant: &TenantId) -> Result<Vec<ConsoleUser>, StoreError> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM console_users u WHERE u.tenant_id = $1 ORDER BY u.created_at, u.id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(tenant.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(user).collect()
+    }
+
     async fn set_console_password(
         &self,
         tenant: &TenantId,

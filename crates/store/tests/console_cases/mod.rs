@@ -36,6 +36,16 @@ pub async fn console_accounts_sessions_and_tokens_round_trip(store: &dyn Store) 
         .create_console_user(&other, &new_user("usr_x", "ADA@example.com"))
         .await;
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    store
+        .create_console_user(&other, &new_user("usr_bob", "bob@example.com"))
+        .await
+        .unwrap();
+    let listed = store.list_console_users(&t).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(),
+        ["usr_ada"],
+        "each tenant lists only its own console users"
+    );
     let found = store
         .find_console_user("ADA@EXAMPLE.COM")
         .await

@@ -5,7 +5,7 @@ use maud::{DOCTYPE, Markup, html};
 use crate::auth::Principal;
 use crate::state::AppState;
 
-const NAV: [(&str, &str); 8] = [
+const NAV: [(&str, &str); 9] = [
     ("/sources", "Sources"),
     ("/users", "Users"),
     ("/groups", "Groups"),
@@ -13,6 +13,7 @@ const NAV: [(&str, &str); 8] = [
     ("/checks", "Checks"),
     ("/evidence", "Evidence"),
     ("/audit", "Audit log"),
+    ("/settings/team", "Team"),
     ("/settings/tokens", "API tokens"),
 ];
 

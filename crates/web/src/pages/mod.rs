@@ -14,6 +14,7 @@ mod settings;
 mod signin;
 mod sources;
 mod syncs;
+mod team;
 mod tokens;
 mod users;
 mod wizard;
@@ -60,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .route("/groups", get(groups::list))
         .route("/groups/{group_id}", get(groups::detail))
         .route("/syncs", get(syncs::list))
+        .route("/settings/team", get(team::list).post(team::create))
         .route("/settings/tokens", get(tokens::list).post(tokens::create))
         .route("/settings/tokens/{id}/revoke", post(tokens::revoke))
         .route("/audit", get(audit::list))
