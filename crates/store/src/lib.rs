@@ -25,6 +25,7 @@ pub use error::StoreError;
 pub use records::{
     Backend, DirectoryLocation, Job, JobOutcome, JobStatus, MembershipRow, NewSource, Snapshot,
     Source, SourceStatus, StageBatch, SyncFailure, SyncRun, SyncStatus, Tenant, VersionCounts,
+    Versioning,
 };
 pub use sql::SqlStore;
 

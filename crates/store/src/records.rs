@@ -244,3 +244,13 @@ pub enum JobOutcome {
     Done(SyncId),
     Failed { sync: Option<SyncId>, code: String },
 }
+
+/// When a staged batch becomes versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Versioning {
+    /// In the batch's own transaction (the publish then only ends what vanished).
+    #[default]
+    Now,
+    /// In bulk at the publish: for a writer that fell behind its readers.
+    AtPublish,
+}

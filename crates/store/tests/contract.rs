@@ -16,7 +16,7 @@ use platform_cases::*;
 
 use roster_core::{ExternalId, RoleArn, SnapshotCounts, SyncStats, TenantId};
 use roster_store::{
-    NewSource, SourceStatus, StageBatch, Store, StoreError, SyncFailure, SyncStatus,
+    NewSource, SourceStatus, StageBatch, Store, StoreError, SyncFailure, SyncStatus, Versioning,
 };
 use support::{directory, group, membership, user};
 
@@ -230,6 +230,80 @@ async fn a_running_sync_is_invisible_until_published(store: &dyn Store) {
     assert_eq!(all_user_names(store, &t, &snap).await.len(), 6);
 }
 
+async fn versions_left_to_the_publish_make_the_same_snapshot(store: &dyn Store) {
+    let t = TenantId::default_tenant();
+    let src = store.create_source(&t, &new_source("prod")).await.unwrap();
+    let first = sync_once(store, &t, &src.id, &directory()).await;
+    let mut changed = directory();
+    changed.users.remove(4);
+    changed.users[0].display_name = Some("Renamed".into());
+    changed.users.push(user(9));
+    changed.memberships.pop();
+    changed.memberships[0].user_id = changed.users[1].user_id.clone();
+    let sync = store.begin_sync(&t, &src.id).await.unwrap();
+    // The writer versions the first half as it goes, then falls behind.
+    let (head, tail) = changed.users.split_at(2);
+    let now = StageBatch {
+        users: head.to_vec(),
+        groups: changed.groups.clone(),
+        memberships: changed.memberships[..1].to_vec(),
+    };
+    let later = StageBatch {
+        users: tail.to_vec(),
+        groups: vec![],
+        memberships: changed.memberships[1..].to_vec(),
+    };
+    store
+        .stage_with(&t, sync, &now, Versioning::Now)
+        .await
+        .unwrap();
+    store
+        .stage_with(&t, sync, &later, Versioning::AtPublish)
+        .await
+        .unwrap();
+    store
+        .stage_with(&t, sync, &now, Versioning::Now)
+        .await
+        .unwrap();
+    let counts = store
+        .publish_sync(&t, sync, None, &SyncStats::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        counts,
+        SnapshotCounts {
+            users: 5,
+            groups: 2,
+            memberships: 2
+        }
+    );
+    let snap = store.latest_snapshot(&t, &src.id).await.unwrap().unwrap();
+    assert_eq!(
+        all_user_names(store, &t, &snap).await,
+        ["u0", "u1", "u2", "u3", "u9"]
+    );
+    let users = store.users_page(&t, &snap, None, 1).await.unwrap();
+    assert_eq!(users[0].display_name.as_deref(), Some("Renamed"));
+    let members = store.memberships_page(&t, &snap, None, 10).await.unwrap();
+    assert_eq!(members.len(), 2);
+    assert_eq!(members[0].user_name.as_deref(), Some("u1"));
+    let old = roster_store::Snapshot {
+        source_id: src.id.clone(),
+        sync_id: first,
+    };
+    assert_eq!(
+        all_user_names(store, &t, &old).await,
+        ["u0", "u1", "u2", "u3", "u4"],
+        "the earlier snapshot is untouched"
+    );
+    let v = store.version_counts(&t, &src.id).await.unwrap();
+    assert_eq!(
+        (v.users, v.groups, v.memberships),
+        (7, 2, 4),
+        "one version per change: u0 renamed, u9 new; m0 moved"
+    );
+}
+
 async fn an_abandoned_sync_is_interrupted_by_the_next(store: &dyn Store) {
     let t = TenantId::default_tenant();
     let src = store.create_source(&t, &new_source("prod")).await.unwrap();
@@ -436,6 +510,7 @@ contract!(
     history_keeps_every_snapshot,
     a_failed_sync_leaves_the_previous_snapshot_current,
     a_running_sync_is_invisible_until_published,
+    versions_left_to_the_publish_make_the_same_snapshot,
     an_abandoned_sync_is_interrupted_by_the_next,
     rows_staged_twice_are_stored_once,
     large_batches_round_trip,

@@ -1,4 +1,4 @@
--- AWS's request quotas (§5, §9).
+-- AWS's request quotas (§5, §9), and runs whose versions wait for the publish.
 -- A source's own rate per Identity Store API, for instances whose quota AWS
 -- raised (NULL: the worker's default, AWS's 20 requests per second).
 ALTER TABLE sources ADD COLUMN api_tps BIGINT;
@@ -16,8 +16,6 @@ CREATE TABLE quota_shares (
     PRIMARY KEY (instance_key, holder)
 );
 
--- Publishing ends the current versions a sync did not see, which began
--- before it: found here without visiting the versions the sync just began.
-CREATE INDEX dir_users_current_since ON dir_users (tenant_id, source_id, valid_from) WHERE valid_to IS NULL;
-CREATE INDEX dir_groups_current_since ON dir_groups (tenant_id, source_id, valid_from) WHERE valid_to IS NULL;
-CREATE INDEX dir_memberships_current_since ON dir_memberships (tenant_id, source_id, valid_from) WHERE valid_to IS NULL;
+-- A run's batches are versioned as they are written, unless its writer fell
+-- behind the readers: then it only stages, and publishing versions the rest.
+ALTER TABLE sync_runs ADD COLUMN versions_deferred INTEGER NOT NULL DEFAULT 0;

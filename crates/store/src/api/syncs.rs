@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use roster_core::{SnapshotCounts, SourceId, SyncId, SyncStats, TenantId};
 
 use crate::error::StoreError;
-use crate::records::{DirectoryLocation, Snapshot, StageBatch, SyncFailure, SyncRun};
+use crate::records::{DirectoryLocation, Snapshot, StageBatch, SyncFailure, SyncRun, Versioning};
 
 #[async_trait]
 pub trait Syncs: Send + Sync {
@@ -19,6 +19,17 @@ pub trait Syncs: Send + Sync {
         tenant: &TenantId,
         sync: SyncId,
         batch: &StageBatch,
+    ) -> Result<(), StoreError> {
+        self.stage_with(tenant, sync, batch, Versioning::Now).await
+    }
+    /// `stage`, choosing when the batch becomes versions; once a batch is left
+    /// to the publish, publishing versions every staged row of the run.
+    async fn stage_with(
+        &self,
+        tenant: &TenantId,
+        sync: SyncId,
+        batch: &StageBatch,
+        versioning: Versioning,
     ) -> Result<(), StoreError>;
     /// Publishes the run atomically as the source's current snapshot: objects
     /// it did not see end here.

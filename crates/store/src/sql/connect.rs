@@ -47,7 +47,8 @@ pub(super) async fn open(url: &str) -> Result<(AnyPool, Backend), StoreError> {
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                          PRAGMA busy_timeout = 15000; PRAGMA foreign_keys = ON; \
-                         PRAGMA cache_size = -8192;",
+                         PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY; \
+                         PRAGMA wal_autocheckpoint = 16384;",
                     )
                     .await?;
                 }

@@ -27,7 +27,7 @@ use crate::api::{Jobs, QuotaShares, Snapshots, Sources, Store, Syncs};
 use crate::error::StoreError;
 use crate::records::{
     Backend, DirectoryLocation, Job, JobOutcome, MembershipRow, NewSource, Snapshot, Source,
-    SourceStatus, StageBatch, SyncFailure, SyncRun, Tenant, VersionCounts,
+    SourceStatus, StageBatch, SyncFailure, SyncRun, Tenant, VersionCounts, Versioning,
 };
 
 /// A `Store` over a `SQLite` file or a `PostgreSQL` database.
@@ -166,13 +166,14 @@ impl Syncs for SqlStore {
         syncs::begin(&self.pool, tenant, source).await
     }
 
-    async fn stage(
+    async fn stage_with(
         &self,
         tenant: &TenantId,
         sync: SyncId,
         batch: &StageBatch,
+        versioning: Versioning,
     ) -> Result<(), StoreError> {
-        versions::write_batch(&self.pool, tenant, sync, batch).await
+        versions::write_batch(&self.pool, tenant, sync, batch, versioning).await
     }
 
     async fn publish_sync(

@@ -70,25 +70,35 @@ pub(super) async fn begin(
     Ok(SyncId(row.try_get(0)?))
 }
 
-/// Locks a running sync's row for the rest of the transaction and returns its
-/// source. A run that is no longer running (finished, or found abandoned by a
-/// newer run) cannot write again: the lock orders every write of a run
-/// before or after the moment another process ends it.
+/// A running sync's row, locked for the rest of the transaction.
+pub(super) struct RunningSync {
+    pub source: SourceId,
+    /// Some batches were staged without versions: publishing versions them.
+    pub versions_deferred: bool,
+}
+
+/// Locks a running sync's row for the rest of the transaction. A run that is
+/// no longer running (finished, or found abandoned by a newer run) cannot
+/// write again: the lock orders every write of a run before or after the
+/// moment another process ends it.
 pub(super) async fn lock_running(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     tenant: &TenantId,
     sync: SyncId,
-) -> Result<SourceId, StoreError> {
+) -> Result<RunningSync, StoreError> {
     let locked = sqlx::query(
         "UPDATE sync_runs SET status = status WHERE tenant_id = $1 AND id = $2 AND status = 'running' \
-         RETURNING source_id",
+         RETURNING source_id, versions_deferred",
     )
     .bind(tenant.as_str())
     .bind(sync.0)
     .fetch_optional(&mut **tx)
     .await?;
     if let Some(row) = locked {
-        return SourceId::parse(row.try_get(0)?).map_err(rows::corrupt);
+        return Ok(RunningSync {
+            source: SourceId::parse(row.try_get(0)?).map_err(rows::corrupt)?,
+            versions_deferred: row.try_get::<i64, _>(1)? != 0,
+        });
     }
     let status = sqlx::query("SELECT status FROM sync_runs WHERE tenant_id = $1 AND id = $2")
         .bind(tenant.as_str())
@@ -110,8 +120,8 @@ pub(super) async fn publish(
     stats: &SyncStats,
 ) -> Result<SnapshotCounts, StoreError> {
     let mut tx = super::connect::begin_write(pool).await?;
-    let source = lock_running(&mut tx, tenant, sync).await?;
-    let counts = versions::publish(&mut tx, tenant, &source, sync).await?;
+    let run = lock_running(&mut tx, tenant, sync).await?;
+    let counts = versions::publish(&mut tx, tenant, &run, sync).await?;
     let stats_json = serde_json::to_string(stats).map_err(rows::corrupt)?;
     sqlx::query(
         "UPDATE sync_runs SET status = 'complete', finished_at = $1, users_count = $2, groups_count = $3, \
@@ -140,8 +150,8 @@ pub(super) async fn fail(
     stats: &SyncStats,
 ) -> Result<(), StoreError> {
     let mut tx = super::connect::begin_write(pool).await?;
-    let source = lock_running(&mut tx, tenant, sync).await?;
-    versions::undo(&mut tx, tenant, &source, sync).await?;
+    let run = lock_running(&mut tx, tenant, sync).await?;
+    versions::undo(&mut tx, tenant, &run.source, sync).await?;
     sqlx::query(
         "UPDATE sync_runs SET status = 'failed', finished_at = $1, stats = $2, error_code = $3, \
          error_cause = $4, error_fix = $5 WHERE tenant_id = $6 AND id = $7",

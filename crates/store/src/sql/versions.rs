@@ -15,12 +15,14 @@ use sqlx::query::Query;
 use sqlx::{Any, AnyPool, Transaction};
 
 use super::rows::{self, corrupt};
-use super::syncs::lock_running;
+use super::syncs::{RunningSync, lock_running};
 use crate::error::StoreError;
-use crate::records::StageBatch;
+use crate::records::{StageBatch, Versioning};
 
-/// Rows (or keys) per statement; keeps bind parameters well under every backend's limit.
-const ROWS_PER_STATEMENT: usize = 200;
+/// Rows (or keys) per statement: well under every backend's bind-parameter
+/// limit, and small enough that `SQLite`'s per-parameter name lookup (linear
+/// in the statement's parameters) stays cheap.
+const ROWS_PER_STATEMENT: usize = 50;
 
 type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
 
@@ -98,13 +100,26 @@ async fn insert_staged<T>(
     Ok(())
 }
 
-/// Ends the current version of each of `keys` whose staged row differs, and
-/// begins a version for each of `keys` that now has none (new or changed).
+/// "The staged row `s` equals the live row" in SQL.
+fn same_as_staged(v: &Versioned) -> String {
+    let live = v.live;
+    let equal: Vec<String> = v
+        .compared
+        .iter()
+        .map(|c| format!("s.{c} = {live}.{c}"))
+        .collect();
+    equal.join(" AND ")
+}
+
+/// Ends the current version of each of `keys` whose staged row differs
+/// (unless the source has no versions from before this run), and begins a
+/// version for each of `keys` that now has none (new or changed).
 async fn version_keys(
     tx: &mut Transaction<'_, Any>,
     v: &Versioned,
     (tenant, source, sync): (&TenantId, &SourceId, SyncId),
     keys: &[&str],
+    earlier_versions: bool,
 ) -> Result<(), StoreError> {
     let Versioned {
         live,
@@ -113,12 +128,7 @@ async fn version_keys(
         columns,
         ..
     } = v;
-    let same: Vec<String> = v
-        .compared
-        .iter()
-        .map(|c| format!("s.{c} = {live}.{c}"))
-        .collect();
-    let same = same.join(" AND ");
+    let same = same_as_staged(v);
     let staged_cols: Vec<String> = columns.split(", ").map(|c| format!("s.{c}")).collect();
     let staged_cols = staged_cols.join(", ");
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {
@@ -134,7 +144,12 @@ async fn version_keys(
              AND s.{key} IN {list} AND NOT EXISTS (SELECT 1 FROM {live} l WHERE l.tenant_id = $2 \
              AND l.source_id = $3 AND l.valid_to IS NULL AND l.{key} = s.{key})"
         );
-        for sql in [close, begin] {
+        let statements = if earlier_versions {
+            vec![close, begin]
+        } else {
+            vec![begin]
+        };
+        for sql in statements {
             let mut q = sqlx::query(&sql)
                 .bind(sync.0)
                 .bind(tenant.as_str())
@@ -148,15 +163,20 @@ async fn version_keys(
     Ok(())
 }
 
-/// Stages and versions one batch of a running sync; idempotent for rows seen twice.
+/// Stages one batch of a running sync, and versions it unless told to leave
+/// that to the publish; idempotent for rows seen twice.
 pub(super) async fn write_batch(
     pool: &AnyPool,
     tenant: &TenantId,
     sync: SyncId,
     batch: &StageBatch,
+    versioning: Versioning,
 ) -> Result<(), StoreError> {
     let mut tx = super::connect::begin_write(pool).await?;
-    let source = lock_running(&mut tx, tenant, sync).await?;
+    let RunningSync {
+        source,
+        versions_deferred,
+    } = lock_running(&mut tx, tenant, sync).await?;
     let run = (tenant, sync);
     insert_staged(
         &mut tx,
@@ -202,42 +222,90 @@ pub(super) async fn write_batch(
         },
     )
     .await?;
+    if versioning == Versioning::AtPublish {
+        if !versions_deferred {
+            sqlx::query(
+                "UPDATE sync_runs SET versions_deferred = 1 WHERE tenant_id = $1 AND id = $2",
+            )
+            .bind(tenant.as_str())
+            .bind(sync.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        return Ok(());
+    }
     let at = (tenant, &source, sync);
+    // A source's first complete sync has nothing to end.
+    let earlier = sqlx::query(
+        "SELECT 1 FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 AND status = 'complete' LIMIT 1",
+    )
+    .bind(tenant.as_str())
+    .bind(source.as_str())
+    .fetch_optional(&mut *tx)
+    .await?
+    .is_some();
     let users: Vec<&str> = batch.users.iter().map(|u| u.user_id.as_str()).collect();
-    version_keys(&mut tx, &USERS, at, &users).await?;
+    version_keys(&mut tx, &USERS, at, &users, earlier).await?;
     let groups: Vec<&str> = batch.groups.iter().map(|g| g.group_id.as_str()).collect();
-    version_keys(&mut tx, &GROUPS, at, &groups).await?;
+    version_keys(&mut tx, &GROUPS, at, &groups, earlier).await?;
     let memberships: Vec<&str> = batch
         .memberships
         .iter()
         .map(|m| m.membership_id.as_str())
         .collect();
-    version_keys(&mut tx, &MEMBERSHIPS, at, &memberships).await?;
+    version_keys(&mut tx, &MEMBERSHIPS, at, &memberships, earlier).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Ends the versions of objects the run did not see and returns how many
-/// rows it read. Runs inside the publishing transaction.
+/// Ends the versions of objects the run did not see (and, when its versions
+/// were deferred, of objects that changed, then begins their new versions),
+/// and returns how many rows it read. Runs inside the publishing transaction.
 async fn publish_kind(
     tx: &mut Transaction<'_, Any>,
     v: &Versioned,
     (tenant, source, sync): (&TenantId, &SourceId, SyncId),
+    deferred: bool,
 ) -> Result<u64, StoreError> {
     let Versioned {
-        live, stage, key, ..
+        live,
+        stage,
+        key,
+        columns,
+        ..
     } = v;
-    let vanished = format!(
+    let unchanged = if deferred {
+        format!(" AND {}", same_as_staged(v))
+    } else {
+        String::new()
+    };
+    let end = format!(
         "UPDATE {live} SET valid_to = $1 WHERE tenant_id = $2 AND source_id = $3 AND valid_to IS NULL \
          AND valid_from < $1 AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE s.sync_id = $1 \
-         AND s.tenant_id = $2 AND s.{key} = {live}.{key})"
+         AND s.tenant_id = $2 AND s.{key} = {live}.{key}{unchanged})"
     );
-    sqlx::query(&vanished)
-        .bind(sync.0)
-        .bind(tenant.as_str())
-        .bind(source.as_str())
-        .execute(&mut **tx)
-        .await?;
+    let staged_cols: Vec<String> = columns.split(", ").map(|c| format!("s.{c}")).collect();
+    let begin = format!(
+        "INSERT INTO {live} (tenant_id, source_id, valid_from, {columns}) \
+         SELECT $2, $3, $1, {} FROM {stage} s WHERE s.sync_id = $1 AND s.tenant_id = $2 \
+         AND NOT EXISTS (SELECT 1 FROM {live} l WHERE l.tenant_id = $2 AND l.source_id = $3 \
+         AND l.valid_to IS NULL AND l.{key} = s.{key})",
+        staged_cols.join(", ")
+    );
+    let statements = if deferred {
+        vec![end, begin]
+    } else {
+        vec![end]
+    };
+    for sql in statements {
+        sqlx::query(&sql)
+            .bind(sync.0)
+            .bind(tenant.as_str())
+            .bind(source.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
     // By run alone, which the staging key covers: the caller locked the run
     // as this tenant's in this transaction.
     let row = sqlx::query(&format!("SELECT COUNT(*) FROM {stage} WHERE sync_id = $1"))
@@ -250,14 +318,15 @@ async fn publish_kind(
 pub(super) async fn publish(
     tx: &mut Transaction<'_, Any>,
     tenant: &TenantId,
-    source: &SourceId,
+    run: &RunningSync,
     sync: SyncId,
 ) -> Result<SnapshotCounts, StoreError> {
-    let at = (tenant, source, sync);
+    let at = (tenant, &run.source, sync);
+    let deferred = run.versions_deferred;
     let counts = SnapshotCounts {
-        users: publish_kind(tx, &USERS, at).await?,
-        groups: publish_kind(tx, &GROUPS, at).await?,
-        memberships: publish_kind(tx, &MEMBERSHIPS, at).await?,
+        users: publish_kind(tx, &USERS, at, deferred).await?,
+        groups: publish_kind(tx, &GROUPS, at, deferred).await?,
+        memberships: publish_kind(tx, &MEMBERSHIPS, at, deferred).await?,
     };
     // The staged rows are now invisible leftovers; `clean_staging` removes
     // them after the commit, so publishing holds its lock for less time.
