@@ -401,6 +401,29 @@ async fn large_batches_round_trip(store: &dyn Store) {
             memberships: 1_050
         }
     );
+    // Again, with the versions left to the publish, which works in chunks of
+    // keys: objects vanish inside a chunk and after the last staged key.
+    let mut next = batch.clone();
+    next.users.remove(1_049);
+    next.users.remove(500);
+    next.users[999].display_name = Some("Renamed".into());
+    next.users.push(user(2_000));
+    let again = store.begin_sync(&t, &src.id).await.unwrap();
+    store
+        .stage_with(&t, again, &next, Versioning::AtPublish)
+        .await
+        .unwrap();
+    store
+        .publish_sync(&t, again, None, &SyncStats::default())
+        .await
+        .unwrap();
+    let snap = store.latest_snapshot(&t, &src.id).await.unwrap().unwrap();
+    let names = all_user_names(store, &t, &snap).await;
+    assert_eq!(names.len(), 1_049);
+    assert!(!names.contains(&"u500".to_owned()) && !names.contains(&"u1049".to_owned()));
+    assert!(names.contains(&"u2000".to_owned()));
+    let v = store.version_counts(&t, &src.id).await.unwrap();
+    assert_eq!(v.users, 1_052, "1050 + one renamed + one new");
 }
 
 async fn tenants_never_see_each_other(store: &dyn Store) {

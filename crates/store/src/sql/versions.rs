@@ -12,7 +12,7 @@
 use roster_core::{SnapshotCounts, SourceId, SyncId, TenantId};
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, AnyPool, Row, Transaction};
 
 use super::rows::{self, corrupt};
 use super::syncs::{RunningSync, lock_running};
@@ -259,9 +259,35 @@ pub(super) async fn write_batch(
     Ok(())
 }
 
+/// Staged rows per publishing statement: keeps each statement's journal
+/// (`SQLite` copies every page a statement changes, in memory) small however
+/// large the directory.
+const PUBLISH_CHUNK: usize = 1_000;
+
+/// The staged key that closes the chunk after `after`, or `None` for the last.
+async fn chunk_end(
+    tx: &mut Transaction<'_, Any>,
+    v: &Versioned,
+    sync: SyncId,
+    after: &str,
+) -> Result<Option<String>, StoreError> {
+    let Versioned { stage, key, .. } = v;
+    let sql = format!(
+        "SELECT {key} FROM {stage} WHERE sync_id = $1 AND {key} > $2 ORDER BY {key} LIMIT 1 OFFSET {}",
+        PUBLISH_CHUNK - 1
+    );
+    let row = sqlx::query(&sql)
+        .bind(sync.0)
+        .bind(after)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
 /// Ends the versions of objects the run did not see (and, when its versions
 /// were deferred, of objects that changed, then begins their new versions),
-/// and returns how many rows it read. Runs inside the publishing transaction.
+/// chunk by chunk of keys, and returns how many rows the run read. Runs
+/// inside the publishing transaction.
 async fn publish_kind(
     tx: &mut Transaction<'_, Any>,
     v: &Versioned,
@@ -280,31 +306,49 @@ async fn publish_kind(
     } else {
         String::new()
     };
-    let end = format!(
-        "UPDATE {live} SET valid_to = $1 WHERE tenant_id = $2 AND source_id = $3 AND valid_to IS NULL \
-         AND valid_from < $1 AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE s.sync_id = $1 \
-         AND s.tenant_id = $2 AND s.{key} = {live}.{key}{unchanged})"
-    );
     let staged_cols: Vec<String> = columns.split(", ").map(|c| format!("s.{c}")).collect();
-    let begin = format!(
-        "INSERT INTO {live} (tenant_id, source_id, valid_from, {columns}) \
-         SELECT $2, $3, $1, {} FROM {stage} s WHERE s.sync_id = $1 AND s.tenant_id = $2 \
-         AND NOT EXISTS (SELECT 1 FROM {live} l WHERE l.tenant_id = $2 AND l.source_id = $3 \
-         AND l.valid_to IS NULL AND l.{key} = s.{key})",
-        staged_cols.join(", ")
-    );
-    let statements = if deferred {
-        vec![end, begin]
-    } else {
-        vec![end]
-    };
-    for sql in statements {
-        sqlx::query(&sql)
-            .bind(sync.0)
-            .bind(tenant.as_str())
-            .bind(source.as_str())
-            .execute(&mut **tx)
-            .await?;
+    let staged_cols = staged_cols.join(", ");
+    let mut after = String::new();
+    loop {
+        let upto = chunk_end(tx, v, sync, &after).await?;
+        let (live_range, stage_range) = match upto {
+            Some(_) => (
+                format!("{live}.{key} > $4 AND {live}.{key} <= $5"),
+                format!("s.{key} > $4 AND s.{key} <= $5"),
+            ),
+            None => (format!("{live}.{key} > $4"), format!("s.{key} > $4")),
+        };
+        let end = format!(
+            "UPDATE {live} SET valid_to = $1 WHERE tenant_id = $2 AND source_id = $3 AND valid_to IS NULL \
+             AND valid_from < $1 AND {live_range} AND NOT EXISTS (SELECT 1 FROM {stage} s \
+             WHERE s.sync_id = $1 AND s.tenant_id = $2 AND s.{key} = {live}.{key}{unchanged})"
+        );
+        let begin = format!(
+            "INSERT INTO {live} (tenant_id, source_id, valid_from, {columns}) \
+             SELECT $2, $3, $1, {staged_cols} FROM {stage} s WHERE s.sync_id = $1 AND s.tenant_id = $2 \
+             AND {stage_range} AND NOT EXISTS (SELECT 1 FROM {live} l WHERE l.tenant_id = $2 \
+             AND l.source_id = $3 AND l.valid_to IS NULL AND l.{key} = s.{key})"
+        );
+        let statements = if deferred {
+            vec![end, begin]
+        } else {
+            vec![end]
+        };
+        for sql in statements {
+            let mut q = sqlx::query(&sql)
+                .bind(sync.0)
+                .bind(tenant.as_str())
+                .bind(source.as_str())
+                .bind(after.as_str());
+            if let Some(upto) = &upto {
+                q = q.bind(upto.as_str());
+            }
+            q.execute(&mut **tx).await?;
+        }
+        match upto {
+            Some(upto) => after = upto,
+            None => break,
+        }
     }
     // By run alone, which the staging key covers: the caller locked the run
     // as this tenant's in this transaction.
