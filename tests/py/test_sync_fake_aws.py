@@ -94,6 +94,10 @@ def snapshot_state(db_file):
             "runs": q("SELECT status, error_code FROM sync_runs ORDER BY id"),
             "current_users": q("SELECT COUNT(*), COUNT(DISTINCT user_id) FROM dir_users WHERE valid_to IS NULL")[0],
             "current_memberships": q("SELECT COUNT(*), COUNT(DISTINCT membership_id) FROM dir_memberships WHERE valid_to IS NULL")[0],
+            # What readers see: the rows of the newest complete sync (none before the first).
+            "visible_users": q("SELECT COUNT(*), COUNT(DISTINCT user_id) FROM dir_users, "
+                               "(SELECT MAX(id) AS s FROM sync_runs WHERE status = 'complete') latest "
+                               "WHERE valid_from <= latest.s AND (valid_to IS NULL OR valid_to > latest.s)")[0],
             "staged": sum(q(f"SELECT COUNT(*) FROM {t}")[0][0] for t in ("stage_users", "stage_groups", "stage_memberships")),
         }
     finally:
@@ -120,14 +124,15 @@ def test_sigkill_mid_sync_leaves_one_complete_snapshot(tmp_path):
         victim.send_signal(signal.SIGKILL)
         victim.wait()
         killed = snapshot_state(db_file)
-        assert killed["runs"] == [("running", None)] and killed["current_users"] == (0, 0)
+        # The killed run wrote versions as it read, but never published: nobody sees them.
+        assert killed["runs"] == [("running", None)] and killed["visible_users"] == (0, 0)
 
         out = roster_json(["sync", "--role-arn", role, "--external-id", EXTERNAL_ID, "--database-url", db, "--json"],
                           platform_env(info))
         assert (out["users"], out["groups"], out["memberships"]) == (1500, 150, 4000)
         after = snapshot_state(db_file)
         assert after["runs"] == [("failed", "interrupted"), ("complete", None)]
-        assert after["current_users"] == (1500, 1500)
+        assert after["current_users"] == after["visible_users"] == (1500, 1500)
         assert after["current_memberships"] == (4000, 4000)
         assert after["staged"] == 0
         users = roster_json(["users", "list", "--format", "json", "--database-url", db], platform_env(info))
