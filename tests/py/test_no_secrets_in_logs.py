@@ -59,7 +59,10 @@ def test_debug_logs_carry_ids_but_no_secret(tmp_path):
             csrf = re.search(r'name="csrf-token" content="([^"]+)"', s.get(f"{base}/sources").text).group(1)
             secrets.append(csrf)
             s.post(f"{base}/signout", data={"csrf": csrf})
-            r = s.post(f"{base}/signin", data={"email": "admin@example.com", "password": PASSWORD})
+            form = s.get(f"{base}/signin").text
+            signin_csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+            secrets.append(signin_csrf)
+            r = s.post(f"{base}/signin", data={"csrf": signin_csrf, "email": "admin@example.com", "password": PASSWORD})
             assert r.status_code == 200 and "/sources" in r.url, r.text
             secrets.append(s.cookies["roster_session"])
             csrf = re.search(r'name="csrf-token" content="([^"]+)"', s.get(f"{base}/sources").text).group(1)

@@ -168,7 +168,7 @@ async fn an_invitation_sets_a_password_once_and_signs_in() {
         &a,
         "POST",
         "/signin",
-        Who::Anonymous,
+        Who::SignInForm,
         Some("email=new.person@a.test&password=a-long-enough-password"),
         None,
     )

@@ -432,12 +432,61 @@ async fn the_first_admin_is_created_through_the_one_time_setup_link() {
         &a,
         "POST",
         "/signin",
-        Who::Anonymous,
+        Who::SignInForm,
         Some("email=FIRST%40x.test&password=correct-horse-battery"),
         None,
     )
     .await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn sign_in_needs_the_forms_own_token() {
+    let a = app().await;
+    let form = send(&a, "GET", "/signin", Who::Anonymous, None, None).await;
+    let cookie = form.headers()[axum::http::header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.starts_with("roster_signin=")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let token = cookie["roster_signin=".len()..]
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        text(form).await.contains(&token),
+        "the form carries the cookie's token"
+    );
+    let forged = send(
+        &a,
+        "POST",
+        "/signin",
+        Who::Anonymous,
+        Some("email=admin%40a.test&password=wrong-password"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        forged.status(),
+        StatusCode::FORBIDDEN,
+        "a cross-site post has no token"
+    );
+    let wrong = send(
+        &a,
+        "POST",
+        "/signin",
+        Who::SignInForm,
+        Some("email=admin%40a.test&password=wrong-password"),
+        None,
+    )
+    .await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -448,7 +497,7 @@ async fn sign_in_is_rate_limited_per_account() {
             &a,
             "POST",
             "/signin",
-            Who::Anonymous,
+            Who::SignInForm,
             Some("email=admin%40a.test&password=wrong-password"),
             None,
         )
@@ -459,7 +508,7 @@ async fn sign_in_is_rate_limited_per_account() {
         &a,
         "POST",
         "/signin",
-        Who::Anonymous,
+        Who::SignInForm,
         Some("email=admin%40a.test&password=wrong-password"),
         None,
     )

@@ -3,7 +3,7 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use roster_store::{ConsoleRole, NewConsoleUser, OneTimePurpose};
@@ -12,18 +12,33 @@ use serde_json::json;
 
 use super::layout::bare;
 use crate::audit;
-use crate::auth::secrets::{random_token, sha256_hex};
+use crate::auth::secrets::{constant_time_eq, random_token, sha256_hex};
 use crate::auth::{Principal, password, session};
 use crate::error::WebError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
 pub struct SignInForm {
+    #[serde(default)]
+    csrf: String,
     email: String,
     password: String,
 }
 
-fn signin_page(error: Option<&str>, first_start: bool) -> Markup {
+/// The sign-in form's CSRF token, submitted twice: in a cookie scoped to
+/// `/signin` and in the form. A cross-site post can set neither, so nobody
+/// can sign a browser in to an account of theirs (login CSRF).
+const SIGNIN_COOKIE: &str = "roster_signin";
+
+fn signin_cookie(state: &AppState, token: &str) -> Result<HeaderValue, WebError> {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SIGNIN_COOKIE}={token}; Path=/signin; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
+    ))
+    .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+fn signin_page(error: Option<&str>, first_start: bool, csrf: &str) -> Markup {
     bare(
         "Sign in",
         &html! {
@@ -34,6 +49,7 @@ fn signin_page(error: Option<&str>, first_start: bool) -> Markup {
                 }
                 @if let Some(e) = error { p.error-box role="alert" { (e) } }
                 form method="post" action="/signin" {
+                    input type="hidden" name="csrf" value=(csrf);
                     label for="email" { "Email" }
                     input #email type="email" name="email" required autocomplete="username";
                     label for="password" { "Password" }
@@ -46,9 +62,15 @@ fn signin_page(error: Option<&str>, first_start: bool) -> Markup {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn form(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+pub async fn form(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
     let first = state.store.console_user_count().await? == 0;
-    Ok(Html(signin_page(None, first).into_string()))
+    let token = session::named_cookie(&headers, SIGNIN_COOKIE)
+        .filter(|t| t.len() >= 32)
+        .unwrap_or_else(random_token);
+    let mut r = Html(signin_page(None, first, &token).into_string()).into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, signin_cookie(&state, &token)?);
+    Ok(r)
 }
 
 fn signed_in(cookie: axum::http::HeaderValue, to: &str) -> Response {
@@ -57,12 +79,18 @@ fn signed_in(cookie: axum::http::HeaderValue, to: &str) -> Response {
     r
 }
 
-/// Sign-in posts carry no session yet; SameSite=Lax cookies and the rate limit guard them.
+/// Sign-in posts carry no session yet: the form's own token (see
+/// `SIGNIN_COOKIE`) and the per-account rate limit guard them.
 #[tracing::instrument(skip_all)]
 pub async fn submit(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Form(f): Form<SignInForm>,
 ) -> Result<Response, WebError> {
+    let token = session::named_cookie(&headers, SIGNIN_COOKIE).unwrap_or_default();
+    if token.is_empty() || !constant_time_eq(&token, &f.csrf) {
+        return Err(WebError::Csrf);
+    }
     let key = f.email.trim().to_lowercase();
     if !state.limiter.allowed(&key) {
         return Err(WebError::RateLimited);
@@ -105,7 +133,7 @@ pub async fn submit(
             }
             state.limiter.failed(&key);
             tracing::info!("sign-in failed");
-            let page = signin_page(Some("Wrong email or password."), false);
+            let page = signin_page(Some("Wrong email or password."), false, &token);
             Ok((
                 axum::http::StatusCode::UNAUTHORIZED,
                 Html(page.into_string()),

@@ -171,7 +171,12 @@ pub enum Who<'a> {
     /// A session, but the request omits the CSRF token.
     SessionNoCsrf(&'a Session),
     Bearer(&'a str),
+    /// No session; the sign-in form's token in its cookie and in the form.
+    SignInForm,
 }
+
+/// The sign-in token `Who::SignInForm` sends (any value works twice).
+pub const SIGNIN_TOKEN: &str = "signin-token-for-tests-0123456789abcdef";
 
 pub async fn send(
     app: &App,
@@ -188,6 +193,9 @@ pub async fn send(
             b = b.header(header::COOKIE, format!("roster_session={}", s.cookie));
         }
         Who::Bearer(t) => b = b.header(header::AUTHORIZATION, format!("Bearer {t}")),
+        Who::SignInForm => {
+            b = b.header(header::COOKIE, format!("roster_signin={SIGNIN_TOKEN}"));
+        }
     }
     if let Who::Session(s) = &who {
         b = b.header("x-csrf-token", &s.csrf);
@@ -196,6 +204,7 @@ pub async fn send(
         b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         let csrf = match &who {
             Who::Session(s) => format!("csrf={}&", s.csrf),
+            Who::SignInForm => format!("csrf={SIGNIN_TOKEN}&"),
             _ => String::new(),
         };
         Body::from(format!("{csrf}{f}"))
