@@ -9,6 +9,8 @@
 //! versions of objects the run did not see, and mark the run complete. A run
 //! that fails, or is found abandoned, has its versions undone.
 
+use std::fmt::Write as _;
+
 use roster_core::{SnapshotCounts, SourceId, SyncId, TenantId};
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
@@ -100,15 +102,64 @@ async fn insert_staged<T>(
     Ok(())
 }
 
-/// "The staged row `s` equals the live row" in SQL.
-fn same_as_staged(v: &Versioned) -> String {
-    let live = v.live;
-    let equal: Vec<String> = v
-        .compared
-        .iter()
-        .map(|c| format!("s.{c} = {live}.{c}"))
-        .collect();
-    equal.join(" AND ")
+impl Versioned {
+    /// Ends the current versions begun before the run (`$1`) among the live
+    /// rows `live_filter` selects, whose object the run did not stage or (if
+    /// `or_changed`) staged with other content. Binds `$1..$3`: run, tenant, source.
+    fn end_sql(&self, live_filter: &str, or_changed: bool) -> String {
+        let Self {
+            live, stage, key, ..
+        } = self;
+        let mut changed = String::new();
+        if or_changed {
+            for c in self.compared {
+                let _ = write!(changed, " AND s.{c} = {live}.{c}");
+            }
+        }
+        format!(
+            "UPDATE {live} SET valid_to = $1 WHERE tenant_id = $2 AND source_id = $3 AND valid_to IS NULL \
+             AND valid_from < $1 AND {live_filter} AND NOT EXISTS (SELECT 1 FROM {stage} s \
+             WHERE s.sync_id = $1 AND s.tenant_id = $2 AND s.{key} = {live}.{key}{changed})"
+        )
+    }
+
+    /// Begins a version, at the run, for each staged row `stage_filter`
+    /// selects whose object has no current version (new, or ended above).
+    fn begin_sql(&self, stage_filter: &str) -> String {
+        let Self {
+            live,
+            stage,
+            key,
+            columns,
+            ..
+        } = self;
+        let staged: Vec<String> = columns.split(", ").map(|c| format!("s.{c}")).collect();
+        format!(
+            "INSERT INTO {live} (tenant_id, source_id, valid_from, {columns}) \
+             SELECT $2, $3, $1, {} FROM {stage} s WHERE s.sync_id = $1 AND s.tenant_id = $2 \
+             AND {stage_filter} AND NOT EXISTS (SELECT 1 FROM {live} l WHERE l.tenant_id = $2 \
+             AND l.source_id = $3 AND l.valid_to IS NULL AND l.{key} = s.{key})",
+            staged.join(", ")
+        )
+    }
+}
+
+/// Runs `sql` with the run, tenant and source as `$1..$3`, then `extra`.
+async fn execute(
+    tx: &mut Transaction<'_, Any>,
+    sql: &str,
+    (tenant, source, sync): (&TenantId, &SourceId, SyncId),
+    extra: &[&str],
+) -> Result<(), StoreError> {
+    let mut q = sqlx::query(sql)
+        .bind(sync.0)
+        .bind(tenant.as_str())
+        .bind(source.as_str());
+    for value in extra {
+        q = q.bind(*value);
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// Ends the current version of each of `keys` whose staged row differs
@@ -117,47 +168,31 @@ fn same_as_staged(v: &Versioned) -> String {
 async fn version_keys(
     tx: &mut Transaction<'_, Any>,
     v: &Versioned,
-    (tenant, source, sync): (&TenantId, &SourceId, SyncId),
+    at: (&TenantId, &SourceId, SyncId),
     keys: &[&str],
     earlier_versions: bool,
 ) -> Result<(), StoreError> {
-    let Versioned {
-        live,
-        stage,
-        key,
-        columns,
-        ..
-    } = v;
-    let same = same_as_staged(v);
-    let staged_cols: Vec<String> = columns.split(", ").map(|c| format!("s.{c}")).collect();
-    let staged_cols = staged_cols.join(", ");
+    let statements = |n: usize| {
+        let list = placeholders(1, n, 4);
+        let mut sql = Vec::with_capacity(2);
+        if earlier_versions {
+            sql.push(v.end_sql(&format!("{}.{} IN {list}", v.live, v.key), true));
+        }
+        sql.push(v.begin_sql(&format!("s.{} IN {list}", v.key)));
+        sql
+    };
+    // Every chunk but the last has the full length: its SQL is built once.
+    let full = statements(ROWS_PER_STATEMENT);
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {
-        let list = placeholders(1, chunk.len(), 4);
-        let close = format!(
-            "UPDATE {live} SET valid_to = $1 WHERE tenant_id = $2 AND source_id = $3 AND valid_to IS NULL \
-             AND valid_from < $1 AND {key} IN {list} AND NOT EXISTS (SELECT 1 FROM {stage} s \
-             WHERE s.sync_id = $1 AND s.tenant_id = $2 AND s.{key} = {live}.{key} AND {same})"
-        );
-        let begin = format!(
-            "INSERT INTO {live} (tenant_id, source_id, valid_from, {columns}) \
-             SELECT $2, $3, $1, {staged_cols} FROM {stage} s WHERE s.sync_id = $1 AND s.tenant_id = $2 \
-             AND s.{key} IN {list} AND NOT EXISTS (SELECT 1 FROM {live} l WHERE l.tenant_id = $2 \
-             AND l.source_id = $3 AND l.valid_to IS NULL AND l.{key} = s.{key})"
-        );
-        let statements = if earlier_versions {
-            vec![close, begin]
+        let rest;
+        let sqls = if chunk.len() == ROWS_PER_STATEMENT {
+            &full
         } else {
-            vec![begin]
+            rest = statements(chunk.len());
+            &rest
         };
-        for sql in statements {
-            let mut q = sqlx::query(&sql)
-                .bind(sync.0)
-                .bind(tenant.as_str())
-                .bind(source.as_str());
-            for k in chunk {
-                q = q.bind(*k);
-            }
-            q.execute(&mut **tx).await?;
+        for sql in sqls {
+            execute(tx, sql, at, chunk).await?;
         }
     }
     Ok(())
@@ -291,59 +326,29 @@ async fn chunk_end(
 async fn publish_kind(
     tx: &mut Transaction<'_, Any>,
     v: &Versioned,
-    (tenant, source, sync): (&TenantId, &SourceId, SyncId),
+    at: (&TenantId, &SourceId, SyncId),
     deferred: bool,
 ) -> Result<u64, StoreError> {
     let Versioned {
-        live,
-        stage,
-        key,
-        columns,
-        ..
+        live, stage, key, ..
     } = v;
-    let unchanged = if deferred {
-        format!(" AND {}", same_as_staged(v))
-    } else {
-        String::new()
-    };
-    let staged_cols: Vec<String> = columns.split(", ").map(|c| format!("s.{c}")).collect();
-    let staged_cols = staged_cols.join(", ");
+    let sync = at.2;
     let mut after = String::new();
     loop {
         let upto = chunk_end(tx, v, sync, &after).await?;
-        let (live_range, stage_range) = match upto {
-            Some(_) => (
-                format!("{live}.{key} > $4 AND {live}.{key} <= $5"),
-                format!("s.{key} > $4 AND s.{key} <= $5"),
-            ),
-            None => (format!("{live}.{key} > $4"), format!("s.{key} > $4")),
+        let range = |table: &str| match upto {
+            Some(_) => format!("{table}.{key} > $4 AND {table}.{key} <= $5"),
+            None => format!("{table}.{key} > $4"),
         };
-        let end = format!(
-            "UPDATE {live} SET valid_to = $1 WHERE tenant_id = $2 AND source_id = $3 AND valid_to IS NULL \
-             AND valid_from < $1 AND {live_range} AND NOT EXISTS (SELECT 1 FROM {stage} s \
-             WHERE s.sync_id = $1 AND s.tenant_id = $2 AND s.{key} = {live}.{key}{unchanged})"
-        );
-        let begin = format!(
-            "INSERT INTO {live} (tenant_id, source_id, valid_from, {columns}) \
-             SELECT $2, $3, $1, {staged_cols} FROM {stage} s WHERE s.sync_id = $1 AND s.tenant_id = $2 \
-             AND {stage_range} AND NOT EXISTS (SELECT 1 FROM {live} l WHERE l.tenant_id = $2 \
-             AND l.source_id = $3 AND l.valid_to IS NULL AND l.{key} = s.{key})"
-        );
-        let statements = if deferred {
-            vec![end, begin]
-        } else {
-            vec![end]
-        };
-        for sql in statements {
-            let mut q = sqlx::query(&sql)
-                .bind(sync.0)
-                .bind(tenant.as_str())
-                .bind(source.as_str())
-                .bind(after.as_str());
-            if let Some(upto) = &upto {
-                q = q.bind(upto.as_str());
-            }
-            q.execute(&mut **tx).await?;
+        let mut statements = vec![v.end_sql(&range(live), deferred)];
+        if deferred {
+            statements.push(v.begin_sql(&range("s")));
+        }
+        let bounds: Vec<&str> = std::iter::once(after.as_str())
+            .chain(upto.as_deref())
+            .collect();
+        for sql in &statements {
+            execute(tx, sql, at, &bounds).await?;
         }
         match upto {
             Some(upto) => after = upto,
