@@ -103,11 +103,7 @@ pub async fn sync_source(
         location.identity_store_id.clone(),
         location.region.clone(),
     );
-    let mut options = options.clone();
-    if let (Some(tps), None) = (source.api_tps, &options.limiters) {
-        // The source's raised quota, unless the caller shares limiters already.
-        options.tps = f64::from(tps);
-    }
+    let options = options.for_source(&source);
     run_sync(
         store, tenant, source_id, &location, client, &options, progress,
     )

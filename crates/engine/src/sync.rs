@@ -33,6 +33,18 @@ pub struct SyncOptions {
     pub limiters: Option<Arc<ApiLimiters>>,
 }
 
+impl SyncOptions {
+    /// These options with `source`'s own rate, when AWS raised its quota.
+    #[must_use]
+    pub fn for_source(&self, source: &roster_store::Source) -> Self {
+        let mut options = self.clone();
+        if let Some(tps) = source.api_tps {
+            options.tps = f64::from(tps);
+        }
+        options
+    }
+}
+
 impl Default for SyncOptions {
     fn default() -> Self {
         Self {

@@ -197,10 +197,7 @@ impl Worker {
             .store
             .get_source(&job.tenant_id, &job.source_id)
             .await?;
-        let mut options = self.config.sync.clone();
-        if let Some(tps) = source.api_tps {
-            options.tps = f64::from(tps);
-        }
+        let mut options = self.config.sync.for_source(&source);
         // Held for the whole sync: other processes reading this instance slow down.
         let _lease = match &source.location {
             Some(loc) => {
