@@ -36,11 +36,18 @@ pub async fn start(state: &AppState, user: &ConsoleUser) -> Result<HeaderValue, 
         .create_session(&sha256_hex(&id), user, &csrf, &timestamp_in(LIFETIME_S))
         .await?;
     tracing::info!(user = %user.id, tenant = %user.tenant_id, "signed in");
+    set_cookie(
+        state,
+        &format!("{COOKIE}={id}; Path=/; SameSite=Lax; Max-Age={LIFETIME_S}"),
+    )
+}
+
+/// A `Set-Cookie` value for `cookie` (name, value, path, `SameSite`, age),
+/// made `HttpOnly`, and `Secure` unless roster runs on plain http on loopback.
+pub fn set_cookie(state: &AppState, cookie: &str) -> Result<HeaderValue, WebError> {
     let secure = if state.secure_cookies { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={LIFETIME_S}{secure}"
-    ))
-    .map_err(|e| WebError::Internal(e.to_string()))
+    HeaderValue::from_str(&format!("{cookie}; HttpOnly{secure}"))
+        .map_err(|e| WebError::Internal(e.to_string()))
 }
 
 /// Ends the session in `headers`; returns the `Set-Cookie` that clears it.

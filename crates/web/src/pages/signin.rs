@@ -31,11 +31,10 @@ pub struct SignInForm {
 const SIGNIN_COOKIE: &str = "roster_signin";
 
 fn signin_cookie(state: &AppState, token: &str) -> Result<HeaderValue, WebError> {
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{SIGNIN_COOKIE}={token}; Path=/signin; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
-    ))
-    .map_err(|e| WebError::Internal(e.to_string()))
+    session::set_cookie(
+        state,
+        &format!("{SIGNIN_COOKIE}={token}; Path=/signin; SameSite=Strict; Max-Age=3600"),
+    )
 }
 
 fn signin_page(error: Option<&str>, first_start: bool, csrf: &str) -> Markup {
