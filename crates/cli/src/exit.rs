@@ -46,6 +46,8 @@ impl From<EngineError> for CliError {
     fn from(e: EngineError) -> Self {
         match e {
             EngineError::Diagnosed(d) => Self::Diagnosed(d),
+            EngineError::Invalid(msg) | EngineError::Conflict(msg) => Self::Usage(msg),
+            EngineError::NotFound { message, .. } => Self::Other(anyhow::anyhow!(message)),
             EngineError::Store(s) => s.into(),
             EngineError::Internal(msg) => Self::Other(anyhow::anyhow!(msg)),
         }

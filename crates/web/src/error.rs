@@ -36,6 +36,15 @@ pub enum WebError {
     RateLimited,
     #[error("{0}")]
     Diagnosed(Diagnosis),
+    /// Input the framework could not take (a malformed body, query or form,
+    /// the wrong content type, a body over its limit): its status and a
+    /// roster code.
+    #[error("{message}")]
+    Rejected {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
     /// Logged with its cause; the client sees only "internal error".
     #[error("internal error")]
     Internal(String),
@@ -58,6 +67,7 @@ impl WebError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Diagnosed(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Rejected { status, .. } => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -68,7 +78,7 @@ impl WebError {
             Self::Forbidden => "forbidden".to_owned(),
             Self::Csrf => "csrf".to_owned(),
             Self::NotFound(_) => "not-found".to_owned(),
-            Self::BadRequest { code, .. } => (*code).to_owned(),
+            Self::BadRequest { code, .. } | Self::Rejected { code, .. } => (*code).to_owned(),
             Self::Conflict(_) => "conflict".to_owned(),
             Self::RateLimited => "rate-limited".to_owned(),
             Self::Diagnosed(d) => d.code.as_str().to_owned(),
@@ -96,6 +106,9 @@ impl From<EngineError> for WebError {
     fn from(e: EngineError) -> Self {
         match e {
             EngineError::Diagnosed(d) => Self::Diagnosed(d),
+            EngineError::Invalid(m) => Self::bad_request("invalid", m),
+            EngineError::Conflict(m) => Self::Conflict(m),
+            EngineError::NotFound { what, .. } => Self::NotFound(what),
             EngineError::Store(s) => s.into(),
             EngineError::Internal(m) => Self::Internal(m),
         }

@@ -21,39 +21,13 @@ use time::format_description::well_known::Rfc3339;
 pub use bundle::{BUNDLE_ENTRY_ORDER, export_bundle, verify_bundle};
 pub use report::{ReportData, render, render_report};
 
+/// Kept here for callers that still name it `evidence::complete_run`; the
+/// rule lives in [`crate::snapshot`].
+pub use crate::snapshot::complete_run;
 use crate::EngineError;
 
 /// How many past syncs history reads at most (charts, previous snapshot).
 const HISTORY: u32 = 10_000;
-
-fn usage(msg: String) -> EngineError {
-    EngineError::Store(StoreError::Conflict(msg))
-}
-
-/// The run of sync `id`, which must be a complete sync of `source` (when given).
-pub async fn complete_run(
-    store: &dyn Store,
-    tenant: &TenantId,
-    id: SyncId,
-    source: Option<&SourceId>,
-) -> Result<SyncRun, EngineError> {
-    let run = store.get_sync(tenant, id).await?;
-    if let Some(source) = source
-        && &run.source_id != source
-    {
-        return Err(usage(format!(
-            "sync {id} belongs to source {}, not {source}",
-            run.source_id
-        )));
-    }
-    if run.status != SyncStatus::Complete {
-        return Err(usage(format!(
-            "sync {id} is {}; only complete syncs are snapshots",
-            run.status.as_str()
-        )));
-    }
-    Ok(run)
-}
 
 /// The source's complete syncs up to and including `up_to`, oldest first.
 pub async fn snapshot_history(
@@ -99,10 +73,9 @@ pub async fn diff(
     let to = match to {
         Some(id) => complete_run(store, tenant, id, Some(source)).await?.id,
         None => {
-            store
-                .latest_snapshot(tenant, source)
+            crate::snapshot::latest(store, tenant, source)
                 .await?
-                .ok_or_else(|| StoreError::NotFound(format!("a complete sync of source {source}")))?
+                .ok_or_else(|| EngineError::not_found(format!("a complete sync of source {source}")))?
                 .sync_id
         }
     };
@@ -119,7 +92,7 @@ pub async fn diff(
         prev.sync_id
     };
     if from >= to {
-        return Err(usage(format!(
+        return Err(EngineError::Invalid(format!(
             "--from ({from}) must be an older sync than --to ({to})"
         )));
     }
