@@ -6,6 +6,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// Most data rows a roster may have: far above any real company's
+/// headcount, far below what would make a report or an API answer huge.
+pub const MAX_ROWS: u64 = 100_000;
+
 /// Active employees' e-mail addresses, lower-cased.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HrRoster {
@@ -91,7 +95,21 @@ pub fn parse(bytes: &[u8]) -> Result<HrRoster, Vec<RosterLineError>> {
     let width = header.len();
     let mut roster = HrRoster::default();
     let mut errors = Vec::new();
+    let mut rows = 0_u64;
     for record in records {
+        rows += 1;
+        if rows > MAX_ROWS {
+            let line = record
+                .as_ref()
+                .ok()
+                .and_then(|r| r.position().map(csv::Position::line))
+                .unwrap_or(rows + 1);
+            errors.push(err(
+                line,
+                format!("more than {MAX_ROWS} rows; split the file or keep active employees only"),
+            ));
+            break;
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -173,6 +191,21 @@ mod tests {
                 .message
                 .contains("no employees")
         );
+    }
+
+    #[test]
+    fn a_roster_longer_than_the_cap_is_rejected_at_the_first_row_over_it() {
+        let mut csv = String::from("email\n");
+        for i in 0..=MAX_ROWS {
+            csv.push_str(&format!("p{i}@example.com\n"));
+        }
+        let errors = parse(csv.as_bytes()).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, MAX_ROWS + 2);
+        assert!(errors[0].message.contains("more than 100000 rows"));
+        let at_cap = csv.lines().take(usize::try_from(MAX_ROWS).unwrap() + 1);
+        let ok = at_cap.collect::<Vec<_>>().join("\n");
+        assert_eq!(parse(ok.as_bytes()).unwrap().len(), 100_000);
     }
 
     #[test]
