@@ -25,10 +25,7 @@ impl SourceName {
         if chars > Self::MAX_CHARS {
             return Err(InvalidInput::new(
                 "source name",
-                format!(
-                    "{chars} characters; use at most {}",
-                    Self::MAX_CHARS
-                ),
+                format!("{chars} characters; use at most {}", Self::MAX_CHARS),
             ));
         }
         if name.chars().any(char::is_control) {
@@ -75,10 +72,7 @@ impl EmailAddress {
         if email.len() > Self::MAX_LEN {
             return bad("longer than 254 characters");
         }
-        if email
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control())
-        {
+        if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return bad("spaces and control characters are not allowed");
         }
         let Some((local, domain)) = email.split_once('@') else {
@@ -115,7 +109,10 @@ mod tests {
 
     #[test]
     fn source_names_are_trimmed_bounded_and_printable() {
-        assert_eq!(SourceName::parse("  Prod IdC ").unwrap().as_str(), "Prod IdC");
+        assert_eq!(
+            SourceName::parse("  Prod IdC ").unwrap().as_str(),
+            "Prod IdC"
+        );
         assert!(SourceName::parse("").is_err());
         assert!(SourceName::parse("   ").is_err());
         assert!(SourceName::parse(&"é".repeat(128)).is_ok());
