@@ -153,6 +153,8 @@ pub fn parse(bytes: &[u8]) -> Result<HrRoster, Vec<RosterLineError>> {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     #[test]
@@ -197,7 +199,7 @@ mod tests {
     fn a_roster_longer_than_the_cap_is_rejected_at_the_first_row_over_it() {
         let mut csv = String::from("email\n");
         for i in 0..=MAX_ROWS {
-            csv.push_str(&format!("p{i}@example.com\n"));
+            let _ = writeln!(csv, "p{i}@example.com");
         }
         let errors = parse(csv.as_bytes()).unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");

@@ -1,5 +1,5 @@
 //! Text from outside (AWS directory values) on its way into a column.
-//! PostgreSQL's `TEXT` cannot hold NUL (U+0000) and rejects the whole
+//! `PostgreSQL`'s `TEXT` cannot hold NUL (U+0000) and rejects the whole
 //! statement — one user with a NUL in a field would fail every sync. Columns
 //! get U+FFFD (the replacement character, visibly "something was here") in
 //! its place on every backend alike; the row's JSON document keeps the exact

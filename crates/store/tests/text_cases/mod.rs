@@ -1,5 +1,5 @@
 //! Contract cases of text from outside: a directory value with a NUL byte
-//! (which PostgreSQL's TEXT cannot hold) never fails a sync; the exact value
+//! (which `PostgreSQL`'s `TEXT` cannot hold) never fails a sync; the exact value
 //! survives in the object's document, listing columns show U+FFFD.
 
 use roster_core::TenantId;
