@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::InvalidInput;
 
+/// The accessors and conversions of a validated string identifier: the type
+/// defines `parse`; this adds `as_str`, `Display`, `FromStr`, `AsRef<str>`
+/// and the `String` conversions serde uses (`try_from`/`into`).
 macro_rules! string_newtype {
     ($name:ident) => {
         impl $name {
@@ -44,6 +47,7 @@ macro_rules! string_newtype {
         }
     };
 }
+pub(crate) use string_newtype;
 
 /// An AWS partition: the top-level namespace of ARNs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 //!
 //! This crate performs no I/O and depends on nothing else of roster's.
 
+pub mod clock;
 pub mod diagnosis;
 pub mod directory;
 pub mod error;
@@ -17,13 +18,16 @@ pub mod quota;
 pub mod role_arn;
 pub mod sync_report;
 pub mod tenancy;
+pub mod time;
 
+pub use self::time::Timestamp;
+pub use clock::{Clock, FixedClock, SystemClock};
 pub use diagnosis::{Diagnosis, DiagnosisCode};
 pub use directory::{Group, Membership, User};
 pub use error::InvalidInput;
 pub use external_id::ExternalId;
-pub use input::{EmailAddress, SourceName};
 pub use ids::{AccountId, GroupId, IdentityStoreId, MembershipId, Partition, Region, UserId};
+pub use input::{EmailAddress, SourceName};
 pub use role_arn::RoleArn;
 pub use sync_report::{SnapshotCounts, SyncStats};
-pub use tenancy::{SourceId, SyncId, TenantId};
+pub use tenancy::{JobId, SourceId, SyncId, TenantId, WorkerId};

@@ -1,15 +1,19 @@
-//! roster's own identifiers: tenants, sources (connections) and sync runs.
+//! roster's own identifiers: tenants, sources (connections), sync runs,
+//! sync jobs and the workers that run them.
 
 use std::fmt;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::InvalidInput;
+use crate::ids::string_newtype;
 
 /// A customer workspace. Every stored row belongs to exactly one tenant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct TenantId(String);
+string_newtype!(TenantId);
 
 impl TenantId {
     /// The tenant of a self-hosted, single-organization install.
@@ -32,35 +36,13 @@ impl TenantId {
             ))
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for TenantId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for TenantId {
-    type Error = InvalidInput;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<TenantId> for String {
-    fn from(t: TenantId) -> String {
-        t.0
-    }
 }
 
 /// A connection to one directory (one role ARN + External ID).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct SourceId(String);
+string_newtype!(SourceId);
 
 impl SourceId {
     /// Source IDs are `src_` followed by 16 lowercase hex digits.
@@ -85,41 +67,65 @@ impl SourceId {
         use rand::RngCore;
         Self(format!("src_{:016x}", rand::rngs::OsRng.next_u64()))
     }
+}
 
-    pub fn as_str(&self) -> &str {
-        &self.0
+/// A process that claims sync jobs: recorded as the owner of a job's lease
+/// and as the holder of a quota share. Any name without control characters
+/// (the CLI uses the host name and process ID).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct WorkerId(String);
+string_newtype!(WorkerId);
+
+impl WorkerId {
+    pub fn parse(s: &str) -> Result<Self, InvalidInput> {
+        let ok = (1..=200).contains(&s.len()) && !s.chars().any(char::is_control);
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(InvalidInput::new(
+                "worker ID",
+                format!(
+                    "'{}' must be 1-200 characters without control characters",
+                    s.escape_debug()
+                ),
+            ))
+        }
     }
 }
 
-impl fmt::Display for SourceId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+macro_rules! integer_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = InvalidInput;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map(Self).map_err(|_| {
+                    InvalidInput::new(stringify!($name), format!("'{s}' is not a number"))
+                })
+            }
+        }
+    };
 }
 
-impl TryFrom<String> for SourceId {
-    type Error = InvalidInput;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<SourceId> for String {
-    fn from(s: SourceId) -> String {
-        s.0
-    }
-}
-
-/// A sync run; increasing over time, so it also orders snapshots.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct SyncId(pub i64);
-
-impl fmt::Display for SyncId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
+integer_id!(
+    /// A sync run; increasing over time, so it also orders snapshots.
+    SyncId
+);
+integer_id!(
+    /// A sync job in the queue; increasing over time.
+    JobId
+);
 
 #[cfg(test)]
 mod tests {
@@ -133,5 +139,20 @@ mod tests {
         let s = SourceId::generate();
         assert_eq!(SourceId::parse(s.as_str()).unwrap(), s);
         assert!(SourceId::parse("src_xyz").is_err());
+    }
+
+    #[test]
+    fn ids_keep_their_text_and_json_forms() {
+        let t = TenantId::parse("acme").unwrap();
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"acme\"");
+        assert_eq!("acme".parse::<TenantId>().unwrap(), t);
+        assert!(serde_json::from_str::<TenantId>("\"Acme\"").is_err());
+        assert_eq!(serde_json::to_string(&JobId(7)).unwrap(), "7");
+        assert_eq!(JobId(7).to_string(), "7");
+        assert_eq!("12".parse::<SyncId>().unwrap(), SyncId(12));
+        let w = WorkerId::parse("host-1234").unwrap();
+        assert_eq!(serde_json::to_string(&w).unwrap(), "\"host-1234\"");
+        assert!(WorkerId::parse("").is_err());
+        assert!(WorkerId::parse("a\nb").is_err());
     }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use roster_aws::Platform;
+use roster_core::{JobId, WorkerId};
 use roster_store::{Job, JobOutcome, Store};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -21,7 +22,7 @@ use crate::sync::SyncOptions;
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
     /// Unique per process; recorded as the lease owner.
-    pub id: String,
+    pub id: WorkerId,
     /// Jobs run at once by this worker.
     pub concurrency: usize,
     pub lease: Duration,
@@ -34,9 +35,9 @@ pub struct WorkerConfig {
 }
 
 impl WorkerConfig {
-    pub fn new(id: impl Into<String>) -> Self {
+    pub fn new(id: WorkerId) -> Self {
         Self {
-            id: id.into(),
+            id,
             concurrency: 4,
             lease: Duration::from_mins(1),
             poll: Duration::from_secs(1),
@@ -79,7 +80,7 @@ impl Worker {
     /// syncs finish within the grace period and releases the rest.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) -> Result<(), EngineError> {
         let this = Arc::new(self);
-        let mut running: JoinSet<i64> = JoinSet::new();
+        let mut running: JoinSet<JobId> = JoinSet::new();
         tracing::info!(worker = %this.config.id, "worker started");
         while !*shutdown.borrow() {
             if let Err(e) = this.store.schedule_due().await {
@@ -113,7 +114,7 @@ impl Worker {
         Ok(())
     }
 
-    async fn drain(&self, mut running: JoinSet<i64>) {
+    async fn drain(&self, mut running: JoinSet<JobId>) {
         let deadline = Instant::now() + self.config.grace;
         while !running.is_empty() {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -133,7 +134,7 @@ impl Worker {
         }
     }
 
-    async fn run_job(&self, job: Job) -> i64 {
+    async fn run_job(&self, job: Job) -> JobId {
         let (store, id, owner, lease) = (
             self.store.clone(),
             job.id,
@@ -145,14 +146,14 @@ impl Worker {
                 tokio::time::sleep(lease / 3).await;
                 match store.renew_lease(id, &owner, lease).await {
                     Ok(true) => {}
-                    Ok(false) => break tracing::warn!(job = id, "lease lost to another worker"),
-                    Err(e) => tracing::warn!(job = id, error = %e, "lease renewal failed"),
+                    Ok(false) => break tracing::warn!(job = id.0, "lease lost to another worker"),
+                    Err(e) => tracing::warn!(job = id.0, error = %e, "lease renewal failed"),
                 }
             }
         });
         let started = Instant::now();
         let progress = Arc::new(SyncProgress::default());
-        let span = tracing::info_span!("job", job_id = job.id, source_id = %job.source_id, tenant = %job.tenant_id);
+        let span = tracing::info_span!("job", job_id = job.id.0, source_id = %job.source_id, tenant = %job.tenant_id);
         let result = self.sync(&job, progress.clone()).instrument(span).await;
         renewer.abort();
         let outcome = match &result {
@@ -177,13 +178,13 @@ impl Worker {
         };
         self.metrics
             .observe_job(&progress, failure, started.elapsed());
-        tracing::info!(job_id = job.id, source_id = %job.source_id, ok = result.is_ok(), secs = started.elapsed().as_secs_f64(), "job finished");
+        tracing::info!(job_id = job.id.0, source_id = %job.source_id, ok = result.is_ok(), secs = started.elapsed().as_secs_f64(), "job finished");
         if let Err(e) = self
             .store
             .finish_job(job.id, &self.config.id, &outcome)
             .await
         {
-            tracing::warn!(job = job.id, error = %e, "recording the job's outcome failed");
+            tracing::warn!(job = job.id.0, error = %e, "recording the job's outcome failed");
         }
         job.id
     }

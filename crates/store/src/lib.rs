@@ -4,7 +4,6 @@
 //! Depends on `roster-core` only. Every query is scoped by tenant.
 
 pub mod api;
-mod clock;
 pub mod error;
 pub mod records;
 mod sql;
@@ -18,8 +17,8 @@ pub use api::console::{
 pub use api::evidence::StoredHrRoster;
 pub use api::quota_shares::QuotaHolders;
 pub use api::{
-    Audit, Browse, Console, EvidenceSettings, History, Jobs, QuotaShares, Snapshots, Sources,
-    Store, Syncs,
+    Audit, Browse, Console, EvidenceSettings, History, Jobs, Migrations, QuotaShares, Snapshots,
+    Sources, Store, Syncs,
 };
 pub use error::StoreError;
 pub use records::{
@@ -32,8 +31,8 @@ pub use sql::SqlStore;
 /// The store's traits, for calling their methods on `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::api::{
-        Audit, Browse, Console, EvidenceSettings, History, Jobs, QuotaShares, Snapshots, Sources,
-        Store, Syncs,
+        Audit, Browse, Console, EvidenceSettings, History, Jobs, Migrations, QuotaShares,
+        Snapshots, Sources, Store, Syncs,
     };
 }
 

@@ -1,8 +1,8 @@
 //! The records the store reads and writes.
 
 use roster_core::{
-    AccountId, ExternalId, Group, IdentityStoreId, Membership, Region, RoleArn, SnapshotCounts,
-    SourceId, SyncId, SyncStats, TenantId, User,
+    AccountId, ExternalId, Group, IdentityStoreId, JobId, Membership, Region, RoleArn,
+    SnapshotCounts, SourceId, SyncId, SyncStats, TenantId, Timestamp, User, WorkerId,
 };
 use serde::Serialize;
 
@@ -43,7 +43,7 @@ impl SourceStatus {
 pub struct Tenant {
     pub id: TenantId,
     pub name: String,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 /// A connection to one customer directory.
@@ -57,11 +57,11 @@ pub struct Source {
     pub external_id: ExternalId,
     pub location: Option<DirectoryLocation>,
     pub status: SourceStatus,
-    pub created_at: String,
+    pub created_at: Timestamp,
     /// Seconds between scheduled syncs.
     pub sync_interval_s: u32,
     /// When the scheduler next enqueues a sync (None: as soon as connected).
-    pub next_sync_at: Option<String>,
+    pub next_sync_at: Option<Timestamp>,
     /// Requests per second per Identity Store API, when AWS raised this
     /// instance's quota (None: the worker's default, AWS's 20).
     pub api_tps: Option<u32>,
@@ -133,8 +133,8 @@ pub struct SyncRun {
     pub id: SyncId,
     pub source_id: SourceId,
     pub status: SyncStatus,
-    pub started_at: String,
-    pub finished_at: Option<String>,
+    pub started_at: Timestamp,
+    pub finished_at: Option<Timestamp>,
     pub counts: SnapshotCounts,
     pub stats: SyncStats,
     pub identity_store_id: Option<String>,
@@ -222,18 +222,18 @@ impl JobStatus {
 /// A queued or finished sync job.
 #[derive(Debug, Clone, Serialize)]
 pub struct Job {
-    pub id: i64,
+    pub id: JobId,
     pub tenant_id: TenantId,
     pub source_id: SourceId,
     pub status: JobStatus,
     /// Why it was queued: `schedule`, `manual`, `connect`, …
     pub reason: String,
     pub attempts: u32,
-    pub run_after: String,
-    pub created_at: String,
-    pub started_at: Option<String>,
-    pub finished_at: Option<String>,
-    pub lease_owner: Option<String>,
+    pub run_after: Timestamp,
+    pub created_at: Timestamp,
+    pub started_at: Option<Timestamp>,
+    pub finished_at: Option<Timestamp>,
+    pub lease_owner: Option<WorkerId>,
     pub sync_id: Option<SyncId>,
     pub error_code: Option<String>,
 }

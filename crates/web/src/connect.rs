@@ -146,7 +146,7 @@ fn spawn(
         };
         if let Ok(location) = &result {
             match store.enqueue_sync(&tenant, &source, "connect").await {
-                Ok(job) => tracing::info!(%source, job = job.id, "first sync queued"),
+                Ok(job) => tracing::info!(%source, job = %job.id, "first sync queued"),
                 Err(e) => tracing::warn!(%source, error = %e, "could not queue the first sync"),
             }
             tracing::debug!(store_id = %location.identity_store_id, "connected");

@@ -58,9 +58,12 @@ pub async fn run_console(c: Console) -> Result<(), CliError> {
     }
     let (stop, stopped) = watch::channel(false);
     let worker = c.worker.map(|platform| {
-        let id = format!("serve-{}", std::process::id());
-        let worker = Worker::new(store.clone(), platform, WorkerConfig::new(id))
-            .with_metrics(c.state.ops.metrics.clone());
+        let id = roster_core::WorkerId::parse(&format!("serve-{}", std::process::id()))
+            .expect("serve-<pid> is a valid worker ID");
+        let mut config = WorkerConfig::new(id);
+        config.sync.endpoint = roster_engine::AwsEndpoint::from_env();
+        let worker =
+            Worker::new(store.clone(), platform, config).with_metrics(c.state.ops.metrics.clone());
         tokio::spawn(worker.run(stopped))
     });
     let app = roster_web::router(c.state);

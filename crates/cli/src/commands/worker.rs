@@ -24,6 +24,8 @@ pub async fn run(args: WorkerArgs) -> Result<(), CliError> {
         let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
         format!("{}-{}", host.trim(), std::process::id())
     });
+    let id =
+        roster_core::WorkerId::parse(&id).map_err(|e| CliError::Usage(format!("--id: {e}")))?;
     let mut config = WorkerConfig::new(id);
     config.concurrency = args.concurrency.max(1);
     config.lease = std::time::Duration::from_secs(args.lease_seconds.max(2));

@@ -9,7 +9,7 @@ use std::io::{Cursor, Read, Write};
 use roster_core::evidence::manifest::{self, MANIFEST_FILE, json_file};
 use roster_core::evidence::tables::{self, CsvFile};
 use roster_core::evidence::{BundleKey, Manifest, Problem};
-use roster_core::{SnapshotCounts, TenantId};
+use roster_core::{SnapshotCounts, TenantId, Timestamp};
 use roster_store::{AuditEntry, Snapshot, Store, SyncRun};
 use serde::Serialize;
 use serde_json::json;
@@ -46,8 +46,8 @@ struct Collection<'a> {
     region: Option<String>,
     instance_arn: Option<String>,
     sync_id: i64,
-    sync_started_at: &'a str,
-    sync_finished_at: Option<&'a str>,
+    sync_started_at: Timestamp,
+    sync_finished_at: Option<Timestamp>,
     previous_sync_id: Option<i64>,
     counts: SnapshotCounts,
     api_calls: &'a BTreeMap<String, u64>,
@@ -153,8 +153,8 @@ fn collection(
             .or_else(|| location.map(|l| l.region.to_string())),
         instance_arn: location.and_then(|l| l.instance_arn.clone()),
         sync_id: run.id.0,
-        sync_started_at: &run.started_at,
-        sync_finished_at: run.finished_at.as_deref(),
+        sync_started_at: run.started_at,
+        sync_finished_at: run.finished_at,
         previous_sync_id: previous,
         counts: run.counts,
         api_calls: &run.stats.calls,

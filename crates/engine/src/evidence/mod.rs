@@ -15,8 +15,6 @@ use roster_core::evidence::{
 use roster_core::{SourceId, SyncId, TenantId};
 use roster_store::{AuditEntry, Snapshot, Store, StoreError, SyncRun, SyncStatus};
 use serde_json::json;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 pub use bundle::{BUNDLE_ENTRY_ORDER, export_bundle, verify_bundle};
 pub use report::{ReportData, render, render_report};
@@ -114,14 +112,6 @@ pub enum AsOf {
     SnapshotEnd,
 }
 
-fn parse_time(s: &str) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(s, &Rfc3339).ok()
-}
-
-fn format_time(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_default()
-}
-
 /// Runs IDS-01 … IDS-09 on a snapshot with the source's settings and its latest HR roster.
 pub async fn check_report(
     store: &dyn Store,
@@ -137,24 +127,21 @@ pub async fn check_report(
     let previous = diff(store, tenant, source, None, Some(snapshot.sync_id)).await?;
     let roster = store.latest_hr_roster(tenant, source).await?;
     let (now, last) = match as_of {
-        AsOf::SnapshotEnd => (run.finished_at.clone(), run.finished_at.clone()),
+        AsOf::SnapshotEnd => (run.finished_at, run.finished_at),
         AsOf::Now => {
             let latest = match store.latest_snapshot(tenant, source).await? {
                 Some(s) => store.get_sync(tenant, s.sync_id).await?.finished_at,
                 None => None,
             };
-            (Some(format_time(OffsetDateTime::now_utc())), latest)
+            (Some(store.clock().now()), latest)
         }
     };
-    let age = match (
-        now.as_deref().and_then(parse_time),
-        last.as_deref().and_then(parse_time),
-    ) {
-        (Some(n), Some(l)) => Some((n - l).whole_seconds()),
+    let age = match (now, last) {
+        (Some(n), Some(l)) => Some(n.seconds_since(l)),
         _ => None,
     };
     let freshness = Freshness {
-        last_success_at: last,
+        last_success_at: last.map(|t| t.to_string()),
         age_seconds: age,
     };
     let results = checks::run(&CheckInput {
@@ -168,7 +155,7 @@ pub async fn check_report(
     Ok(CheckReport {
         source_id: source.to_string(),
         sync_id: snapshot.sync_id.0,
-        as_of: now.unwrap_or_default(),
+        as_of: now.map(|t| t.to_string()).unwrap_or_default(),
         settings,
         hr_roster: roster.map(|r| format!("{} (uploaded {})", r.file_name, r.uploaded_at)),
         summary: StatusCounts::of(&results),

@@ -3,7 +3,7 @@
 //! `SQLite` a trigger rejects UPDATE and DELETE as well.
 
 use async_trait::async_trait;
-use roster_core::TenantId;
+use roster_core::{TenantId, Timestamp};
 use serde::Serialize;
 
 use crate::error::StoreError;
@@ -40,7 +40,7 @@ impl AuditEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditRecord {
     pub id: i64,
-    pub at: String,
+    pub at: Timestamp,
     #[serde(flatten)]
     pub entry: AuditEntry,
 }

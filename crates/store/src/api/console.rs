@@ -2,7 +2,7 @@
 //! links. The store only ever sees hashes of secrets, never the secrets.
 
 use async_trait::async_trait;
-use roster_core::TenantId;
+use roster_core::{TenantId, Timestamp};
 use serde::Serialize;
 
 use crate::error::StoreError;
@@ -37,7 +37,7 @@ pub struct ConsoleUser {
     pub tenant_id: TenantId,
     pub email: String,
     pub role: ConsoleRole,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 /// A console user with the Argon2id PHC string of their password (for sign-in).
@@ -70,9 +70,9 @@ pub struct ApiToken {
     /// The first characters of the token, to recognise it.
     pub prefix: String,
     pub user_id: String,
-    pub created_at: String,
-    pub last_used_at: Option<String>,
-    pub revoked_at: Option<String>,
+    pub created_at: Timestamp,
+    pub last_used_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone)]
@@ -127,7 +127,7 @@ pub trait Console: Send + Sync {
         &self,
         token_hash: &str,
         link: &OneTimeLink,
-        expires_at: &str,
+        expires_at: Timestamp,
     ) -> Result<(), StoreError>;
     /// The link if it exists, is unused and unexpired (does not consume it).
     async fn peek_one_time_link(&self, token_hash: &str)
@@ -141,7 +141,7 @@ pub trait Console: Send + Sync {
         id_hash: &str,
         user: &ConsoleUser,
         csrf_token: &str,
-        expires_at: &str,
+        expires_at: Timestamp,
     ) -> Result<(), StoreError>;
     /// The session's user, if the session exists and has not expired.
     async fn session_principal(

@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use roster_core::evidence::{CheckSettings, HrRoster};
-use roster_core::{SourceId, TenantId};
+use roster_core::{SourceId, TenantId, Timestamp};
 
 use crate::error::StoreError;
 
@@ -12,7 +12,7 @@ use crate::error::StoreError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredHrRoster {
     pub file_name: String,
-    pub uploaded_at: String,
+    pub uploaded_at: Timestamp,
     pub roster: HrRoster,
 }
 

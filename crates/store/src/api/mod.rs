@@ -8,6 +8,7 @@ pub mod console;
 pub mod evidence;
 pub mod history;
 mod jobs;
+mod migrations;
 pub mod quota_shares;
 mod snapshots;
 mod sources;
@@ -19,10 +20,13 @@ pub use console::Console;
 pub use evidence::EvidenceSettings;
 pub use history::History;
 pub use jobs::Jobs;
+pub use migrations::Migrations;
 pub use quota_shares::{QuotaHolders, QuotaShares};
 pub use snapshots::Snapshots;
 pub use sources::Sources;
 pub use syncs::Syncs;
+
+use roster_core::Clock;
 
 use crate::records::Backend;
 
@@ -34,6 +38,7 @@ pub trait Store:
     + Console
     + Browse
     + Jobs
+    + Migrations
     + QuotaShares
     + History
     + EvidenceSettings
@@ -43,4 +48,6 @@ pub trait Store:
     + std::fmt::Debug
 {
     fn backend(&self) -> Backend;
+    /// The clock every stored time comes from (fixed in tests).
+    fn clock(&self) -> &dyn Clock;
 }

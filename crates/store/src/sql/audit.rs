@@ -6,16 +6,15 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::SqlStore;
-use super::rows::corrupt;
+use super::rows::{corrupt, timestamp};
 use crate::api::audit::{Audit, AuditEntry, AuditRecord};
-use crate::clock;
 use crate::error::StoreError;
 
 fn record(row: &AnyRow) -> Result<AuditRecord, StoreError> {
     let detail: String = row.try_get("detail")?;
     Ok(AuditRecord {
         id: row.try_get("id")?,
-        at: row.try_get("at")?,
+        at: timestamp(row, "at")?,
         entry: AuditEntry {
             actor: row.try_get("actor")?,
             action: row.try_get("action")?,
@@ -37,7 +36,7 @@ impl Audit for SqlStore {
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, at, actor, action, target, detail",
         )
         .bind(tenant.as_str())
-        .bind(clock::now())
+        .bind(self.clock.now().to_string())
         .bind(&entry.actor)
         .bind(&entry.action)
         .bind(&entry.target)

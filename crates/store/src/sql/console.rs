@@ -1,17 +1,16 @@
 //! Console accounts in SQL: users, sessions, API tokens, one-time links.
 
 use async_trait::async_trait;
-use roster_core::TenantId;
+use roster_core::{TenantId, Timestamp};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::SqlStore;
-use super::rows::{corrupt, single_count};
+use super::rows::{corrupt, optional_timestamp, single_count, timestamp};
 use crate::api::console::{
     ApiToken, Console, ConsoleRole, ConsoleUser, Credentialed, NewApiToken, NewConsoleUser,
     OneTimeLink, OneTimePurpose, SessionPrincipal,
 };
-use crate::clock;
 use crate::error::StoreError;
 
 const USER_COLUMNS: &str = "u.id, u.tenant_id, u.email, u.role, u.created_at";
@@ -24,7 +23,7 @@ fn user(row: &AnyRow) -> Result<ConsoleUser, StoreError> {
         tenant_id: TenantId::parse(row.try_get("tenant_id")?).map_err(corrupt)?,
         email: row.try_get("email")?,
         role: ConsoleRole::parse(&role).ok_or_else(|| corrupt(format!("console role {role}")))?,
-        created_at: row.try_get("created_at")?,
+        created_at: timestamp(row, "created_at")?,
     })
 }
 
@@ -34,9 +33,9 @@ fn token(row: &AnyRow) -> Result<ApiToken, StoreError> {
         name: row.try_get("name")?,
         prefix: row.try_get("prefix")?,
         user_id: row.try_get("user_id")?,
-        created_at: row.try_get("created_at")?,
-        last_used_at: row.try_get("last_used_at")?,
-        revoked_at: row.try_get("revoked_at")?,
+        created_at: timestamp(row, "created_at")?,
+        last_used_at: optional_timestamp(row, "last_used_at")?,
+        revoked_at: optional_timestamp(row, "revoked_at")?,
     })
 }
 
@@ -87,7 +86,7 @@ impl Console for SqlStore {
         .bind(new.email.to_lowercase())
         .bind(&new.password_hash)
         .bind(new.role.as_str())
-        .bind(clock::now())
+        .bind(self.clock.now().to_string())
         .execute(&self.pool)
         .await
         .map_err(|e| unique_violation(e, "a console user with this email exists"))?;
@@ -161,7 +160,7 @@ impl Console for SqlStore {
         &self,
         token_hash: &str,
         link: &OneTimeLink,
-        expires_at: &str,
+        expires_at: Timestamp,
     ) -> Result<(), StoreError> {
         let (purpose, user_id) = match &link.purpose {
             OneTimePurpose::Setup => ("setup", None),
@@ -176,8 +175,8 @@ impl Console for SqlStore {
         .bind(link.tenant_id.as_str())
         .bind(purpose)
         .bind(user_id)
-        .bind(clock::now())
-        .bind(expires_at)
+        .bind(self.clock.now().to_string())
+        .bind(expires_at.to_string())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -192,7 +191,7 @@ impl Console for SqlStore {
              WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
         )
         .bind(token_hash)
-        .bind(clock::now())
+        .bind(self.clock.now().to_string())
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(link).transpose()
@@ -202,7 +201,7 @@ impl Console for SqlStore {
         &self,
         token_hash: &str,
     ) -> Result<Option<OneTimeLink>, StoreError> {
-        let now = clock::now();
+        let now = self.clock.now().to_string();
         let row = sqlx::query(
             "UPDATE setup_tokens SET used_at = $1 \
              WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \
@@ -220,7 +219,7 @@ impl Console for SqlStore {
         id_hash: &str,
         user: &ConsoleUser,
         csrf_token: &str,
-        expires_at: &str,
+        expires_at: Timestamp,
     ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO console_sessions (id_hash, user_id, tenant_id, csrf_token, created_at, expires_at) \
@@ -230,8 +229,8 @@ impl Console for SqlStore {
         .bind(&user.id)
         .bind(user.tenant_id.as_str())
         .bind(csrf_token)
-        .bind(clock::now())
-        .bind(expires_at)
+        .bind(self.clock.now().to_string())
+        .bind(expires_at.to_string())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -248,7 +247,7 @@ impl Console for SqlStore {
         );
         let row = sqlx::query(&sql)
             .bind(id_hash)
-            .bind(clock::now())
+            .bind(self.clock.now().to_string())
             .fetch_optional(&self.pool)
             .await?;
         row.map(|r| {
@@ -283,7 +282,7 @@ impl Console for SqlStore {
         .bind(&new.name)
         .bind(&new.token_hash)
         .bind(&new.prefix)
-        .bind(clock::now())
+        .bind(self.clock.now().to_string())
         .execute(&self.pool)
         .await
         .map_err(|e| unique_violation(e, "token exists"))?;
@@ -312,7 +311,7 @@ impl Console for SqlStore {
         let r = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND id = $3 AND revoked_at IS NULL",
         )
-        .bind(clock::now())
+        .bind(self.clock.now().to_string())
         .bind(tenant.as_str())
         .bind(id)
         .execute(&self.pool)
@@ -336,7 +335,7 @@ impl Console for SqlStore {
             .await?;
         let Some(row) = row else { return Ok(None) };
         sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
-            .bind(clock::now())
+            .bind(self.clock.now().to_string())
             .bind(token_hash)
             .execute(&self.pool)
             .await?;

@@ -6,9 +6,8 @@ use roster_core::{SourceId, TenantId};
 use sqlx::Row;
 
 use super::SqlStore;
-use super::rows::corrupt;
+use super::rows::{self, corrupt};
 use crate::api::evidence::{EvidenceSettings, StoredHrRoster};
-use crate::clock;
 use crate::error::StoreError;
 
 impl SqlStore {
@@ -63,7 +62,7 @@ impl EvidenceSettings for SqlStore {
         .bind(tenant.as_str())
         .bind(source.as_str())
         .bind(serde_json::to_string(settings).map_err(corrupt)?)
-        .bind(clock::now())
+        .bind(self.clock.now().to_string())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -84,7 +83,7 @@ impl EvidenceSettings for SqlStore {
         .bind(tenant.as_str())
         .bind(source.as_str())
         .bind(file_name)
-        .bind(clock::now())
+        .bind(self.clock.now().to_string())
         .bind(i64::try_from(roster.len()).map_err(corrupt)?)
         .bind(serde_json::to_string(&roster.emails).map_err(corrupt)?)
         .execute(&self.pool)
@@ -109,7 +108,7 @@ impl EvidenceSettings for SqlStore {
             let emails: String = r.try_get("emails")?;
             Ok(StoredHrRoster {
                 file_name: r.try_get("file_name")?,
-                uploaded_at: r.try_get("uploaded_at")?,
+                uploaded_at: rows::timestamp(&r, "uploaded_at")?,
                 roster: HrRoster {
                     emails: serde_json::from_str(&emails).map_err(corrupt)?,
                 },
@@ -124,7 +123,7 @@ impl EvidenceSettings for SqlStore {
         )
         .bind(tenant.as_str())
         .bind(candidate)
-        .bind(clock::now())
+        .bind(self.clock.now().to_string())
         .execute(&self.pool)
         .await?;
         let row = sqlx::query("SELECT seed FROM signing_keys WHERE tenant_id = $1")

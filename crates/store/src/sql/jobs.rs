@@ -3,12 +3,11 @@
 
 use std::time::Duration;
 
-use roster_core::{SourceId, SyncId, TenantId};
+use roster_core::{Clock, JobId, SourceId, SyncId, TenantId, WorkerId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
 use super::rows::{self, corrupt};
-use crate::clock;
 use crate::error::StoreError;
 use crate::records::{Backend, Job, JobOutcome, JobStatus};
 
@@ -20,17 +19,22 @@ const MAX_ATTEMPTS: i64 = 5;
 fn job(row: &AnyRow) -> Result<Job, StoreError> {
     let status: String = row.try_get("status")?;
     Ok(Job {
-        id: row.try_get("id")?,
+        id: JobId(row.try_get("id")?),
         tenant_id: TenantId::parse(row.try_get("tenant_id")?).map_err(corrupt)?,
         source_id: SourceId::parse(row.try_get("source_id")?).map_err(corrupt)?,
         status: JobStatus::parse(&status).ok_or_else(|| corrupt(format!("job status {status}")))?,
         reason: row.try_get("reason")?,
         attempts: u32::try_from(row.try_get::<i64, _>("attempts")?).map_err(corrupt)?,
-        run_after: row.try_get("run_after")?,
-        created_at: row.try_get("created_at")?,
-        started_at: row.try_get("started_at")?,
-        finished_at: row.try_get("finished_at")?,
-        lease_owner: row.try_get("lease_owner")?,
+        run_after: rows::timestamp(row, "run_after")?,
+        created_at: rows::timestamp(row, "created_at")?,
+        started_at: rows::optional_timestamp(row, "started_at")?,
+        finished_at: rows::optional_timestamp(row, "finished_at")?,
+        lease_owner: row
+            .try_get::<Option<String>, _>("lease_owner")?
+            .as_deref()
+            .map(WorkerId::parse)
+            .transpose()
+            .map_err(corrupt)?,
         sync_id: row.try_get::<Option<i64>, _>("sync_id")?.map(SyncId),
         error_code: row.try_get("error_code")?,
     })
@@ -54,6 +58,7 @@ async fn live_job(
 
 pub(super) async fn enqueue(
     pool: &AnyPool,
+    clock: &dyn Clock,
     tenant: &TenantId,
     source: &SourceId,
     reason: &str,
@@ -66,7 +71,7 @@ pub(super) async fn enqueue(
     if exists.is_none() {
         return Err(StoreError::NotFound(format!("source {source}")));
     }
-    let now = clock::now();
+    let now = clock.now().to_string();
     sqlx::query(
         "INSERT INTO jobs (tenant_id, source_id, status, reason, run_after, created_at) \
          VALUES ($1, $2, 'queued', $3, $4, $4) ON CONFLICT DO NOTHING",
@@ -86,8 +91,9 @@ pub(super) async fn enqueue(
 
 pub(super) async fn claim(
     pool: &AnyPool,
+    clock: &dyn Clock,
     backend: Backend,
-    worker: &str,
+    worker: &WorkerId,
     lease: Duration,
 ) -> Result<Option<Job>, StoreError> {
     let lock = if backend == Backend::Postgres {
@@ -95,7 +101,7 @@ pub(super) async fn claim(
     } else {
         ""
     };
-    let now = clock::now();
+    let now = clock.now().to_string();
     let mut tx = super::connect::begin_write(pool).await?;
     // Jobs whose workers died too often are given up, not retried forever.
     sqlx::query(
@@ -124,8 +130,8 @@ pub(super) async fn claim(
          started_at = COALESCE(started_at, $3) WHERE id = $4 RETURNING {JOB_COLUMNS}"
     );
     let row = sqlx::query(&sql)
-        .bind(worker)
-        .bind(clock::after(lease))
+        .bind(worker.as_str())
+        .bind(clock.after(lease).to_string())
         .bind(&now)
         .bind(id)
         .fetch_one(&mut *tx)
@@ -136,16 +142,17 @@ pub(super) async fn claim(
 
 pub(super) async fn renew(
     pool: &AnyPool,
-    id: i64,
-    worker: &str,
+    clock: &dyn Clock,
+    id: JobId,
+    worker: &WorkerId,
     lease: Duration,
 ) -> Result<bool, StoreError> {
     let r = sqlx::query(
         "UPDATE jobs SET lease_expires_at = $1 WHERE id = $2 AND lease_owner = $3 AND status = 'running'",
     )
-    .bind(clock::after(lease))
-    .bind(id)
-    .bind(worker)
+    .bind(clock.after(lease).to_string())
+    .bind(id.0)
+    .bind(worker.as_str())
     .execute(pool)
     .await?;
     Ok(r.rows_affected() == 1)
@@ -153,8 +160,9 @@ pub(super) async fn renew(
 
 pub(super) async fn finish(
     pool: &AnyPool,
-    id: i64,
-    worker: &str,
+    clock: &dyn Clock,
+    id: JobId,
+    worker: &WorkerId,
     outcome: &JobOutcome,
 ) -> Result<(), StoreError> {
     let (status, sync, code) = match outcome {
@@ -166,30 +174,35 @@ pub(super) async fn finish(
          lease_expires_at = NULL WHERE id = $5 AND lease_owner = $6 AND status = 'running'",
     )
     .bind(status)
-    .bind(clock::now())
+    .bind(clock.now().to_string())
     .bind(sync)
     .bind(code)
-    .bind(id)
-    .bind(worker)
+    .bind(id.0)
+    .bind(worker.as_str())
     .execute(pool)
     .await?;
     Ok(())
 }
 
-pub(super) async fn release(pool: &AnyPool, id: i64, worker: &str) -> Result<(), StoreError> {
+pub(super) async fn release(
+    pool: &AnyPool,
+    id: JobId,
+    worker: &WorkerId,
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1 \
          WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
     )
-    .bind(id)
-    .bind(worker)
+    .bind(id.0)
+    .bind(worker.as_str())
     .execute(pool)
     .await?;
     Ok(())
 }
 
-pub(super) async fn schedule_due(pool: &AnyPool) -> Result<u32, StoreError> {
-    let now = clock::now();
+pub(super) async fn schedule_due(pool: &AnyPool, clock: &dyn Clock) -> Result<u32, StoreError> {
+    let at = clock.now();
+    let now = at.to_string();
     let due = sqlx::query(
         "SELECT tenant_id, id, sync_interval_s FROM sources WHERE status = 'connected' \
          AND (next_sync_at IS NULL OR next_sync_at <= $1)",
@@ -213,11 +226,11 @@ pub(super) async fn schedule_due(pool: &AnyPool) -> Result<u32, StoreError> {
         .execute(&mut *tx)
         .await?;
         queued += u32::from(r.rows_affected() == 1);
-        let next = clock::after(Duration::from_secs(
+        let next = at.plus(Duration::from_secs(
             u64::try_from(interval).unwrap_or(86_400),
         ));
         sqlx::query("UPDATE sources SET next_sync_at = $1 WHERE tenant_id = $2 AND id = $3")
-            .bind(next)
+            .bind(next.to_string())
             .bind(&tenant)
             .bind(&source)
             .execute(&mut *tx)
@@ -263,12 +276,15 @@ pub(super) async fn for_sync(
     row.as_ref().map(job).transpose()
 }
 
-pub(super) async fn running_of(pool: &AnyPool, worker: &str) -> Result<Vec<i64>, StoreError> {
+pub(super) async fn running_of(
+    pool: &AnyPool,
+    worker: &WorkerId,
+) -> Result<Vec<JobId>, StoreError> {
     let rows = sqlx::query("SELECT id FROM jobs WHERE lease_owner = $1 AND status = 'running'")
-        .bind(worker)
+        .bind(worker.as_str())
         .fetch_all(pool)
         .await?;
     rows.iter()
-        .map(|r| r.try_get::<i64, _>(0).map_err(StoreError::from))
+        .map(|r| Ok(JobId(r.try_get::<i64, _>(0)?)))
         .collect()
 }

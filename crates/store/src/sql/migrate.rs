@@ -3,7 +3,8 @@
 
 use sqlx::{AnyPool, Row};
 
-use crate::clock;
+use roster_core::Clock;
+
 use crate::error::StoreError;
 use crate::records::Backend;
 
@@ -37,7 +38,11 @@ const MIGRATIONS: &[Migration] = &[
 
 const LOCK_KEY: i64 = 0x726f_7374_6572; // "roster"
 
-pub(super) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
+pub(super) async fn run(
+    pool: &AnyPool,
+    backend: Backend,
+    clock: &dyn Clock,
+) -> Result<(), StoreError> {
     let mut conn = pool.acquire().await?;
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS roster_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
@@ -50,7 +55,7 @@ pub(super) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreErr
             .execute(&mut *conn)
             .await?;
     }
-    let result = apply_pending(&mut conn, backend).await;
+    let result = apply_pending(&mut conn, backend, clock).await;
     if backend == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_unlock($1)")
             .bind(LOCK_KEY)
@@ -69,7 +74,11 @@ async fn applied_versions(conn: &mut sqlx::AnyConnection) -> Result<Vec<i64>, St
         .collect()
 }
 
-async fn apply_pending(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<(), StoreError> {
+async fn apply_pending(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    clock: &dyn Clock,
+) -> Result<(), StoreError> {
     // Every migration not yet applied, in order (not only those above the
     // highest applied one: branches may land migrations out of order).
     let applied = applied_versions(conn).await?;
@@ -89,7 +98,7 @@ async fn apply_pending(conn: &mut sqlx::AnyConnection, backend: Backend) -> Resu
         )
         .bind(m.version)
         .bind(m.name)
-        .bind(clock::now())
+        .bind(clock.now().to_string())
         .execute(&mut *tx)
         .await
         .map_err(wrap)?;

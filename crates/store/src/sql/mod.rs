@@ -15,15 +15,19 @@ mod quota_shares;
 mod rows;
 mod sources;
 mod syncs;
+mod text;
 mod versions;
 
 use async_trait::async_trait;
+use std::sync::Arc;
+
 use roster_core::{
-    ExternalId, Group, RoleArn, SnapshotCounts, SourceId, SyncId, SyncStats, TenantId, User,
+    Clock, ExternalId, Group, JobId, RoleArn, SnapshotCounts, SourceId, SyncId, SyncStats,
+    TenantId, User, WorkerId,
 };
 use sqlx::AnyPool;
 
-use crate::api::{Jobs, QuotaShares, Snapshots, Sources, Store, Syncs};
+use crate::api::{Jobs, Migrations, QuotaShares, Snapshots, Sources, Store, Syncs};
 use crate::error::StoreError;
 use crate::records::{
     Backend, DirectoryLocation, Job, JobOutcome, MembershipRow, NewSource, Snapshot, Source,
@@ -35,19 +39,24 @@ use crate::records::{
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
+    clock: Arc<dyn Clock>,
 }
 
 impl SqlStore {
-    /// Connects and applies pending migrations.
+    /// Connects and applies pending migrations; times come from the system clock.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let (pool, backend) = connect::open(url).await?;
-        migrate::run(&pool, backend).await?;
-        Ok(Self { pool, backend })
+        Self::connect_with_clock(url, roster_core::clock::system()).await
     }
 
-    /// Whether every embedded migration has been applied (for readiness checks).
-    pub async fn migrations_current(&self) -> Result<bool, StoreError> {
-        migrate::is_current(&self.pool, self.backend).await
+    /// Connects and applies pending migrations; every stored time comes from `clock`.
+    pub async fn connect_with_clock(url: &str, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+        let (pool, backend) = connect::open(url).await?;
+        migrate::run(&pool, backend, &*clock).await?;
+        Ok(Self {
+            pool,
+            backend,
+            clock,
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -69,6 +78,17 @@ impl SqlStore {
 impl Store for SqlStore {
     fn backend(&self) -> Backend {
         self.backend
+    }
+
+    fn clock(&self) -> &dyn Clock {
+        &*self.clock
+    }
+}
+
+#[async_trait]
+impl Migrations for SqlStore {
+    async fn migrations_current(&self) -> Result<bool, StoreError> {
+        migrate::is_current(&self.pool, self.backend).await
     }
 }
 
@@ -110,7 +130,7 @@ impl Sources for SqlStore {
     }
 
     async fn create_tenant(&self, tenant: &TenantId, name: &str) -> Result<(), StoreError> {
-        sources::create_tenant(&self.pool, tenant, name).await
+        sources::create_tenant(&self.pool, &*self.clock, tenant, name).await
     }
 
     async fn create_source(
@@ -118,7 +138,7 @@ impl Sources for SqlStore {
         tenant: &TenantId,
         new: &NewSource,
     ) -> Result<Source, StoreError> {
-        sources::create(&self.pool, tenant, new).await
+        sources::create(&self.pool, &*self.clock, tenant, new).await
     }
 
     async fn get_source(&self, tenant: &TenantId, id: &SourceId) -> Result<Source, StoreError> {
@@ -163,7 +183,7 @@ impl Syncs for SqlStore {
     }
 
     async fn begin_sync(&self, tenant: &TenantId, source: &SourceId) -> Result<SyncId, StoreError> {
-        syncs::begin(&self.pool, tenant, source).await
+        syncs::begin(&self.pool, &*self.clock, tenant, source).await
     }
 
     async fn stage_with(
@@ -183,7 +203,7 @@ impl Syncs for SqlStore {
         location: Option<&DirectoryLocation>,
         stats: &SyncStats,
     ) -> Result<SnapshotCounts, StoreError> {
-        syncs::publish(&self.pool, tenant, sync, location, stats).await
+        syncs::publish(&self.pool, &*self.clock, tenant, sync, location, stats).await
     }
 
     async fn fail_sync(
@@ -193,7 +213,7 @@ impl Syncs for SqlStore {
         failure: &SyncFailure,
         stats: &SyncStats,
     ) -> Result<(), StoreError> {
-        syncs::fail(&self.pool, tenant, sync, failure, stats).await
+        syncs::fail(&self.pool, &*self.clock, tenant, sync, failure, stats).await
     }
 
     async fn get_sync(&self, tenant: &TenantId, sync: SyncId) -> Result<SyncRun, StoreError> {
@@ -267,7 +287,7 @@ impl QuotaShares for SqlStore {
         holder: &str,
         ttl: std::time::Duration,
     ) -> Result<crate::api::QuotaHolders, StoreError> {
-        quota_shares::hold(&self.pool, instance, holder, ttl).await
+        quota_shares::hold(&self.pool, &*self.clock, instance, holder, ttl).await
     }
 
     async fn release_quota_share(&self, instance: &str, holder: &str) -> Result<(), StoreError> {
@@ -283,45 +303,45 @@ impl Jobs for SqlStore {
         source: &SourceId,
         reason: &str,
     ) -> Result<Job, StoreError> {
-        jobs::enqueue(&self.pool, tenant, source, reason).await
+        jobs::enqueue(&self.pool, &*self.clock, tenant, source, reason).await
     }
 
     async fn claim_job(
         &self,
-        worker: &str,
+        worker: &WorkerId,
         lease: std::time::Duration,
     ) -> Result<Option<Job>, StoreError> {
-        jobs::claim(&self.pool, self.backend, worker, lease).await
+        jobs::claim(&self.pool, &*self.clock, self.backend, worker, lease).await
     }
 
     async fn renew_lease(
         &self,
-        job: i64,
-        worker: &str,
+        job: JobId,
+        worker: &WorkerId,
         lease: std::time::Duration,
     ) -> Result<bool, StoreError> {
-        jobs::renew(&self.pool, job, worker, lease).await
+        jobs::renew(&self.pool, &*self.clock, job, worker, lease).await
     }
 
     async fn finish_job(
         &self,
-        job: i64,
-        worker: &str,
+        job: JobId,
+        worker: &WorkerId,
         outcome: &JobOutcome,
     ) -> Result<(), StoreError> {
-        jobs::finish(&self.pool, job, worker, outcome).await
+        jobs::finish(&self.pool, &*self.clock, job, worker, outcome).await
     }
 
-    async fn running_jobs_of(&self, worker: &str) -> Result<Vec<i64>, StoreError> {
+    async fn running_jobs_of(&self, worker: &WorkerId) -> Result<Vec<JobId>, StoreError> {
         jobs::running_of(&self.pool, worker).await
     }
 
-    async fn release_job(&self, job: i64, worker: &str) -> Result<(), StoreError> {
+    async fn release_job(&self, job: JobId, worker: &WorkerId) -> Result<(), StoreError> {
         jobs::release(&self.pool, job, worker).await
     }
 
     async fn schedule_due(&self) -> Result<u32, StoreError> {
-        jobs::schedule_due(&self.pool).await
+        jobs::schedule_due(&self.pool, &*self.clock).await
     }
 
     async fn list_jobs(&self, tenant: &TenantId, limit: u32) -> Result<Vec<Job>, StoreError> {
@@ -330,10 +350,6 @@ impl Jobs for SqlStore {
 
     async fn queue_depth(&self) -> Result<u64, StoreError> {
         jobs::depth(&self.pool).await
-    }
-
-    async fn migrations_current(&self) -> Result<bool, StoreError> {
-        migrate::is_current(&self.pool, self.backend).await
     }
 
     async fn job_for_sync(

@@ -3,19 +3,21 @@
 
 use std::time::Duration;
 
+use roster_core::Clock;
 use sqlx::{AnyPool, Row};
 
 use crate::api::QuotaHolders;
-use crate::clock;
 use crate::error::StoreError;
 
 pub(super) async fn hold(
     pool: &AnyPool,
+    clock: &dyn Clock,
     instance: &str,
     holder: &str,
     ttl: Duration,
 ) -> Result<QuotaHolders, StoreError> {
-    let now = clock::now();
+    let at = clock.now();
+    let now = at.to_string();
     let mut tx = super::connect::begin_write(pool).await?;
     sqlx::query("DELETE FROM quota_shares WHERE instance_key = $1 AND expires_at < $2")
         .bind(instance)
@@ -29,7 +31,7 @@ pub(super) async fn hold(
     )
     .bind(instance)
     .bind(holder)
-    .bind(clock::after(ttl))
+    .bind(at.plus(ttl).to_string())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

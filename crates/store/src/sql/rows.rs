@@ -3,7 +3,7 @@
 
 use roster_core::{
     AccountId, ExternalId, IdentityStoreId, Region, RoleArn, SnapshotCounts, SourceId, SyncId,
-    SyncStats, TenantId,
+    SyncStats, TenantId, Timestamp,
 };
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -13,6 +13,20 @@ use crate::records::{DirectoryLocation, Source, SourceStatus, SyncFailure, SyncR
 
 pub(super) fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
+}
+
+/// A stored time (text; see `roster_core::time` for the forms read).
+pub(super) fn timestamp(row: &AnyRow, col: &str) -> Result<Timestamp, StoreError> {
+    let text: String = row.try_get(col)?;
+    Timestamp::parse(&text).map_err(corrupt)
+}
+
+pub(super) fn optional_timestamp(row: &AnyRow, col: &str) -> Result<Option<Timestamp>, StoreError> {
+    let text: Option<String> = row.try_get(col)?;
+    text.as_deref()
+        .map(Timestamp::parse)
+        .transpose()
+        .map_err(corrupt)
 }
 
 fn count(row: &AnyRow, col: &str) -> Result<u64, StoreError> {
@@ -54,10 +68,10 @@ pub(super) fn source(row: &AnyRow) -> Result<Source, StoreError> {
         location,
         status: SourceStatus::parse(&status)
             .ok_or_else(|| corrupt(format!("source status {status}")))?,
-        created_at: row.try_get("created_at")?,
+        created_at: timestamp(row, "created_at")?,
         sync_interval_s: u32::try_from(row.try_get::<i64, _>("sync_interval_s")?)
             .map_err(corrupt)?,
-        next_sync_at: row.try_get("next_sync_at")?,
+        next_sync_at: optional_timestamp(row, "next_sync_at")?,
         api_tps: row
             .try_get::<Option<i64>, _>("api_tps")?
             .map(u32::try_from)
@@ -89,8 +103,8 @@ pub(super) fn sync_run(row: &AnyRow) -> Result<SyncRun, StoreError> {
         source_id: SourceId::parse(row.try_get("source_id")?).map_err(corrupt)?,
         status: SyncStatus::parse(&status)
             .ok_or_else(|| corrupt(format!("sync status {status}")))?,
-        started_at: row.try_get("started_at")?,
-        finished_at: row.try_get("finished_at")?,
+        started_at: timestamp(row, "started_at")?,
+        finished_at: optional_timestamp(row, "finished_at")?,
         counts: SnapshotCounts {
             users: count(row, "users_count")?,
             groups: count(row, "groups_count")?,

@@ -1,10 +1,9 @@
 //! Tenants and sources (connections).
 
-use roster_core::{ExternalId, RoleArn, SourceId, TenantId};
+use roster_core::{Clock, ExternalId, RoleArn, SourceId, TenantId};
 use sqlx::{AnyPool, Row};
 
 use super::rows::{self, SOURCE_COLUMNS};
-use crate::clock;
 use crate::error::StoreError;
 use crate::records::{DirectoryLocation, NewSource, Source, SourceStatus, Tenant};
 
@@ -14,13 +13,14 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 pub(super) async fn create_tenant(
     pool: &AnyPool,
+    clock: &dyn Clock,
     tenant: &TenantId,
     name: &str,
 ) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)")
         .bind(tenant.as_str())
         .bind(name)
-        .bind(clock::now())
+        .bind(clock.now().to_string())
         .execute(pool)
         .await
         .map_err(|e| {
@@ -35,6 +35,7 @@ pub(super) async fn create_tenant(
 
 pub(super) async fn create(
     pool: &AnyPool,
+    clock: &dyn Clock,
     tenant: &TenantId,
     new: &NewSource,
 ) -> Result<Source, StoreError> {
@@ -49,7 +50,7 @@ pub(super) async fn create(
     .bind(new.role_arn.as_ref().map(ToString::to_string))
     .bind(new.external_id.expose())
     .bind(new.status.as_str())
-    .bind(clock::now())
+    .bind(clock.now().to_string())
     .execute(pool)
     .await
     .map_err(|e| {
@@ -160,7 +161,7 @@ pub(super) async fn list_tenants(pool: &AnyPool) -> Result<Vec<Tenant>, StoreErr
             Ok(Tenant {
                 id: TenantId::parse(r.try_get("id")?).map_err(rows::corrupt)?,
                 name: r.try_get("name")?,
-                created_at: r.try_get("created_at")?,
+                created_at: rows::timestamp(r, "created_at")?,
             })
         })
         .collect()

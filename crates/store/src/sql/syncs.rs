@@ -1,11 +1,10 @@
 //! The life of a sync run: begin, publish atomically, or fail (and undo).
 
-use roster_core::{SnapshotCounts, SourceId, SyncId, SyncStats, TenantId};
+use roster_core::{Clock, SnapshotCounts, SourceId, SyncId, SyncStats, TenantId};
 use sqlx::{AnyPool, Row};
 
 use super::rows::{self, SYNC_COLUMNS};
 use super::versions;
-use crate::clock;
 use crate::error::StoreError;
 use crate::records::{DirectoryLocation, Snapshot, SyncFailure, SyncRun};
 
@@ -15,6 +14,7 @@ const INTERRUPTED_FIX: &str = "nothing to fix: the next sync reads the whole dir
 
 pub(super) async fn begin(
     pool: &AnyPool,
+    clock: &dyn Clock,
     tenant: &TenantId,
     source: &SourceId,
 ) -> Result<SyncId, StoreError> {
@@ -37,7 +37,7 @@ pub(super) async fn begin(
     .iter()
     .map(|r| r.try_get(0))
     .collect::<Result<_, _>>()?;
-    let now = clock::now();
+    let now = clock.now().to_string();
     for id in abandoned {
         let ended = sqlx::query(
             "UPDATE sync_runs SET status = 'failed', finished_at = $1, error_code = 'interrupted', \
@@ -114,6 +114,7 @@ pub(super) async fn lock_running(
 
 pub(super) async fn publish(
     pool: &AnyPool,
+    clock: &dyn Clock,
     tenant: &TenantId,
     sync: SyncId,
     location: Option<&DirectoryLocation>,
@@ -127,7 +128,7 @@ pub(super) async fn publish(
         "UPDATE sync_runs SET status = 'complete', finished_at = $1, users_count = $2, groups_count = $3, \
          memberships_count = $4, stats = $5, identity_store_id = $6, region = $7 WHERE tenant_id = $8 AND id = $9",
     )
-    .bind(clock::now())
+    .bind(clock.now().to_string())
     .bind(i64::try_from(counts.users).map_err(rows::corrupt)?)
     .bind(i64::try_from(counts.groups).map_err(rows::corrupt)?)
     .bind(i64::try_from(counts.memberships).map_err(rows::corrupt)?)
@@ -144,6 +145,7 @@ pub(super) async fn publish(
 
 pub(super) async fn fail(
     pool: &AnyPool,
+    clock: &dyn Clock,
     tenant: &TenantId,
     sync: SyncId,
     failure: &SyncFailure,
@@ -156,7 +158,7 @@ pub(super) async fn fail(
         "UPDATE sync_runs SET status = 'failed', finished_at = $1, stats = $2, error_code = $3, \
          error_cause = $4, error_fix = $5 WHERE tenant_id = $6 AND id = $7",
     )
-    .bind(clock::now())
+    .bind(clock.now().to_string())
     .bind(serde_json::to_string(stats).map_err(rows::corrupt)?)
     .bind(&failure.code)
     .bind(&failure.cause)

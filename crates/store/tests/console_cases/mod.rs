@@ -1,7 +1,7 @@
 //! Contract cases of the console traits: `Console` (accounts, sessions,
 //! tokens, one-time links) and `Browse` (filtered, paginated snapshots).
 
-use roster_core::TenantId;
+use roster_core::{TenantId, Timestamp};
 use roster_store::{
     ConsoleRole, NewApiToken, NewConsoleUser, OneTimeLink, OneTimePurpose, Snapshot, Store,
     StoreError, UserFilter,
@@ -10,8 +10,13 @@ use roster_store::{
 use super::support::directory;
 use super::{new_source, sync_once};
 
-const FUTURE: &str = "2999-01-01T00:00:00.000Z";
-const PAST: &str = "2000-01-01T00:00:00.000Z";
+fn future() -> Timestamp {
+    Timestamp::parse("2999-01-01T00:00:00.000Z").unwrap()
+}
+
+fn past() -> Timestamp {
+    Timestamp::parse("2000-01-01T00:00:00.000Z").unwrap()
+}
 
 fn new_user(id: &str, email: &str) -> NewConsoleUser {
     NewConsoleUser {
@@ -57,11 +62,11 @@ pub async fn console_accounts_sessions_and_tokens_round_trip(store: &dyn Store) 
     );
 
     store
-        .create_session("live", &ada, "csrf-1", FUTURE)
+        .create_session("live", &ada, "csrf-1", future())
         .await
         .unwrap();
     store
-        .create_session("old", &ada, "csrf-2", PAST)
+        .create_session("old", &ada, "csrf-2", past())
         .await
         .unwrap();
     let p = store.session_principal("live").await.unwrap().unwrap();
@@ -109,11 +114,11 @@ pub async fn one_time_links_work_once(store: &dyn Store) {
         purpose: OneTimePurpose::Setup,
     };
     store
-        .create_one_time_link("s1", &setup, FUTURE)
+        .create_one_time_link("s1", &setup, future())
         .await
         .unwrap();
     store
-        .create_one_time_link("s2", &setup, PAST)
+        .create_one_time_link("s2", &setup, past())
         .await
         .unwrap();
     let signin = OneTimeLink {
@@ -123,7 +128,7 @@ pub async fn one_time_links_work_once(store: &dyn Store) {
         },
     };
     store
-        .create_one_time_link("s3", &signin, FUTURE)
+        .create_one_time_link("s3", &signin, future())
         .await
         .unwrap();
     assert_eq!(

@@ -3,11 +3,15 @@
 
 use std::time::Duration;
 
-use roster_core::TenantId;
+use roster_core::{TenantId, WorkerId};
 use roster_store::{JobOutcome, JobStatus, SourceStatus, Store, StoreError};
 
 use super::support::directory;
 use super::{new_source, sync_once};
+
+fn worker(id: &str) -> WorkerId {
+    WorkerId::parse(id).unwrap()
+}
 
 pub async fn jobs_are_claimed_once_and_expired_leases_are_retried(store: &dyn Store) {
     let t = TenantId::default_tenant();
@@ -19,22 +23,52 @@ pub async fn jobs_are_claimed_once_and_expired_leases_are_retried(store: &dyn St
         "one live job per source"
     );
     let lease = Duration::from_millis(300);
-    let first = store.claim_job("w1", lease).await.unwrap().unwrap();
+    let first = store
+        .claim_job(&worker("w1"), lease)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
-        (first.id, first.attempts, first.lease_owner.as_deref()),
+        (
+            first.id,
+            first.attempts,
+            first.lease_owner.as_ref().map(WorkerId::as_str)
+        ),
         (job.id, 1, Some("w1"))
     );
     assert!(
-        store.claim_job("w2", lease).await.unwrap().is_none(),
+        store
+            .claim_job(&worker("w2"), lease)
+            .await
+            .unwrap()
+            .is_none(),
         "a leased job is not claimed twice"
     );
-    assert!(!store.renew_lease(job.id, "w2", lease).await.unwrap());
-    assert!(store.renew_lease(job.id, "w1", lease).await.unwrap());
+    assert!(
+        !store
+            .renew_lease(job.id, &worker("w2"), lease)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .renew_lease(job.id, &worker("w1"), lease)
+            .await
+            .unwrap()
+    );
     tokio::time::sleep(Duration::from_millis(400)).await; // w1 died: its lease expires
-    let retried = store.claim_job("w2", lease).await.unwrap().unwrap();
+    let retried = store
+        .claim_job(&worker("w2"), lease)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((retried.id, retried.attempts), (job.id, 2));
     store
-        .finish_job(job.id, "w1", &JobOutcome::Done(roster_core::SyncId(1)))
+        .finish_job(
+            job.id,
+            &worker("w1"),
+            &JobOutcome::Done(roster_core::SyncId(1)),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -44,7 +78,7 @@ pub async fn jobs_are_claimed_once_and_expired_leases_are_retried(store: &dyn St
     );
     let sync = sync_once(store, &t, &src.id, &directory()).await;
     store
-        .finish_job(job.id, "w2", &JobOutcome::Done(sync))
+        .finish_job(job.id, &worker("w2"), &JobOutcome::Done(sync))
         .await
         .unwrap();
     let done = store.job_for_sync(&t, sync).await.unwrap().unwrap();
@@ -68,13 +102,13 @@ pub async fn released_jobs_return_to_the_queue(store: &dyn Store) {
     let src = store.create_source(&t, &new_source("prod")).await.unwrap();
     let job = store.enqueue_sync(&t, &src.id, "manual").await.unwrap();
     store
-        .claim_job("w1", Duration::from_mins(1))
+        .claim_job(&worker("w1"), Duration::from_mins(1))
         .await
         .unwrap()
         .unwrap();
-    store.release_job(job.id, "w1").await.unwrap();
+    store.release_job(job.id, &worker("w1")).await.unwrap();
     let again = store
-        .claim_job("w2", Duration::from_mins(1))
+        .claim_job(&worker("w2"), Duration::from_mins(1))
         .await
         .unwrap()
         .unwrap();

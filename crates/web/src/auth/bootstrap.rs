@@ -32,7 +32,11 @@ async fn link(
         purpose,
     };
     store
-        .create_one_time_link(&sha256_hex(&token), &link, &timestamp_in(LINK_LIFETIME_S))
+        .create_one_time_link(
+            &sha256_hex(&token),
+            &link,
+            timestamp_in(store.clock(), LINK_LIFETIME_S),
+        )
         .await?;
     Ok(token)
 }

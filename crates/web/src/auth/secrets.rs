@@ -6,9 +6,8 @@ use std::fmt::Write as _;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
+use roster_core::{Clock, Timestamp};
 use sha2::{Digest, Sha256};
-use time::OffsetDateTime;
-use time::macros::format_description;
 
 /// 32 bytes from the OS CSPRNG, URL-safe base64 (43 characters).
 pub fn random_token() -> String {
@@ -35,13 +34,9 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// A timestamp `seconds` from now, in the store's format (sortable text).
-pub fn timestamp_in(seconds: i64) -> String {
-    (OffsetDateTime::now_utc() + time::Duration::seconds(seconds))
-        .format(format_description!(
-            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-        ))
-        .unwrap_or_default()
+/// The time `seconds` from now on `clock` (the store's, so tests can fix it).
+pub fn timestamp_in(clock: &dyn Clock, seconds: i64) -> Timestamp {
+    clock.now().plus_seconds(seconds)
 }
 
 /// Whether `base_url` is plain http on a loopback address (cookies cannot be `Secure` there).

@@ -33,7 +33,12 @@ pub async fn start(state: &AppState, user: &ConsoleUser) -> Result<HeaderValue, 
     let csrf = random_token();
     state
         .store
-        .create_session(&sha256_hex(&id), user, &csrf, &timestamp_in(LIFETIME_S))
+        .create_session(
+            &sha256_hex(&id),
+            user,
+            &csrf,
+            timestamp_in(state.store.clock(), LIFETIME_S),
+        )
         .await?;
     tracing::info!(user = %user.id, tenant = %user.tenant_id, "signed in");
     set_cookie(

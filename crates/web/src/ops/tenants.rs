@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use roster_core::TenantId;
+use roster_core::{TenantId, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::invite::{Invitation, NewInvitation, invite};
@@ -40,7 +40,8 @@ impl FromRequestParts<AppState> for InstanceAdmin {
 pub struct TenantView {
     pub id: String,
     pub name: String,
-    pub created_at: String,
+    #[schema(value_type = String)]
+    pub created_at: Timestamp,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -102,7 +102,7 @@ async fn render(
                     tbody {
                         @for r in runs.iter().filter(|r| r.status == SyncStatus::Complete) {
                             tr data-sync=(r.id) {
-                                td { "#" (r.id) } td { (r.finished_at.clone().unwrap_or_default()) }
+                                td { "#" (r.id) } td { (r.finished_at.map(|t| t.to_string()).unwrap_or_default()) }
                                 td { (r.counts.users) } td { (r.counts.groups) } td { (r.counts.memberships) }
                                 td {
                                     a.button href={ "/evidence/" (r.id) "/bundle" } download { "Download bundle" } " "

@@ -45,7 +45,7 @@ pub async fn show(
                     None => { "never" }
                 }
             }
-            dt { "Next sync" } dd { (source.next_sync_at.clone().unwrap_or_else(|| if source.status == SourceStatus::Connected { "soon".into() } else { dash() })) }
+            dt { "Next sync" } dd { (source.next_sync_at.map_or_else(|| if source.status == SourceStatus::Connected { "soon".into() } else { dash() }, |t| t.to_string())) }
             dt { "Sync interval" } dd { (source.sync_interval_s / 3600) " h" }
             dt { "API rate" } dd #api-rate {
                 @match source.api_tps {

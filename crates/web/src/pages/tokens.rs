@@ -36,7 +36,7 @@ async fn render(
         table #tokens {
             thead { tr { th { "Name" } th { "Starts with" } th { "Created" } th { "Last used" } th { "" } } }
             tbody { @for t in &tokens { tr {
-                td { (t.name) } td { code { (t.prefix) "…" } } td { (t.created_at) } td { (t.last_used_at.clone().unwrap_or_default()) }
+                td { (t.name) } td { code { (t.prefix) "…" } } td { (t.created_at) } td { (t.last_used_at.map(|t| t.to_string()).unwrap_or_default()) }
                 td {
                     @if let Some(r) = &t.revoked_at { "revoked " (r) }
                     @else if who.is_admin() {

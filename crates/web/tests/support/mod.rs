@@ -66,7 +66,12 @@ async fn session(
     let cookie = format!("cookie-{email}");
     let csrf = format!("csrf-{email}");
     store
-        .create_session(&sha(&cookie), &user, &csrf, "2999-01-01T00:00:00.000Z")
+        .create_session(
+            &sha(&cookie),
+            &user,
+            &csrf,
+            roster_core::Timestamp::parse("2999-01-01T00:00:00.000Z").unwrap(),
+        )
         .await
         .unwrap();
     (Session { cookie, csrf }, user.id)
