@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::error::EngineError;
 use crate::locate::{LocationHint, locate};
-use crate::source_sync::diagnosis_of;
+use crate::source_sync::{AwsEndpoint, diagnosis_of};
 
 /// The four steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -78,6 +78,8 @@ pub struct ConnectRequest {
     pub hint: LocationHint,
     /// roster's own principal ARN, for the fixes that show the trust policy.
     pub platform_principal: Option<String>,
+    /// Where roster's AWS calls go, for diagnoses (read once at startup).
+    pub endpoint: AwsEndpoint,
 }
 
 /// Receives each step's events as they happen.
@@ -143,7 +145,7 @@ pub async fn test_connection(
         }
         Err(d) => return Err(r.fail(Step::Discovery, &d)),
     };
-    probe(&session, &location, &r).await?;
+    probe(&session, &location, &request.endpoint, &r).await?;
     store.set_source_location(tenant, source, &location).await?;
     store
         .set_source_status(tenant, source, SourceStatus::Connected)
@@ -180,7 +182,10 @@ async fn assume(
             );
             Err(r.fail(Step::AssumeRole, &d))
         }
-        Err(e) => Err(r.fail(Step::AssumeRole, &diagnosis_of("AssumeRole", e))),
+        Err(e) => Err(r.fail(
+            Step::AssumeRole,
+            &diagnosis_of("AssumeRole", e, &request.endpoint),
+        )),
     }
 }
 
@@ -211,15 +216,17 @@ async fn insecure_trust_check(
                 Diagnosis::trust_policy_missing_external_id(&request.role, principal, external_id);
             Err(r.fail(Step::InsecureTrustCheck, &d))
         }
-        Err(AssumeError::Other(e)) => {
-            Err(r.fail(Step::InsecureTrustCheck, &diagnosis_of("AssumeRole", e)))
-        }
+        Err(AssumeError::Other(e)) => Err(r.fail(
+            Step::InsecureTrustCheck,
+            &diagnosis_of("AssumeRole", e, &request.endpoint),
+        )),
     }
 }
 
 async fn probe(
     session: &CustomerSession,
     location: &DirectoryLocation,
+    endpoint: &AwsEndpoint,
     r: &Reporter<'_>,
 ) -> Result<(), EngineError> {
     r.emit(Step::ProbeReads, StepStatus::Running, "");
@@ -228,7 +235,7 @@ async fn probe(
         location.identity_store_id.clone(),
         location.region.clone(),
     );
-    let fail = |op: &str, e: AwsError| r.fail(Step::ProbeReads, &diagnosis_of(op, e));
+    let fail = |op: &str, e: AwsError| r.fail(Step::ProbeReads, &diagnosis_of(op, e, endpoint));
     let users = client
         .users_page(None, Some(1))
         .await

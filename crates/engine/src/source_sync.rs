@@ -13,20 +13,45 @@ use crate::locate::{LocationHint, locate};
 use crate::progress::SyncProgress;
 use crate::sync::{SyncOptions, SyncOutcome, run_sync};
 
+/// Where roster's own AWS calls go, as an "endpoint unreachable" diagnosis
+/// names it. Configuration: read once where the process starts
+/// ([`AwsEndpoint::from_env`]) and passed in, never inside an error path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsEndpoint(String);
+
+impl AwsEndpoint {
+    /// `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`, else AWS's own endpoint.
+    pub fn from_env() -> Self {
+        std::env::var("AWS_ENDPOINT_URL_STS")
+            .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
+            .map_or_else(|_| Self::default(), Self)
+    }
+
+    /// An endpoint given explicitly (the built-in fake AWS, tests).
+    pub fn named(url: impl Into<String>) -> Self {
+        Self(url.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for AwsEndpoint {
+    fn default() -> Self {
+        Self("the AWS endpoint".to_owned())
+    }
+}
+
 /// A diagnosis for an AWS failure of `operation` outside a sync's retry loop
 /// (`AssumeRole`, discovery, probe reads).
-pub fn diagnosis_of(operation: &str, error: AwsError) -> Diagnosis {
+pub fn diagnosis_of(operation: &str, error: AwsError, endpoint: &AwsEndpoint) -> Diagnosis {
     match error {
         AwsError::Diagnosed(d) => d,
         AwsError::Transient {
             detail,
             unreachable: true,
-        } => {
-            let endpoint = std::env::var("AWS_ENDPOINT_URL_STS")
-                .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
-                .unwrap_or_else(|_| "the AWS endpoint".into());
-            Diagnosis::endpoint_unreachable(&endpoint, &detail)
-        }
+        } => Diagnosis::endpoint_unreachable(endpoint.as_str(), &detail),
         other => Diagnosis::aws_error(operation, "Failed", &other.to_string()),
     }
 }
@@ -81,7 +106,7 @@ pub async fn sync_source(
                 store.as_ref(),
                 tenant,
                 source_id,
-                diagnosis_of("AssumeRole", e),
+                diagnosis_of("AssumeRole", e, &options.endpoint),
             )
             .await);
         }

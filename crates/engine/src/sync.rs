@@ -18,6 +18,7 @@ use crate::limiter::ApiLimiters;
 use crate::progress::{Api, SyncProgress};
 use crate::readers::Readers;
 use crate::retry::RetryPolicy;
+use crate::source_sync::AwsEndpoint;
 use crate::writer::write_batches;
 
 #[derive(Debug, Clone)]
@@ -31,6 +32,8 @@ pub struct SyncOptions {
     pub retry: RetryPolicy,
     /// Limiters shared with other syncs of the same instance; `None`: this sync's own.
     pub limiters: Option<Arc<ApiLimiters>>,
+    /// Where roster's AWS calls go, for diagnoses (read once at startup).
+    pub endpoint: AwsEndpoint,
 }
 
 impl SyncOptions {
@@ -53,6 +56,7 @@ impl Default for SyncOptions {
             batch_rows: 2_000,
             retry: RetryPolicy::default(),
             limiters: None,
+            endpoint: AwsEndpoint::default(),
         }
     }
 }
@@ -83,6 +87,39 @@ fn stats_of(progress: &SyncProgress, started: Instant, tps: f64) -> SyncStats {
         publish_s: 0.0,
         floor_s,
         tps,
+        vanished: progress.vanished(),
+    }
+}
+
+/// The failure recorded for a sync that roster itself could not finish
+/// (a store or task error): not a diagnosis of the customer's AWS setup.
+fn internal_failure() -> SyncFailure {
+    SyncFailure {
+        code: INTERNAL_FAILURE_CODE.to_owned(),
+        cause: "the sync stopped on an error inside roster (its database or a task), not on AWS"
+            .to_owned(),
+        fix: "sync again; if it fails the same way, roster's log has the cause".to_owned(),
+    }
+}
+
+/// The code of [`internal_failure`], also the job outcome's code.
+pub const INTERNAL_FAILURE_CODE: &str = "internal-error";
+
+/// `error`, unless recording the failed sync failed too: then that is logged
+/// and returned with it, so the caller knows the run may still look running.
+fn not_recorded(
+    sync: SyncId,
+    error: EngineError,
+    recorded: Result<(), roster_store::StoreError>,
+) -> EngineError {
+    match recorded {
+        Ok(()) => error,
+        Err(e) => {
+            tracing::error!(%sync, error = %e, "recording the failed sync failed");
+            EngineError::Internal(format!(
+                "{error}; recording sync {sync} as failed also failed: {e}"
+            ))
+        }
     }
 }
 
@@ -121,19 +158,21 @@ pub async fn run_sync(
         Ok(()) => None,
         Err(EngineError::Diagnosed(d)) => Some(d),
         Err(other) => {
-            let d = Diagnosis::aws_error("sync", "InternalError", &other.to_string());
-            let _ = store
-                .fail_sync(tenant, sync, &SyncFailure::from(&d), &stats)
+            // roster's own failure (the store, a task), not AWS's: recorded as
+            // such, with the cause in the log rather than in the history.
+            tracing::error!(%sync, error = %other, "sync failed inside roster");
+            let recorded = store
+                .fail_sync(tenant, sync, &internal_failure(), &stats)
                 .await;
-            return Err(other);
+            return Err(not_recorded(sync, other, recorded));
         }
     };
     if let Some(d) = failure {
         tracing::warn!(%sync, code = %d.code, "sync failed");
-        store
+        let recorded = store
             .fail_sync(tenant, sync, &SyncFailure::from(&d), &stats)
-            .await?;
-        return Err(EngineError::Diagnosed(d));
+            .await;
+        return Err(not_recorded(sync, EngineError::Diagnosed(d), recorded));
     }
     let publishing = Instant::now();
     let counts = store

@@ -167,7 +167,7 @@ impl Worker {
                     .and_then(|s| s.first().map(|r| r.id));
                 let code = match e {
                     EngineError::Diagnosed(d) => d.code.as_str().to_owned(),
-                    _ => "internal-error".to_owned(),
+                    _ => crate::sync::INTERNAL_FAILURE_CODE.to_owned(),
                 };
                 JobOutcome::Failed { sync, code }
             }

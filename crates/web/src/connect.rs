@@ -108,6 +108,8 @@ pub fn parse(input: &ConnectInput, principal: Option<&str>) -> Result<ConnectReq
             identity_store_id,
         },
         platform_principal: principal.map(str::to_owned),
+        // TODO(web-services): read once into the app's state and pass it here.
+        endpoint: roster_engine::AwsEndpoint::from_env(),
     })
 }
 

@@ -9,7 +9,9 @@ use std::time::Instant;
 use roster_aws::{CustomerSession, DirectoryClient, Platform};
 use roster_core::policy::{PermissionsOptions, permissions_policy, trust_policy};
 use roster_core::{ExternalId, Region, RoleArn, SourceId, TenantId};
-use roster_engine::{LocationHint, SyncOptions, SyncProgress, diagnosis_of, locate, run_sync};
+use roster_engine::{
+    AwsEndpoint, LocationHint, SyncOptions, SyncProgress, diagnosis_of, locate, run_sync,
+};
 use roster_fake_aws::{FakeAws, FakeAwsConfig, FakeAwsHandle};
 use roster_store::{DirectoryLocation, NewSource, SourceStatus};
 use serde_json::json;
@@ -92,7 +94,7 @@ async fn connect_to_fake(
     let session = platform
         .session(&role, &external_id, "roster-bench")
         .await
-        .map_err(|e| diagnosis_of("AssumeRole", e))?;
+        .map_err(|e| diagnosis_of("AssumeRole", e, &AwsEndpoint::from_env()))?;
     let (location, _) = locate(&session, &LocationHint::default()).await?;
 
     Ok((fake, session, location, role, external_id))

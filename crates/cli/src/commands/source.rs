@@ -233,6 +233,7 @@ async fn connect(
         platform_principal: platform_principal(&platform).await,
     };
     let print_step = |e: StepEvent| {
+        endpoint: roster_engine::AwsEndpoint::from_env(),
         if !json && e.status != StepStatus::Running {
             eprintln!(
                 "{:<8} {}  {}",
@@ -330,7 +331,10 @@ async fn sync_now(
     json: bool,
 ) -> Result<(), CliError> {
     let platform = Platform::from_env().await;
-    let options = SyncOptions::default();
+    let options = SyncOptions {
+        endpoint: roster_engine::AwsEndpoint::from_env(),
+        ..SyncOptions::default()
+    };
     let progress = Arc::new(SyncProgress::default());
     let view = ProgressView::start(progress.clone(), options.tps, json);
     let outcome = sync_source(store.clone(), &platform, tenant, id, &options, progress).await;

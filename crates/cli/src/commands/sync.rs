@@ -6,7 +6,8 @@ use std::sync::Arc;
 use roster_aws::{DirectoryClient, Platform};
 use roster_core::{Diagnosis, ExternalId, IdentityStoreId, Region, RoleArn, SourceId, TenantId};
 use roster_engine::{
-    LocationHint, SyncOptions, SyncOutcome, SyncProgress, diagnosis_of, locate, run_sync,
+    AwsEndpoint, LocationHint, SyncOptions, SyncOutcome, SyncProgress, diagnosis_of, locate,
+    run_sync,
 };
 use roster_store::{DirectoryLocation, NewSource, Source, SourceStatus, Store};
 use serde_json::json;
@@ -77,10 +78,11 @@ pub async fn run(args: SyncArgs) -> Result<(), CliError> {
     let source_id = existing.map_or_else(SourceId::generate, |s| s.id);
 
     let platform = Platform::from_env().await;
+    let endpoint = AwsEndpoint::from_env();
     let session = platform
         .session(&role, &external_id, &format!("roster-{source_id}"))
         .await
-        .map_err(|e| CliError::Diagnosed(diagnosis_of("AssumeRole", e)))?;
+        .map_err(|e| CliError::Diagnosed(diagnosis_of("AssumeRole", e, &endpoint)))?;
     let (location, _) = locate(&session, &hint).await?;
     let source = source_for(store.as_ref(), &tenant, source_id, &role, &external_id).await?;
     store
@@ -94,6 +96,7 @@ pub async fn run(args: SyncArgs) -> Result<(), CliError> {
     );
     let options = SyncOptions {
         tps: args.tps,
+        endpoint,
         ..SyncOptions::default()
     };
     let progress = Arc::new(SyncProgress::default());

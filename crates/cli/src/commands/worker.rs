@@ -31,6 +31,7 @@ pub async fn run(args: WorkerArgs) -> Result<(), CliError> {
     config.lease = std::time::Duration::from_secs(args.lease_seconds.max(2));
     config.sync = SyncOptions {
         tps: args.tps,
+        endpoint: roster_engine::AwsEndpoint::from_env(),
         ..SyncOptions::default()
     };
     let metrics = Arc::new(Metrics::default());
