@@ -11,6 +11,7 @@ mod connect;
 mod error;
 mod ops;
 mod pages;
+mod security_headers;
 mod setup;
 mod state;
 
@@ -48,5 +49,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             ops::request_id::middleware,
         ))
+        .layer(axum::middleware::from_fn(security_headers::middleware))
         .with_state(state)
 }

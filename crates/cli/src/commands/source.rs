@@ -231,9 +231,9 @@ async fn connect(
         role,
         hint,
         platform_principal: platform_principal(&platform).await,
+        endpoint: roster_engine::AwsEndpoint::from_env(),
     };
     let print_step = |e: StepEvent| {
-        endpoint: roster_engine::AwsEndpoint::from_env(),
         if !json && e.status != StepStatus::Running {
             eprintln!(
                 "{:<8} {}  {}",

@@ -19,10 +19,10 @@ use serde_json::json;
 pub use bundle::{BUNDLE_ENTRY_ORDER, export_bundle, verify_bundle};
 pub use report::{ReportData, render, render_report};
 
-use crate::EngineError;
 /// Kept here for callers that still name it `evidence::complete_run`; the
 /// rule lives in [`crate::snapshot`].
 pub use crate::snapshot::complete_run;
+use crate::EngineError;
 
 /// How many past syncs history reads at most (charts, previous snapshot).
 const HISTORY: u32 = 10_000;
@@ -73,9 +73,7 @@ pub async fn diff(
         None => {
             crate::snapshot::latest(store, tenant, source)
                 .await?
-                .ok_or_else(|| {
-                    EngineError::not_found(format!("a complete sync of source {source}"))
-                })?
+                .ok_or_else(|| EngineError::not_found(format!("a complete sync of source {source}")))?
                 .sync_id
         }
     };
