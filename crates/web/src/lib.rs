@@ -9,9 +9,11 @@ mod auth;
 mod catalog;
 mod connect;
 mod error;
+mod extract;
 mod ops;
 mod pages;
 mod security_headers;
+mod service;
 mod setup;
 mod state;
 
@@ -45,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .merge(assets::routes())
         .merge(ops::routes())
+        .layer(axum::middleware::from_fn(extract::reject_nul_in_uri))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ops::request_id::middleware,

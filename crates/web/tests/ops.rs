@@ -134,7 +134,7 @@ async fn an_invitation_sets_a_password_once_and_signs_in() {
         &a,
         "POST",
         &link,
-        Who::Anonymous,
+        Who::InviteForm,
         Some("password=short"),
         None,
     )
@@ -144,7 +144,7 @@ async fn an_invitation_sets_a_password_once_and_signs_in() {
         &a,
         "POST",
         &link,
-        Who::Anonymous,
+        Who::InviteForm,
         Some("password=a-long-enough-password"),
         None,
     )
@@ -157,7 +157,7 @@ async fn an_invitation_sets_a_password_once_and_signs_in() {
         &a,
         "POST",
         &link,
-        Who::Anonymous,
+        Who::InviteForm,
         Some("password=another-long-password"),
         None,
     )

@@ -39,7 +39,7 @@ async fn an_admin_invites_from_the_console_and_the_link_works_once() {
         &a,
         "POST",
         &link,
-        Who::Anonymous,
+        Who::InviteForm,
         Some("password=correct-horse-battery-staple"),
         None,
     )

@@ -1,74 +1,21 @@
-//! API: the tenant's audit log, newest first (keyset pages by entry ID).
+//! API: the tenant's audit log, newest first (keyset pages by entry ID) —
+//! an adapter over `service::audit`.
 
 use axum::Json;
-use axum::extract::{Query, State};
-use serde::{Deserialize, Serialize};
+use axum::extract::State;
 
 use crate::auth::Principal;
 use crate::error::{ErrorBody, WebError};
+use crate::extract::AppQuery;
+use crate::service::audit::{self, AuditPage, AuditQuery};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
-pub struct AuditQuery {
-    /// Entries with an ID below this one (the previous page's `next_before`).
-    #[serde(default)]
-    pub before: Option<i64>,
-    #[serde(default)]
-    pub limit: Option<u32>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AuditView {
-    pub id: i64,
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub target: String,
-    #[schema(value_type = Object)]
-    pub detail: serde_json::Value,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AuditPage {
-    pub items: Vec<AuditView>,
-    pub next_before: Option<i64>,
-}
-
-pub async fn page_of(
-    state: &AppState,
-    who: &Principal,
-    q: &AuditQuery,
-) -> Result<AuditPage, WebError> {
-    let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    let records = state
-        .store
-        .list_audit(who.tenant(), q.before, limit)
-        .await?;
-    let next_before = (records.len() == limit as usize)
-        .then(|| records.last().map(|r| r.id))
-        .flatten();
-    Ok(AuditPage {
-        items: records
-            .into_iter()
-            .map(|r| AuditView {
-                id: r.id,
-                at: r.at,
-                actor: r.entry.actor,
-                action: r.entry.action,
-                target: r.entry.target,
-                detail: r.entry.detail,
-            })
-            .collect(),
-        next_before,
-    })
-}
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses((status = 200, body = AuditPage), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 #[tracing::instrument(skip_all)]
 pub async fn list(
     State(state): State<AppState>,
     who: Principal,
-    Query(q): Query<AuditQuery>,
+    AppQuery(q): AppQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, WebError> {
-    Ok(Json(page_of(&state, &who, &q).await?))
+    Ok(Json(audit::list(&state, &who, &q).await?))
 }

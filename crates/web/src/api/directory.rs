@@ -1,118 +1,16 @@
 //! API: users, groups and memberships of a source's latest snapshot, with
-//! the console's filters and keyset pagination (`after` = last ID seen).
+//! the console's filters and keyset pagination (`after` = last ID seen) —
+//! adapters over `service::directory`.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use roster_store::{GroupSummary, Snapshot, Source, UserFilter, UserSummary};
-use serde::{Deserialize, Serialize};
+use axum::extract::{Path, State};
+use roster_store::{GroupSummary, UserSummary};
+use serde::Serialize;
 
-use crate::auth::Principal;
 use crate::error::{ErrorBody, WebError};
-use crate::pages::source_of;
+use crate::extract::{AppQuery, TenantSource};
+use crate::service::directory::{self, GroupsQuery, PageQuery, UsersQuery, limit};
 use crate::state::AppState;
-
-/// Rows per page in the console; the API's default and maximum `limit`.
-pub const PAGE: u32 = 50;
-const MAX_LIMIT: u32 = 500;
-
-#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
-pub struct UsersQuery {
-    /// Console only: which source (default: the first with a snapshot).
-    #[serde(default)]
-    #[param(ignore)]
-    pub source: Option<String>,
-    /// Substring of user name, display name or email (any case).
-    #[serde(default)]
-    pub q: Option<String>,
-    /// Only members of this group ID.
-    #[serde(default)]
-    pub group: Option<String>,
-    /// ENABLED or DISABLED.
-    #[serde(default)]
-    pub status: Option<String>,
-    /// `true`: only users from the external `IdP`; `false`: only the others.
-    #[serde(default)]
-    pub idp: Option<String>,
-    /// The last user ID of the previous page.
-    #[serde(default)]
-    pub after: Option<String>,
-    #[serde(default)]
-    pub limit: Option<u32>,
-}
-
-#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
-pub struct GroupsQuery {
-    #[serde(default)]
-    #[param(ignore)]
-    pub source: Option<String>,
-    /// Substring of the group's display name (any case).
-    #[serde(default)]
-    pub q: Option<String>,
-    #[serde(default)]
-    pub after: Option<String>,
-    #[serde(default)]
-    pub limit: Option<u32>,
-}
-
-#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
-pub struct PageQuery {
-    #[serde(default)]
-    pub after: Option<String>,
-    #[serde(default)]
-    pub limit: Option<u32>,
-}
-
-pub fn user_filter(q: &UsersQuery) -> Result<UserFilter, WebError> {
-    let idp = match q.idp.as_deref() {
-        None | Some("") => None,
-        Some("true") => Some(true),
-        Some("false") => Some(false),
-        Some(_) => {
-            return Err(WebError::bad_request(
-                "invalid-filter",
-                "idp is true or false",
-            ));
-        }
-    };
-    let status = match q.status.as_deref() {
-        None | Some("") => None,
-        Some(s @ ("ENABLED" | "DISABLED")) => Some(s.to_owned()),
-        Some(_) => {
-            return Err(WebError::bad_request(
-                "invalid-filter",
-                "status is ENABLED or DISABLED",
-            ));
-        }
-    };
-    Ok(UserFilter {
-        query: q.q.clone().filter(|s| !s.is_empty()),
-        group_id: q.group.clone().filter(|s| !s.is_empty()),
-        status,
-        idp_sourced: idp,
-    })
-}
-
-pub async fn snapshot_of(
-    state: &AppState,
-    who: &Principal,
-    source: &Source,
-) -> Result<Option<Snapshot>, WebError> {
-    Ok(state
-        .store
-        .latest_snapshot(who.tenant(), &source.id)
-        .await?)
-}
-
-async fn current(state: &AppState, who: &Principal, id: &str) -> Result<Snapshot, WebError> {
-    let source = source_of(state, who, id).await?;
-    snapshot_of(state, who, &source)
-        .await?
-        .ok_or_else(|| WebError::NotFound(format!("completed sync of source {id}")))
-}
-
-fn limit(l: Option<u32>) -> u32 {
-    l.unwrap_or(PAGE).clamp(1, MAX_LIMIT)
-}
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserSummaryView {
@@ -184,29 +82,16 @@ pub struct GroupDetail {
     pub group: serde_json::Value,
 }
 
-fn next<T>(items: &mut Vec<T>, limit: u32, key: impl Fn(&T) -> String) -> Option<String> {
-    let more = items.len() > limit as usize;
-    items.truncate(limit as usize);
-    if more { items.last().map(key) } else { None }
-}
-
 #[utoipa::path(get, path = "/api/v1/sources/{id}/users", tag = "directory", params(("id" = String, Path, description = "Source ID"), UsersQuery),
     responses((status = 200, body = UserPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 #[tracing::instrument(skip_all)]
 pub async fn users(
     State(state): State<AppState>,
-    who: Principal,
-    Path(id): Path<String>,
-    Query(q): Query<UsersQuery>,
+    TenantSource { who, source }: TenantSource,
+    AppQuery(q): AppQuery<UsersQuery>,
 ) -> Result<Json<UserPage>, WebError> {
-    let snap = current(&state, &who, &id).await?;
-    let filter = user_filter(&q)?;
-    let n = limit(q.limit);
-    let mut items = state
-        .store
-        .search_users(who.tenant(), &snap, &filter, q.after.as_deref(), n + 1)
-        .await?;
-    let next_after = next(&mut items, n, |u| u.user_id.clone());
+    let snap = directory::current(&state, &who, &source).await?;
+    let (items, next_after) = directory::users(&state, &who, &snap, &q, limit(q.limit)).await?;
     Ok(Json(UserPage {
         items: items.into_iter().map(Into::into).collect(),
         next_after,
@@ -218,15 +103,11 @@ pub async fn users(
 #[tracing::instrument(skip_all)]
 pub async fn user(
     State(state): State<AppState>,
-    who: Principal,
-    Path((id, user_id)): Path<(String, String)>,
+    TenantSource { who, source }: TenantSource,
+    Path((_source, user_id)): Path<(String, String)>,
 ) -> Result<Json<UserDetail>, WebError> {
-    let snap = current(&state, &who, &id).await?;
-    let user = state.store.get_user(who.tenant(), &snap, &user_id).await?;
-    let groups = state
-        .store
-        .user_groups(who.tenant(), &snap, &user_id, MAX_LIMIT)
-        .await?;
+    let snap = directory::current(&state, &who, &source).await?;
+    let (user, groups) = directory::user(&state, &who, &snap, &user_id).await?;
     Ok(Json(UserDetail {
         user: serde_json::to_value(&user).map_err(|e| WebError::Internal(e.to_string()))?,
         groups: groups.into_iter().map(Into::into).collect(),
@@ -238,23 +119,19 @@ pub async fn user(
 #[tracing::instrument(skip_all)]
 pub async fn groups(
     State(state): State<AppState>,
-    who: Principal,
-    Path(id): Path<String>,
-    Query(q): Query<GroupsQuery>,
+    TenantSource { who, source }: TenantSource,
+    AppQuery(q): AppQuery<GroupsQuery>,
 ) -> Result<Json<GroupPage>, WebError> {
-    let snap = current(&state, &who, &id).await?;
-    let n = limit(q.limit);
-    let mut items = state
-        .store
-        .search_groups(
-            who.tenant(),
-            &snap,
-            q.q.as_deref(),
-            q.after.as_deref(),
-            n + 1,
-        )
-        .await?;
-    let next_after = next(&mut items, n, |g| g.group_id.clone());
+    let snap = directory::current(&state, &who, &source).await?;
+    let (items, next_after) = directory::groups(
+        &state,
+        &who,
+        &snap,
+        q.q.as_deref(),
+        q.after.as_deref(),
+        limit(q.limit),
+    )
+    .await?;
     Ok(Json(GroupPage {
         items: items.into_iter().map(Into::into).collect(),
         next_after,
@@ -266,14 +143,11 @@ pub async fn groups(
 #[tracing::instrument(skip_all)]
 pub async fn group(
     State(state): State<AppState>,
-    who: Principal,
-    Path((id, group_id)): Path<(String, String)>,
+    TenantSource { who, source }: TenantSource,
+    Path((_source, group_id)): Path<(String, String)>,
 ) -> Result<Json<GroupDetail>, WebError> {
-    let snap = current(&state, &who, &id).await?;
-    let group = state
-        .store
-        .get_group(who.tenant(), &snap, &group_id)
-        .await?;
+    let snap = directory::current(&state, &who, &source).await?;
+    let group = directory::group(&state, &who, &snap, &group_id).await?;
     Ok(Json(GroupDetail {
         group: serde_json::to_value(&group).map_err(|e| WebError::Internal(e.to_string()))?,
     }))
@@ -284,21 +158,20 @@ pub async fn group(
 #[tracing::instrument(skip_all)]
 pub async fn members(
     State(state): State<AppState>,
-    who: Principal,
-    Path((id, group_id)): Path<(String, String)>,
-    Query(q): Query<PageQuery>,
+    TenantSource { who, source }: TenantSource,
+    Path((_source, group_id)): Path<(String, String)>,
+    AppQuery(q): AppQuery<PageQuery>,
 ) -> Result<Json<UserPage>, WebError> {
-    let snap = current(&state, &who, &id).await?;
-    state
-        .store
-        .get_group(who.tenant(), &snap, &group_id)
-        .await?;
-    let n = limit(q.limit);
-    let mut items = state
-        .store
-        .group_members(who.tenant(), &snap, &group_id, q.after.as_deref(), n + 1)
-        .await?;
-    let next_after = next(&mut items, n, |u| u.user_id.clone());
+    let snap = directory::current(&state, &who, &source).await?;
+    let (items, next_after) = directory::members(
+        &state,
+        &who,
+        &snap,
+        &group_id,
+        q.after.as_deref(),
+        limit(q.limit),
+    )
+    .await?;
     Ok(Json(UserPage {
         items: items.into_iter().map(Into::into).collect(),
         next_after,

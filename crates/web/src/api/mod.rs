@@ -1,11 +1,13 @@
 //! The JSON API under `/api/v1`, and its `OpenAPI` 3 document, generated
-//! from the handlers' annotations (no hand-kept copy).
+//! from the handlers' annotations (no hand-kept copy). Handlers are thin
+//! adapters over `crate::service` (see its route table).
 
 pub mod audit;
 pub mod bundles;
 pub mod controls;
 pub mod directory;
 pub mod evidence;
+pub mod invitations;
 pub mod sources;
 pub mod syncs;
 pub mod tokens;
@@ -27,7 +29,7 @@ use crate::state::AppState;
         tokens::me, sources::catalog, sources::list, sources::create, sources::get, sources::delete,
         sources::setup, sources::connect_source, sources::sync, sources::set_enabled, sources::set_schedule, sources::validate_arn,
         syncs::list, directory::users, directory::user, directory::groups, directory::group, directory::members,
-        tokens::list, tokens::create, tokens::revoke, audit::list,
+        tokens::list, tokens::create, tokens::revoke, audit::list, invitations::create,
     ),
     modifiers(&BearerAuth)
 )]
@@ -86,6 +88,7 @@ pub fn routes() -> Router<AppState> {
         .route("/audit", get(audit::list))
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{token_id}", delete(tokens::revoke))
+        .route("/invitations", post(invitations::create))
         .merge(evidence::routes())
         .merge(crate::ops::api_routes())
         .fallback(not_found)

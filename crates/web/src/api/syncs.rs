@@ -1,13 +1,14 @@
 //! API: a source's sync history (counts, calls, duration vs quota floor, failures).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
+use roster_core::Timestamp;
 use roster_store::SyncRun;
 use serde::Serialize;
 
-use crate::auth::Principal;
 use crate::error::{ErrorBody, WebError};
-use crate::pages::source_of;
+use crate::extract::TenantSource;
+use crate::service::syncs;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -15,8 +16,10 @@ pub struct SyncView {
     pub id: i64,
     /// running, complete or failed.
     pub status: String,
-    pub started_at: String,
-    pub finished_at: Option<String>,
+    #[schema(value_type = String)]
+    pub started_at: Timestamp,
+    #[schema(value_type = Option<String>)]
+    pub finished_at: Option<Timestamp>,
     pub users: u64,
     pub groups: u64,
     pub memberships: u64,
@@ -35,8 +38,8 @@ impl From<&SyncRun> for SyncView {
         Self {
             id: r.id.0,
             status: r.status.as_str().to_owned(),
-            started_at: r.started_at.clone(),
-            finished_at: r.finished_at.clone(),
+            started_at: r.started_at,
+            finished_at: r.finished_at,
             users: r.counts.users,
             groups: r.counts.groups,
             memberships: r.counts.memberships,
@@ -59,13 +62,8 @@ impl From<&SyncRun> for SyncView {
 #[tracing::instrument(skip_all)]
 pub async fn list(
     State(state): State<AppState>,
-    who: Principal,
-    Path(id): Path<String>,
+    TenantSource { who, source }: TenantSource,
 ) -> Result<Json<Vec<SyncView>>, WebError> {
-    let source = source_of(&state, &who, &id).await?;
-    let runs = state
-        .store
-        .list_syncs(who.tenant(), &source.id, 100)
-        .await?;
+    let runs = syncs::list(&state, &who, &source).await?;
     Ok(Json(runs.iter().map(SyncView::from).collect()))
 }

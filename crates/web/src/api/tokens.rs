@@ -1,15 +1,17 @@
 //! API tokens: issued once (the secret is shown once, stored as a SHA-256
-//! hash), listed, revoked. Also `GET /me`.
+//! hash), listed, revoked — adapters over `service::tokens`. Also `GET /me`.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use roster_store::{ApiToken, NewApiToken};
+use roster_core::Timestamp;
+use roster_store::ApiToken;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::secrets::{random_token, sha256_hex};
 use crate::auth::{ApiWriter, Principal};
 use crate::error::{ErrorBody, WebError};
+use crate::extract::AppJson;
+use crate::service::tokens;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -17,9 +19,12 @@ pub struct TokenView {
     pub id: String,
     pub name: String,
     pub prefix: String,
-    pub created_at: String,
-    pub last_used_at: Option<String>,
-    pub revoked_at: Option<String>,
+    #[schema(value_type = String)]
+    pub created_at: Timestamp,
+    #[schema(value_type = Option<String>)]
+    pub last_used_at: Option<Timestamp>,
+    #[schema(value_type = Option<String>)]
+    pub revoked_at: Option<Timestamp>,
 }
 
 impl From<&ApiToken> for TokenView {
@@ -28,46 +33,11 @@ impl From<&ApiToken> for TokenView {
             id: t.id.clone(),
             name: t.name.clone(),
             prefix: t.prefix.clone(),
-            created_at: t.created_at.clone(),
-            last_used_at: t.last_used_at.clone(),
-            revoked_at: t.revoked_at.clone(),
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
         }
     }
-}
-
-/// Creates a token for `who`; returns it and its secret (shown once).
-pub async fn issue(
-    state: &AppState,
-    who: &Principal,
-    name: &str,
-) -> Result<(ApiToken, String), WebError> {
-    who.require_admin()?;
-    let name = name.trim();
-    if name.is_empty() || name.len() > 100 {
-        return Err(WebError::bad_request(
-            "invalid-name",
-            "name the token (1-100 characters)",
-        ));
-    }
-    let secret = format!("rst_{}", random_token());
-    let new = NewApiToken {
-        id: format!("tok_{}", &sha256_hex(&random_token())[..16]),
-        user_id: who.user.id.clone(),
-        name: name.to_owned(),
-        token_hash: sha256_hex(&secret),
-        prefix: secret[..8].to_owned(),
-    };
-    let token = state.store.create_api_token(who.tenant(), &new).await?;
-    tracing::info!(token = %token.id, "API token created");
-    crate::audit::by(
-        state,
-        who,
-        "token.create",
-        &token.id,
-        serde_json::json!({"name": token.name, "prefix": token.prefix}),
-    )
-    .await;
-    Ok((token, secret))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -88,7 +58,7 @@ pub async fn list(
     State(state): State<AppState>,
     who: Principal,
 ) -> Result<Json<Vec<TokenView>>, WebError> {
-    let tokens = state.store.list_api_tokens(who.tenant()).await?;
+    let tokens = tokens::list(&state, &who).await?;
     Ok(Json(tokens.iter().map(TokenView::from).collect()))
 }
 
@@ -97,9 +67,9 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     ApiWriter(who): ApiWriter,
-    Json(body): Json<CreateToken>,
+    AppJson(body): AppJson<CreateToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), WebError> {
-    let (token, secret) = issue(&state, &who, &body.name).await?;
+    let (token, secret) = tokens::issue(&state, &who, &body.name).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedToken {
@@ -116,19 +86,7 @@ pub async fn revoke(
     ApiWriter(who): ApiWriter,
     Path(token_id): Path<String>,
 ) -> Result<StatusCode, WebError> {
-    state
-        .store
-        .revoke_api_token(who.tenant(), &token_id)
-        .await?;
-    tracing::info!(token = %token_id, "API token revoked");
-    crate::audit::by(
-        &state,
-        &who,
-        "token.revoke",
-        &token_id,
-        serde_json::json!({}),
-    )
-    .await;
+    tokens::revoke(&state, &who, &token_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

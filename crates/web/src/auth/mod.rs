@@ -3,7 +3,7 @@
 //! and the first admin's one-time setup link.
 
 pub mod bootstrap;
-pub mod invite;
+pub mod login_csrf;
 pub mod password;
 pub mod principal;
 pub mod ratelimit;

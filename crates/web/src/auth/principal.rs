@@ -112,6 +112,24 @@ impl FromRequestParts<AppState> for Principal {
     }
 }
 
+impl AsRef<Principal> for Principal {
+    fn as_ref(&self) -> &Principal {
+        self
+    }
+}
+
+impl AsRef<Principal> for ApiWriter {
+    fn as_ref(&self) -> &Principal {
+        &self.0
+    }
+}
+
+impl AsRef<Principal> for ApiPoster {
+    fn as_ref(&self) -> &Principal {
+        &self.0
+    }
+}
+
 /// A principal allowed to change things through the API.
 #[derive(Debug, Clone)]
 pub struct ApiWriter(pub Principal);

@@ -107,10 +107,9 @@ async fn metrics(State(state): State<AppState>, request: Request) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
-/// The operator and invitation routes of the JSON API (nested under `/api/v1`).
+/// The operator routes of the JSON API (nested under `/api/v1`).
 pub fn api_routes() -> Router<AppState> {
     Router::new()
-        .route("/invitations", post(crate::auth::invite::create))
         .route("/admin/tenants", get(tenants::list).post(tenants::create))
         .route(
             "/admin/tenants/{tenant}/invitations",
@@ -120,10 +119,5 @@ pub fn api_routes() -> Router<AppState> {
 
 /// Their `OpenAPI` paths, merged into the API document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    crate::auth::invite::create,
-    tenants::list,
-    tenants::create,
-    tenants::invite_user
-))]
+#[openapi(paths(tenants::list, tenants::create, tenants::invite_user))]
 pub struct OpsApi;

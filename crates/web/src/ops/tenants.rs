@@ -10,9 +10,10 @@ use axum::http::request::Parts;
 use roster_core::{TenantId, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::invite::{Invitation, NewInvitation, invite};
 use crate::error::{ErrorBody, WebError};
+use crate::extract::AppJson;
 use crate::ops::bearer_matches;
+use crate::service::invitations::{Invitation, NewInvitation, invite};
 use crate::state::AppState;
 
 const ACTOR: &str = "instance-admin";
@@ -75,7 +76,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     _admin: InstanceAdmin,
-    Json(body): Json<NewTenant>,
+    AppJson(body): AppJson<NewTenant>,
 ) -> Result<(StatusCode, Json<TenantView>), WebError> {
     let id = TenantId::parse(body.id.trim())
         .map_err(|e| WebError::bad_request("invalid-tenant", e.to_string()))?;
@@ -120,7 +121,7 @@ pub async fn invite_user(
     State(state): State<AppState>,
     _admin: InstanceAdmin,
     Path(tenant): Path<String>,
-    Json(body): Json<NewInvitation>,
+    AppJson(body): AppJson<NewInvitation>,
 ) -> Result<(StatusCode, Json<Invitation>), WebError> {
     let id = TenantId::parse(&tenant).map_err(|_| WebError::NotFound("tenant".into()))?;
     if !state.store.list_tenants().await?.iter().any(|t| t.id == id) {

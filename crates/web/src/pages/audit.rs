@@ -1,22 +1,23 @@
 //! The Audit log page: every change, who made it, when (newest first).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use maud::html;
 
 use super::layout::page;
-use crate::api::audit::{AuditQuery, page_of};
 use crate::auth::Principal;
 use crate::error::WebError;
+use crate::extract::AppQuery;
+use crate::service::audit::{self, AuditQuery};
 use crate::state::AppState;
 
 #[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
 pub async fn list(
     State(state): State<AppState>,
     who: Principal,
-    Query(q): Query<AuditQuery>,
+    AppQuery(q): AppQuery<AuditQuery>,
 ) -> Result<Html<String>, WebError> {
-    let entries = page_of(&state, &who, &q).await?;
+    let entries = audit::list(&state, &who, &q).await?;
     let body = html! {
         h1 { "Audit log" }
         table #audit {

@@ -3,9 +3,9 @@
 //! the controls it supports; the forms for the checks' settings and the HR
 //! roster (IDS-09). Admins change settings; auditors read them.
 
-use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use roster_core::evidence::checks::{CheckResult, Finding, Status};
@@ -14,10 +14,11 @@ use roster_store::{Snapshot, Source};
 use serde::Deserialize;
 
 use super::layout::{csrf_field, page};
-use super::{pick_source, source_of};
-use crate::api::evidence::{CheckSettingsView, checks_of, save_settings, store_roster};
 use crate::auth::Principal;
 use crate::error::WebError;
+use crate::extract::{AppForm, AppQuery, TenantSource, upload};
+use crate::service::evidence::{self, CheckSettingsView, HR_ROSTER_LIMIT};
+use crate::service::{directory, sources};
 use crate::state::AppState;
 
 /// Findings shown inline per check; the rest are on the check's own pages.
@@ -146,7 +147,7 @@ async fn render(
     q: &ChecksQuery,
     roster_errors: &[RosterLineError],
 ) -> Result<Markup, WebError> {
-    let report = checks_of(state, who, snapshot).await?;
+    let report = evidence::checks(state, who, snapshot).await?;
     let focused = q
         .check
         .as_deref()
@@ -191,11 +192,11 @@ fn no_snapshot(source: Option<&Source>) -> Markup {
 pub async fn show(
     State(state): State<AppState>,
     who: Principal,
-    Query(q): Query<ChecksQuery>,
+    AppQuery(q): AppQuery<ChecksQuery>,
 ) -> Result<Html<String>, WebError> {
-    let source = pick_source(&state, &who, q.source.as_deref()).await?;
+    let source = sources::pick(&state, &who, q.source.as_deref()).await?;
     let snapshot = match &source {
-        Some(s) => state.store.latest_snapshot(who.tenant(), &s.id).await?,
+        Some(s) => directory::latest(&state, &who, s).await?,
         None => None,
     };
     let body = match (&source, &snapshot) {
@@ -226,12 +227,10 @@ fn lines(s: &str) -> Vec<String> {
 #[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
 pub async fn save(
     State(state): State<AppState>,
-    who: Principal,
-    Path(id): Path<String>,
-    Form(f): Form<SettingsForm>,
+    TenantSource { who, source }: TenantSource,
+    AppForm(f): AppForm<SettingsForm>,
 ) -> Result<Redirect, WebError> {
     who.check_form(&f.csrf)?;
-    let source = source_of(&state, &who, &id).await?;
     let hours = f.freshness_hours.trim().parse::<u32>().map_err(|_| {
         WebError::bad_request(
             "invalid-settings",
@@ -243,64 +242,32 @@ pub async fn save(
         privileged_patterns: lines(&f.privileged_patterns),
         freshness_hours: hours,
     };
-    save_settings(&state, &who, &source, &view).await?;
+    evidence::save_settings(&state, &who, &source, &view).await?;
     Ok(Redirect::to(&format!(
         "/checks?source={}#settings",
         source.id
     )))
 }
 
-/// The text fields of an upload form.
-#[derive(Debug, Default)]
-pub struct UploadFields {
-    pub csrf: String,
-    pub public_key: Option<String>,
-}
-
-/// An upload form's text fields and its file (name, bytes).
-pub async fn upload_fields(
-    mut form: Multipart,
-) -> Result<(UploadFields, Option<(String, Vec<u8>)>), WebError> {
-    let bad = |e: &dyn std::fmt::Display| WebError::bad_request("invalid-upload", e.to_string());
-    let (mut fields, mut file) = (UploadFields::default(), None);
-    while let Some(field) = form.next_field().await.map_err(|e| bad(&e))? {
-        match field.name() {
-            Some("csrf") => fields.csrf = field.text().await.map_err(|e| bad(&e))?,
-            Some("public_key") => {
-                fields.public_key = Some(field.text().await.map_err(|e| bad(&e))?);
-            }
-            Some("file") => {
-                let name = field.file_name().unwrap_or_default().to_owned();
-                file = Some((name, field.bytes().await.map_err(|e| bad(&e))?.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    Ok((fields, file))
-}
-
 #[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
 pub async fn upload_roster(
     State(state): State<AppState>,
-    who: Principal,
-    Path(id): Path<String>,
-    form: Multipart,
+    TenantSource { who, source }: TenantSource,
+    headers: HeaderMap,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
-    let (fields, file) = upload_fields(form).await?;
-    who.check_form(&fields.csrf)?;
-    let source = source_of(&state, &who, &id).await?;
-    let Some((name, bytes)) = file else {
+    // Authorized before the body is read: an auditor's upload costs nothing.
+    who.require_admin()?;
+    let fields = upload::form(&who, &headers, form, "HR roster", HR_ROSTER_LIMIT).await?;
+    let Some((name, bytes)) = fields.file else {
         return Err(WebError::bad_request("invalid-upload", "choose a CSV file"));
     };
-    match store_roster(&state, &who, &source, &name, &bytes).await? {
+    match evidence::store_roster(&state, &who, &source, &name, &bytes).await? {
         Ok(_) => {
             Ok(Redirect::to(&format!("/checks?source={}#hr-roster", source.id)).into_response())
         }
         Err(errors) => {
-            let snapshot = state
-                .store
-                .latest_snapshot(who.tenant(), &source.id)
-                .await?;
+            let snapshot = directory::latest(&state, &who, &source).await?;
             let body = match &snapshot {
                 Some(snap) => {
                     render(
@@ -313,7 +280,7 @@ pub async fn upload_roster(
                     )
                     .await?
                 }
-                None => return Err(crate::api::evidence::roster_error(&errors)),
+                None => return Err(evidence::roster_error(&errors)),
             };
             let html = page("Checks", &state, Some(&who), "/checks", &body).into_string();
             Ok((StatusCode::BAD_REQUEST, Html(html)).into_response())

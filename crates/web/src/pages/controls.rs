@@ -2,7 +2,7 @@
 //! (with their status on the latest snapshot) → the evidence that shows it,
 //! and checks → controls.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use maud::html;
 use roster_core::evidence::CheckReport;
@@ -13,10 +13,10 @@ use serde::Deserialize;
 
 use super::checks::{status_tag, subnav};
 use super::layout::page;
-use super::pick_source;
-use crate::api::evidence::checks_of;
 use crate::auth::Principal;
 use crate::error::WebError;
+use crate::extract::AppQuery;
+use crate::service::{directory, evidence, sources};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Default)]
@@ -29,15 +29,15 @@ pub struct ControlsQuery {
 pub async fn show(
     State(state): State<AppState>,
     who: Principal,
-    Query(q): Query<ControlsQuery>,
+    AppQuery(q): AppQuery<ControlsQuery>,
 ) -> Result<Html<String>, WebError> {
-    let source = pick_source(&state, &who, q.source.as_deref()).await?;
+    let source = sources::pick(&state, &who, q.source.as_deref()).await?;
     let snapshot = match &source {
-        Some(s) => state.store.latest_snapshot(who.tenant(), &s.id).await?,
+        Some(s) => directory::latest(&state, &who, s).await?,
         None => None,
     };
     let report: Option<CheckReport> = match &snapshot {
-        Some(snap) => Some(checks_of(&state, &who, snap).await?),
+        Some(snap) => Some(evidence::checks(&state, &who, snap).await?),
         None => None,
     };
     let status_of = |id: &str| {

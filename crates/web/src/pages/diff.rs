@@ -2,7 +2,7 @@
 //! removed and changed per field; groups added, removed and renamed;
 //! memberships added and removed. Long lists are cut with a count.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Html;
 use maud::{Markup, html};
 use roster_core::evidence::Diff;
@@ -11,11 +11,11 @@ use roster_core::evidence::diff::{GroupRef, UserRef};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::evidence::sync_snapshot;
 use super::layout::page;
-use crate::api::evidence::diff_of;
 use crate::auth::Principal;
 use crate::error::WebError;
+use crate::extract::AppQuery;
+use crate::service::evidence::{self, sync_snapshot};
 use crate::state::AppState;
 
 /// Rows shown per list; the full diff is in the API and the bundle's `diff.json`.
@@ -147,11 +147,11 @@ pub async fn show(
     State(state): State<AppState>,
     who: Principal,
     Path(sync): Path<String>,
-    Query(q): Query<DiffQuery>,
+    AppQuery(q): AppQuery<DiffQuery>,
 ) -> Result<Html<String>, WebError> {
     let (source, snapshot) = sync_snapshot(&state, &who, &sync).await?;
     let to = snapshot.sync_id.to_string();
-    let diff = match diff_of(&state, &who, &source, q.from.as_deref(), Some(&to)).await {
+    let diff = match evidence::diff(&state, &who, &source, q.from.as_deref(), Some(&to)).await {
         Ok(d) => Some(d),
         Err(WebError::Conflict(_)) if q.from.is_none() => None,
         Err(e) => return Err(e),

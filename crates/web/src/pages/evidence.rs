@@ -2,43 +2,22 @@
 //! tenant's public signing key, and a form that verifies an uploaded bundle.
 //! Also the bundle download and report pages by sync ID.
 
-use axum::extract::{Multipart, Path, Query, State};
-use axum::response::{Html, Response};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, State};
+use axum::http::HeaderMap;
+use axum::response::Html;
 use maud::{Markup, html};
-use roster_engine::evidence;
-use roster_store::{Snapshot, Source, SyncStatus};
+use roster_store::SyncStatus;
 use serde::Deserialize;
 
-use super::checks::upload_fields;
 use super::layout::{code_block, csrf_field, page};
-use super::pick_source;
-use crate::api::bundles::{VerifyView, bundle_response, key, report_response, verify_bytes};
-use crate::api::evidence::parse_sync;
 use crate::auth::Principal;
 use crate::error::WebError;
+use crate::extract::{AppQuery, upload};
+use crate::service::bundles::{self, BUNDLE_LIMIT, BundleFile, Report, VerifyView};
+use crate::service::evidence::sync_snapshot;
+use crate::service::{sources, syncs};
 use crate::state::AppState;
-
-/// Syncs listed on the page.
-const LISTED: u32 = 100;
-
-/// The source and snapshot of a complete sync of the principal's tenant:
-/// 400 for a malformed ID, 404 for an unknown one, 409 for an incomplete one.
-pub async fn sync_snapshot(
-    state: &AppState,
-    who: &Principal,
-    raw: &str,
-) -> Result<(Source, Snapshot), WebError> {
-    let id = parse_sync(raw)?;
-    let run = evidence::complete_run(state.store.as_ref(), who.tenant(), id, None).await?;
-    let source = state.store.get_source(who.tenant(), &run.source_id).await?;
-    Ok((
-        source,
-        Snapshot {
-            source_id: run.source_id,
-            sync_id: run.id,
-        },
-    ))
-}
 
 #[derive(Debug, Deserialize, Default)]
 pub struct EvidenceQuery {
@@ -80,12 +59,12 @@ async fn render(
     asked: Option<&str>,
     result: Option<&VerifyView>,
 ) -> Result<String, WebError> {
-    let source = pick_source(state, who, asked).await?;
+    let source = sources::pick(state, who, asked).await?;
     let runs = match &source {
-        Some(s) => state.store.list_syncs(who.tenant(), &s.id, LISTED).await?,
+        Some(s) => syncs::list(state, who, s).await?,
         None => Vec::new(),
     };
-    let public_key = key(state, who).await?.public_key();
+    let public_key = bundles::key(state, who).await?.public_key();
     let body = html! {
         h1 { "Evidence" }
         @if let Some(s) = &source { p.meta { (s.name) } (super::checks::subnav(s, "/evidence")) }
@@ -126,7 +105,7 @@ async fn render(
 pub async fn show(
     State(state): State<AppState>,
     who: Principal,
-    Query(q): Query<EvidenceQuery>,
+    AppQuery(q): AppQuery<EvidenceQuery>,
 ) -> Result<Html<String>, WebError> {
     Ok(Html(render(&state, &who, q.source.as_deref(), None).await?))
 }
@@ -136,9 +115,9 @@ pub async fn bundle(
     State(state): State<AppState>,
     who: Principal,
     Path(sync): Path<String>,
-) -> Result<Response, WebError> {
+) -> Result<BundleFile, WebError> {
     let (_, snapshot) = sync_snapshot(&state, &who, &sync).await?;
-    bundle_response(&state, &who, &snapshot).await
+    bundles::export(&state, &who, &snapshot).await
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
@@ -146,27 +125,29 @@ pub async fn report(
     State(state): State<AppState>,
     who: Principal,
     Path(sync): Path<String>,
-) -> Result<Response, WebError> {
+) -> Result<Report, WebError> {
     let (_, snapshot) = sync_snapshot(&state, &who, &sync).await?;
-    report_response(&state, &who, &snapshot).await
+    bundles::report(&state, &who, &snapshot).await
 }
 
-/// Verifying reads only; any role may, with the session's CSRF token.
+/// Verifying reads only; any role may, with the session's CSRF token (the
+/// form's first field, checked before the file is read).
 #[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
 pub async fn verify(
     State(state): State<AppState>,
     who: Principal,
-    form: Multipart,
+    headers: HeaderMap,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Result<Html<String>, WebError> {
-    let (fields, file) = upload_fields(form).await?;
-    who.check_csrf(&fields.csrf)?;
-    let Some((_, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let slot = bundles::verify_slot().await?;
+    let fields = upload::form(&who, &headers, form, "bundle", BUNDLE_LIMIT).await?;
+    let Some((_, bytes)) = fields.file.filter(|(_, b)| !b.is_empty()) else {
         return Err(WebError::bad_request(
             "invalid-upload",
             "choose a bundle (.zip) to verify",
         ));
     };
-    let result = verify_bytes(&state, &who, &bytes, fields.public_key.as_deref()).await?;
+    let result = bundles::verify(&state, &who, slot, bytes, fields.public_key.as_deref()).await?;
     Ok(Html(render(&state, &who, None, Some(&result)).await?))
 }
 
@@ -177,18 +158,23 @@ pub fn routes() -> axum::Router<AppState> {
     use axum::routing::{get, post};
 
     use super::{checks, controls, diff};
-    let upload = DefaultBodyLimit::max(crate::api::bundles::UPLOAD_LIMIT);
+    // Multipart bodies: the file's own limit (checked while streaming) plus the form around it.
+    let form_limit = |file: usize| DefaultBodyLimit::max(file + 64 * 1024);
     axum::Router::new()
         .route("/checks", get(checks::show))
         .route("/checks/controls", get(controls::show))
         .route("/sources/{id}/checks/settings", post(checks::save))
         .route(
             "/sources/{id}/checks/hr-roster",
-            post(checks::upload_roster).layer(upload),
+            post(checks::upload_roster)
+                .layer(form_limit(crate::service::evidence::HR_ROSTER_LIMIT)),
         )
         .route("/syncs/{sync}/diff", get(diff::show))
         .route("/evidence", get(show))
-        .route("/evidence/verify", post(verify).layer(upload))
+        .route(
+            "/evidence/verify",
+            post(verify).layer(form_limit(BUNDLE_LIMIT)),
+        )
         .route("/evidence/{sync}/bundle", get(bundle))
         .route("/reports/{sync}", get(report))
 }

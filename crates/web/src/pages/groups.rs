@@ -1,46 +1,35 @@
 //! Groups (search, keyset pages) and Group detail (members, paginated).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Html;
 use maud::html;
 
 use super::layout::page;
-use super::pick_source;
 use super::users::{SourceQuery, urlencode, user_rows};
-use crate::api::directory::{GroupsQuery, PAGE, snapshot_of};
 use crate::auth::Principal;
 use crate::error::WebError;
+use crate::extract::AppQuery;
+use crate::service::directory::{self, GroupsQuery, PAGE};
+use crate::service::sources;
 use crate::state::AppState;
 
 #[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
 pub async fn list(
     State(state): State<AppState>,
     who: Principal,
-    Query(q): Query<GroupsQuery>,
+    AppQuery(q): AppQuery<GroupsQuery>,
 ) -> Result<Html<String>, WebError> {
-    let source = pick_source(&state, &who, q.source.as_deref()).await?;
+    let source = sources::pick(&state, &who, q.source.as_deref()).await?;
     let snapshot = if let Some(s) = &source {
-        snapshot_of(&state, &who, s).await?
+        directory::latest(&state, &who, s).await?
     } else {
         None
     };
     let body = match (&source, &snapshot) {
         (Some(source), Some(snap)) => {
-            let mut groups = state
-                .store
-                .search_groups(
-                    who.tenant(),
-                    snap,
-                    q.q.as_deref(),
-                    q.after.as_deref(),
-                    PAGE + 1,
-                )
-                .await?;
-            let more = groups.len() > PAGE as usize;
-            groups.truncate(PAGE as usize);
-            let after = more
-                .then(|| groups.last().map(|g| g.group_id.clone()))
-                .flatten();
+            let (groups, after) =
+                directory::groups(&state, &who, snap, q.q.as_deref(), q.after.as_deref(), PAGE)
+                    .await?;
             let base = format!(
                 "/groups?source={}&q={}",
                 source.id,
@@ -80,27 +69,17 @@ pub async fn detail(
     State(state): State<AppState>,
     who: Principal,
     Path(group_id): Path<String>,
-    Query(q): Query<SourceQuery>,
+    AppQuery(q): AppQuery<SourceQuery>,
 ) -> Result<Html<String>, WebError> {
-    let source = pick_source(&state, &who, q.source.as_deref())
+    let source = sources::pick(&state, &who, q.source.as_deref())
         .await?
         .ok_or_else(|| WebError::NotFound("source".into()))?;
-    let snap = snapshot_of(&state, &who, &source)
+    let snap = directory::latest(&state, &who, &source)
         .await?
         .ok_or_else(|| WebError::NotFound("snapshot".into()))?;
-    let group = state
-        .store
-        .get_group(who.tenant(), &snap, &group_id)
-        .await?;
-    let mut members = state
-        .store
-        .group_members(who.tenant(), &snap, &group_id, q.after.as_deref(), PAGE + 1)
-        .await?;
-    let more = members.len() > PAGE as usize;
-    members.truncate(PAGE as usize);
-    let after = more
-        .then(|| members.last().map(|u| u.user_id.clone()))
-        .flatten();
+    let group = directory::group(&state, &who, &snap, &group_id).await?;
+    let (members, after) =
+        directory::members(&state, &who, &snap, &group_id, q.after.as_deref(), PAGE).await?;
     let body = html! {
         h1 { (group.display_name.clone().unwrap_or_else(|| group_id.clone())) }
         dl.kv {

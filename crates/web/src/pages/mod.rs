@@ -1,4 +1,5 @@
-//! Console pages: server-rendered HTML, one module per page family. Errors
+//! Console pages: server-rendered HTML, one module per page family; thin
+//! adapters over `crate::service` (see its route table). Errors
 //! from handlers (JSON `WebError`s) are turned into HTML here, and signed-out
 //! visitors are sent to the sign-in page.
 
@@ -9,6 +10,7 @@ mod demo;
 mod diff;
 mod evidence;
 mod groups;
+mod invite;
 pub mod layout;
 mod settings;
 mod signin;
@@ -26,11 +28,8 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::html;
-use roster_core::SourceId;
-use roster_store::Source;
 
-use crate::auth::Principal;
-use crate::error::{ErrorBody, WebError};
+use crate::error::ErrorBody;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -43,10 +42,7 @@ pub fn routes() -> Router<AppState> {
             get(signin::setup_form).post(signin::setup_submit),
         )
         .route("/signin/link/{token}", get(signin::link))
-        .route(
-            "/invite/{token}",
-            get(crate::auth::invite::form).post(crate::auth::invite::accept),
-        )
+        .route("/invite/{token}", get(invite::form).post(invite::accept))
         .route("/sources", get(sources::catalog).post(sources::toggle_on))
         .route("/sources/{id}", get(settings::show))
         .route("/sources/{id}/wizard", get(wizard::show))
@@ -94,33 +90,4 @@ async fn html_errors(request: Request, next: Next) -> Response {
     let mut r = (status, Html(page.into_string())).into_response();
     r.headers_mut().remove(header::CONTENT_LENGTH);
     r
-}
-
-/// A source of the principal's tenant by its ID in the URL; anything else is 404.
-pub async fn source_of(state: &AppState, who: &Principal, id: &str) -> Result<Source, WebError> {
-    let id = SourceId::parse(id).map_err(|_| WebError::NotFound(format!("source {id}")))?;
-    Ok(state.store.get_source(who.tenant(), &id).await?)
-}
-
-/// The source a directory page shows: the one asked for, else the first with a snapshot.
-pub async fn pick_source(
-    state: &AppState,
-    who: &Principal,
-    asked: Option<&str>,
-) -> Result<Option<Source>, WebError> {
-    if let Some(id) = asked.filter(|s| !s.is_empty()) {
-        return source_of(state, who, id).await.map(Some);
-    }
-    let sources = state.store.list_sources(who.tenant()).await?;
-    for s in &sources {
-        if state
-            .store
-            .latest_snapshot(who.tenant(), &s.id)
-            .await?
-            .is_some()
-        {
-            return Ok(Some(s.clone()));
-        }
-    }
-    Ok(sources.into_iter().next())
 }

@@ -1,32 +1,24 @@
 //! Source settings (§2.6): where the directory is, status, last and next
 //! sync, and the buttons Sync now, Test connection, turn off/on, delete.
 
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, Redirect};
 use maud::html;
 use roster_store::SourceStatus;
 use serde::Deserialize;
 
 use super::layout::{csrf_field, page};
-use super::source_of;
-use crate::auth::Principal;
 use crate::error::WebError;
+use crate::extract::{AppForm, TenantSource};
+use crate::service::{sources, syncs};
 use crate::state::AppState;
 
 #[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
 pub async fn show(
     State(state): State<AppState>,
-    who: Principal,
-    Path(id): Path<String>,
+    TenantSource { who, source }: TenantSource,
 ) -> Result<Html<String>, WebError> {
-    let source = source_of(&state, &who, &id).await?;
-    let last = state
-        .store
-        .list_syncs(who.tenant(), &source.id, 1)
-        .await?
-        .into_iter()
-        .next();
+    let last = syncs::last(&state, &who, &source).await?;
     let loc = source.location.as_ref();
     let dash = || "—".to_owned();
     let body = html! {
@@ -99,47 +91,34 @@ pub struct ActionForm {
 #[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
 pub async fn sync_now(
     State(state): State<AppState>,
-    who: Principal,
-    Path(id): Path<String>,
-    Form(f): Form<ActionForm>,
+    TenantSource { who, source }: TenantSource,
+    AppForm(f): AppForm<ActionForm>,
 ) -> Result<Redirect, WebError> {
     who.check_form(&f.csrf)?;
-    let source = source_of(&state, &who, &id).await?;
-    crate::api::sources::enqueue(&state, &who, &source).await?;
+    sources::sync(&state, &who, &source).await?;
     Ok(Redirect::to(&format!("/syncs?source={}", source.id)))
-}
-
-async fn set_status(
-    state: &AppState,
-    who: &Principal,
-    id: &str,
-    f: &ActionForm,
-    on: bool,
-) -> Result<Redirect, WebError> {
-    who.check_form(&f.csrf)?;
-    let source = source_of(state, who, id).await?;
-    crate::api::sources::switch(state, who, &source, on).await?;
-    Ok(Redirect::to(&format!("/sources/{}", source.id)))
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
 pub async fn disable(
     State(state): State<AppState>,
-    who: Principal,
-    Path(id): Path<String>,
-    Form(f): Form<ActionForm>,
+    TenantSource { who, source }: TenantSource,
+    AppForm(f): AppForm<ActionForm>,
 ) -> Result<Redirect, WebError> {
-    set_status(&state, &who, &id, &f, false).await
+    who.check_form(&f.csrf)?;
+    sources::set_enabled(&state, &who, &source, false).await?;
+    Ok(Redirect::to(&format!("/sources/{}", source.id)))
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
 pub async fn enable(
     State(state): State<AppState>,
-    who: Principal,
-    Path(id): Path<String>,
-    Form(f): Form<ActionForm>,
+    TenantSource { who, source }: TenantSource,
+    AppForm(f): AppForm<ActionForm>,
 ) -> Result<Redirect, WebError> {
-    set_status(&state, &who, &id, &f, true).await
+    who.check_form(&f.csrf)?;
+    sources::set_enabled(&state, &who, &source, true).await?;
+    Ok(Redirect::to(&format!("/sources/{}", source.id)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -153,19 +132,17 @@ pub struct IntervalForm {
 #[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
 pub async fn interval(
     State(state): State<AppState>,
-    who: Principal,
-    Path(id): Path<String>,
-    Form(f): Form<IntervalForm>,
+    TenantSource { who, source }: TenantSource,
+    AppForm(f): AppForm<IntervalForm>,
 ) -> Result<Redirect, WebError> {
     who.check_form(&f.csrf)?;
-    let source = source_of(&state, &who, &id).await?;
     let hours = f.hours.trim().parse().map_err(|_| {
         WebError::bad_request(
             "invalid-interval",
             "the sync interval must be a whole number of hours",
         )
     })?;
-    crate::api::sources::set_interval(&state, &who, &source, hours).await?;
+    sources::set_interval(&state, &who, &source, hours).await?;
     Ok(Redirect::to(&format!("/sources/{}", source.id)))
 }
 
@@ -181,12 +158,10 @@ pub struct RateForm {
 #[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
 pub async fn rate(
     State(state): State<AppState>,
-    who: Principal,
-    Path(id): Path<String>,
-    Form(f): Form<RateForm>,
+    TenantSource { who, source }: TenantSource,
+    AppForm(f): AppForm<RateForm>,
 ) -> Result<Redirect, WebError> {
     who.check_form(&f.csrf)?;
-    let source = source_of(&state, &who, &id).await?;
     let tps = match f.tps.trim() {
         "" => None,
         text => Some(text.parse().map_err(|_| {
@@ -196,31 +171,21 @@ pub async fn rate(
             )
         })?),
     };
-    crate::api::sources::set_api_tps(&state, &who, &source, tps).await?;
+    sources::set_api_tps(&state, &who, &source, tps).await?;
     Ok(Redirect::to(&format!("/sources/{}", source.id)))
 }
 
+/// The same deletion as the API's (`service::sources::delete`), confirmed.
 #[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
 pub async fn delete(
     State(state): State<AppState>,
-    who: Principal,
-    Path(id): Path<String>,
-    Form(f): Form<ActionForm>,
+    TenantSource { who, source }: TenantSource,
+    AppForm(f): AppForm<ActionForm>,
 ) -> Result<Redirect, WebError> {
     who.check_form(&f.csrf)?;
     if f.confirm.as_deref() != Some("yes") {
         return Err(WebError::bad_request("confirm", "confirm the deletion"));
     }
-    let source = source_of(&state, &who, &id).await?;
-    state.store.delete_source(who.tenant(), &source.id).await?;
-    tracing::info!(source = %source.id, "source deleted");
-    crate::audit::by(
-        &state,
-        &who,
-        "source.delete",
-        source.id.as_str(),
-        serde_json::json!({}),
-    )
-    .await;
+    sources::delete(&state, &who, &source).await?;
     Ok(Redirect::to("/sources"))
 }

@@ -1,8 +1,7 @@
 //! The Sources page (§2.1): catalog cards with category filter and search,
 //! the tenant's connections, and "toggle on" creating a pending connection.
 
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{Html, Redirect};
 use maud::{Markup, html};
 use roster_store::Source;
@@ -12,6 +11,8 @@ use super::layout::{csrf_field, page};
 use crate::auth::Principal;
 use crate::catalog::{self, CatalogEntry};
 use crate::error::WebError;
+use crate::extract::{AppForm, AppQuery};
+use crate::service::sources;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Default)]
@@ -70,9 +71,9 @@ fn card(e: &CatalogEntry, who: &Principal, sources: &[Source]) -> Markup {
 pub async fn catalog(
     State(state): State<AppState>,
     who: Principal,
-    Query(q): Query<CatalogQuery>,
+    AppQuery(q): AppQuery<CatalogQuery>,
 ) -> Result<Html<String>, WebError> {
-    let sources = state.store.list_sources(who.tenant()).await?;
+    let sources = sources::list(&state, &who).await?;
     let cards = catalog::filter(q.category.as_deref(), q.q.as_deref());
     let body = html! {
         h1 { "Sources" }
@@ -116,9 +117,9 @@ pub struct ToggleForm {
 pub async fn toggle_on(
     State(state): State<AppState>,
     who: Principal,
-    Form(f): Form<ToggleForm>,
+    AppForm(f): AppForm<ToggleForm>,
 ) -> Result<Redirect, WebError> {
     who.check_form(&f.csrf)?;
-    let source = crate::api::sources::create_pending(&state, &who, &f.kind, None).await?;
+    let source = sources::create(&state, &who, &f.kind, None).await?;
     Ok(Redirect::to(&format!("/sources/{}/wizard", source.id)))
 }

@@ -1,15 +1,16 @@
 //! The Syncs page: each run with counts, API calls, duration against the
 //! quota floor, and failures with their diagnosis.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use maud::html;
 use serde::Deserialize;
 
 use super::layout::page;
-use super::pick_source;
 use crate::auth::Principal;
 use crate::error::WebError;
+use crate::extract::AppQuery;
+use crate::service::{sources, syncs};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Default)]
@@ -22,22 +23,15 @@ pub struct SyncsQuery {
 pub async fn list(
     State(state): State<AppState>,
     who: Principal,
-    Query(q): Query<SyncsQuery>,
+    AppQuery(q): AppQuery<SyncsQuery>,
 ) -> Result<Html<String>, WebError> {
-    let source = pick_source(&state, &who, q.source.as_deref()).await?;
-    let runs = match &source {
-        Some(s) => state.store.list_syncs(who.tenant(), &s.id, 100).await?,
-        None => Vec::new(),
-    };
-    let jobs = match &source {
-        Some(s) => state
-            .store
-            .list_jobs(who.tenant(), 50)
-            .await?
-            .into_iter()
-            .filter(|j| j.source_id == s.id && j.finished_at.is_none())
-            .collect(),
-        None => Vec::new(),
+    let source = sources::pick(&state, &who, q.source.as_deref()).await?;
+    let (runs, jobs) = match &source {
+        Some(s) => (
+            syncs::list(&state, &who, s).await?,
+            syncs::pending_jobs(&state, &who, s).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
     };
     let body = html! {
         h1 { "Syncs" }

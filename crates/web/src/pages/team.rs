@@ -1,7 +1,6 @@
 //! The team: who can sign in to this tenant's console, and invitations by
 //! one-time link (admins only; the link is shown once, the store keeps its hash).
 
-use axum::Form;
 use axum::extract::State;
 use axum::response::Html;
 use maud::html;
@@ -9,8 +8,9 @@ use serde::Deserialize;
 
 use super::layout::{code_block, csrf_field, page};
 use crate::auth::Principal;
-use crate::auth::invite::{Invitation, NewInvitation, invite};
 use crate::error::WebError;
+use crate::extract::AppForm;
+use crate::service::invitations::{Invitation, NewInvitation, invite};
 use crate::state::AppState;
 
 async fn render(
@@ -74,7 +74,7 @@ pub struct InviteForm {
 pub async fn create(
     State(state): State<AppState>,
     who: Principal,
-    Form(f): Form<InviteForm>,
+    AppForm(f): AppForm<InviteForm>,
 ) -> Result<Html<String>, WebError> {
     who.check_form(&f.csrf)?;
     let body = NewInvitation {

@@ -1,6 +1,5 @@
 //! API tokens: create (shown once), list, revoke.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, Redirect};
 use maud::html;
@@ -9,6 +8,8 @@ use serde::Deserialize;
 use super::layout::{code_block, csrf_field, page};
 use crate::auth::Principal;
 use crate::error::WebError;
+use crate::extract::AppForm;
+use crate::service::tokens;
 use crate::state::AppState;
 
 async fn render(
@@ -16,7 +17,7 @@ async fn render(
     who: &Principal,
     created: Option<&str>,
 ) -> Result<Html<String>, WebError> {
-    let tokens = state.store.list_api_tokens(who.tenant()).await?;
+    let tokens = tokens::list(state, who).await?;
     let body = html! {
         h1 { "API tokens" }
         p { "Use a token as " code { "Authorization: Bearer <token>" } " on " code { "/api/v1" } ". The API is described by " a href="/api/v1/openapi.json" { "its OpenAPI document" } "." }
@@ -67,10 +68,10 @@ pub struct CreateForm {
 pub async fn create(
     State(state): State<AppState>,
     who: Principal,
-    Form(f): Form<CreateForm>,
+    AppForm(f): AppForm<CreateForm>,
 ) -> Result<Html<String>, WebError> {
     who.check_form(&f.csrf)?;
-    let (_, secret) = crate::api::tokens::issue(&state, &who, &f.name).await?;
+    let (_, secret) = tokens::issue(&state, &who, &f.name).await?;
     render(&state, &who, Some(&secret)).await
 }
 
@@ -85,11 +86,9 @@ pub async fn revoke(
     State(state): State<AppState>,
     who: Principal,
     Path(id): Path<String>,
-    Form(f): Form<RevokeForm>,
+    AppForm(f): AppForm<RevokeForm>,
 ) -> Result<Redirect, WebError> {
     who.check_form(&f.csrf)?;
-    state.store.revoke_api_token(who.tenant(), &id).await?;
-    tracing::info!(token = %id, "API token revoked");
-    crate::audit::by(&state, &who, "token.revoke", &id, serde_json::json!({})).await;
+    tokens::revoke(&state, &who, &id).await?;
     Ok(Redirect::to("/settings/tokens"))
 }

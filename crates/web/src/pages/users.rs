@@ -3,16 +3,17 @@
 
 use std::fmt::Write as _;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Html;
 use maud::{Markup, html};
 use roster_store::{Source, UserSummary};
 
 use super::layout::page;
-use super::pick_source;
-use crate::api::directory::{PAGE, UsersQuery, snapshot_of, user_filter};
 use crate::auth::Principal;
 use crate::error::WebError;
+use crate::extract::AppQuery;
+use crate::service::directory::{self, PAGE, UsersQuery};
+use crate::service::sources;
 use crate::state::AppState;
 
 fn no_snapshot(source: Option<&Source>) -> Markup {
@@ -77,26 +78,17 @@ pub fn urlencode(s: &str) -> String {
 pub async fn list(
     State(state): State<AppState>,
     who: Principal,
-    Query(q): Query<UsersQuery>,
+    AppQuery(q): AppQuery<UsersQuery>,
 ) -> Result<Html<String>, WebError> {
-    let source = pick_source(&state, &who, q.source.as_deref()).await?;
+    let source = sources::pick(&state, &who, q.source.as_deref()).await?;
     let snapshot = if let Some(s) = &source {
-        snapshot_of(&state, &who, s).await?
+        directory::latest(&state, &who, s).await?
     } else {
         None
     };
     let body = if let (Some(source), Some(snap)) = (&source, &snapshot) {
         {
-            let filter = user_filter(&q)?;
-            let mut users = state
-                .store
-                .search_users(who.tenant(), snap, &filter, q.after.as_deref(), PAGE + 1)
-                .await?;
-            let more = users.len() > PAGE as usize;
-            users.truncate(PAGE as usize);
-            let after = more
-                .then(|| users.last().map(|u| u.user_id.clone()))
-                .flatten();
+            let (users, after) = directory::users(&state, &who, snap, &q, PAGE).await?;
             html! {
                 h1 { "Users" }
                 p.meta { (source.name) " · snapshot of sync #" (snap.sync_id) }
@@ -141,19 +133,15 @@ pub async fn detail(
     State(state): State<AppState>,
     who: Principal,
     Path(user_id): Path<String>,
-    Query(q): Query<SourceQuery>,
+    AppQuery(q): AppQuery<SourceQuery>,
 ) -> Result<Html<String>, WebError> {
-    let source = pick_source(&state, &who, q.source.as_deref())
+    let source = sources::pick(&state, &who, q.source.as_deref())
         .await?
         .ok_or_else(|| WebError::NotFound("source".into()))?;
-    let snap = snapshot_of(&state, &who, &source)
+    let snap = directory::latest(&state, &who, &source)
         .await?
         .ok_or_else(|| WebError::NotFound("snapshot".into()))?;
-    let user = state.store.get_user(who.tenant(), &snap, &user_id).await?;
-    let groups = state
-        .store
-        .user_groups(who.tenant(), &snap, &user_id, 500)
-        .await?;
+    let (user, groups) = directory::user(&state, &who, &snap, &user_id).await?;
     let doc = serde_json::to_string_pretty(&user).unwrap_or_default();
     let body = html! {
         h1 { (user.display_name.clone().or_else(|| user.user_name.clone()).unwrap_or_else(|| user_id.clone())) }

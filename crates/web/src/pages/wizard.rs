@@ -2,17 +2,17 @@
 //! ID, Role ARN, live connection test) and the AWS tab (console steps, inline
 //! policy explained, `CloudFormation`, Terraform and AWS CLI text).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Html;
 use maud::{Markup, html};
 use roster_engine::connect::Step;
 use roster_store::{Source, SourceStatus};
 
 use super::layout::{code_block, page};
-use super::source_of;
-use crate::auth::Principal;
 use crate::error::WebError;
-use crate::setup::{SetupView, setup_of};
+use crate::extract::TenantSource;
+use crate::service::sources;
+use crate::setup::SetupView;
 use crate::state::AppState;
 
 fn roster_tab(source: &Source, s: &SetupView) -> Markup {
@@ -109,11 +109,9 @@ fn aws_tab(s: &SetupView) -> Markup {
 #[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
 pub async fn show(
     State(state): State<AppState>,
-    who: Principal,
-    Path(id): Path<String>,
+    TenantSource { who, source }: TenantSource,
 ) -> Result<Html<String>, WebError> {
-    let source = source_of(&state, &who, &id).await?;
-    let setup = setup_of(&state, &source);
+    let setup = sources::setup(&state, &source);
     let body = html! {
         h1 { "Connect AWS IAM Identity Center (Identity Store)" }
         p.meta { "roster is requesting read-only access to your Identity Store. Connection " code { (source.id) } "." }

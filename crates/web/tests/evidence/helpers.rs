@@ -94,7 +94,7 @@ pub async fn send_raw(
         .uri(path)
         .header(header::CONTENT_TYPE, content_type);
     match who {
-        Who::Anonymous | Who::SignInForm => {}
+        Who::Anonymous | Who::SignInForm | Who::InviteForm => {}
         Who::Session(s) | Who::SessionNoCsrf(s) => {
             b = b.header(header::COOKIE, format!("roster_session={}", s.cookie));
         }

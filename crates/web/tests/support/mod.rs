@@ -178,10 +178,15 @@ pub enum Who<'a> {
     Bearer(&'a str),
     /// No session; the sign-in form's token in its cookie and in the form.
     SignInForm,
+    /// No session; the invitation form's token in its cookie and in the form.
+    InviteForm,
 }
 
 /// The sign-in token `Who::SignInForm` sends (any value works twice).
 pub const SIGNIN_TOKEN: &str = "signin-token-for-tests-0123456789abcdef";
+
+/// The invitation form's token `Who::InviteForm` sends (any value works twice).
+pub const INVITE_TOKEN: &str = "invite-token-for-tests-0123456789abcdef";
 
 pub async fn send(
     app: &App,
@@ -201,6 +206,9 @@ pub async fn send(
         Who::SignInForm => {
             b = b.header(header::COOKIE, format!("roster_signin={SIGNIN_TOKEN}"));
         }
+        Who::InviteForm => {
+            b = b.header(header::COOKIE, format!("roster_invite={INVITE_TOKEN}"));
+        }
     }
     if let Who::Session(s) = &who {
         b = b.header("x-csrf-token", &s.csrf);
@@ -210,6 +218,7 @@ pub async fn send(
         let csrf = match &who {
             Who::Session(s) => format!("csrf={}&", s.csrf),
             Who::SignInForm => format!("csrf={SIGNIN_TOKEN}&"),
+            Who::InviteForm => format!("csrf={INVITE_TOKEN}&"),
             _ => String::new(),
         };
         Body::from(format!("{csrf}{f}"))

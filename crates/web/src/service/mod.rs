@@ -1,0 +1,63 @@
+//! The application services: one function per business operation, taking
+//! the caller (`&Principal`: tenant and actor; invitations take them
+//! apart, since the instance admin invites too) and typed input, returning
+//! typed output or a `WebError`. Services check roles themselves, scope
+//! every read and write to the caller's tenant and write the audit log.
+//! `api/` (JSON) and `pages/` (HTML) are thin adapters over them and never
+//! import each other; the path's `{id}` becomes a source through
+//! `extract::TenantSource` (`sources::get`).
+//!
+//! Every route and the service function behind it (handler names match:
+//! `api::<module>::<handler>` / `pages::<module>::<handler>`):
+//!
+//! | Route | Handler | Service |
+//! |---|---|---|
+//! | `GET /api/v1/sources`, `GET /sources` | `api::sources::list`, `pages::sources::catalog` | `sources::list` |
+//! | `POST /api/v1/sources`, `POST /sources` | `api::sources::create`, `pages::sources::toggle_on` | `sources::create` |
+//! | `GET /api/v1/sources/{id}`, `GET /sources/{id}` | `api::sources::get`, `pages::settings::show` | `sources::get` (+ `syncs::last`) |
+//! | `DELETE /api/v1/sources/{id}`, `POST /sources/{id}/delete` | `api::sources::delete`, `pages::settings::delete` | `sources::delete` |
+//! | `GET /api/v1/sources/{id}/setup`, `GET /sources/{id}/wizard` | `api::sources::setup`, `pages::wizard::show` | `sources::setup` |
+//! | `POST /api/v1/sources/{id}/connect` | `api::sources::connect_source` | `sources::connect`, `sources::connect_streamed` |
+//! | `POST /api/v1/sources/{id}/sync`, `POST /sources/{id}/sync` | `api::sources::sync`, `pages::settings::sync_now` | `sources::sync` |
+//! | `PUT /api/v1/sources/{id}/enabled`, `POST /sources/{id}/enable`, `…/disable` | `api::sources::set_enabled`, `pages::settings::{enable, disable}` | `sources::set_enabled` |
+//! | `PUT /api/v1/sources/{id}/schedule` | `api::sources::set_schedule` | `sources::set_schedule` |
+//! | `POST /sources/{id}/interval` | `pages::settings::interval` | `sources::set_interval` |
+//! | `POST /sources/{id}/rate` | `pages::settings::rate` | `sources::set_api_tps` |
+//! | `GET /api/v1/sources/{id}/syncs`, `GET /syncs` | `api::syncs::list`, `pages::syncs::list` | `syncs::list` (+ `syncs::pending_jobs`) |
+//! | `GET /api/v1/sources/{id}/users`, `GET /users` | `api::directory::users`, `pages::users::list` | `directory::users` |
+//! | `GET /api/v1/sources/{id}/users/{user_id}`, `GET /users/{user_id}` | `api::directory::user`, `pages::users::detail` | `directory::user` |
+//! | `GET /api/v1/sources/{id}/groups`, `GET /groups` | `api::directory::groups`, `pages::groups::list` | `directory::groups` |
+//! | `GET /api/v1/sources/{id}/groups/{group_id}`, `GET /groups/{group_id}` | `api::directory::group`, `pages::groups::detail` | `directory::group` (+ `directory::members`) |
+//! | `GET /api/v1/sources/{id}/groups/{group_id}/members` | `api::directory::members` | `directory::members` |
+//! | `GET /api/v1/sources/{id}/diff`, `GET /syncs/{sync}/diff` | `api::evidence::diff`, `pages::diff::show` | `evidence::diff` |
+//! | `GET /api/v1/sources/{id}/checks`, `GET /checks`, `GET /checks/controls` | `api::evidence::checks`, `pages::checks::show`, `pages::controls::show` | `evidence::checks` |
+//! | `GET /api/v1/sources/{id}/check-settings` | `api::evidence::get_settings` | `evidence::settings` |
+//! | `PUT /api/v1/sources/{id}/check-settings`, `POST /sources/{id}/checks/settings` | `api::evidence::put_settings`, `pages::checks::save` | `evidence::save_settings` |
+//! | `PUT /api/v1/sources/{id}/hr-roster`, `POST /sources/{id}/checks/hr-roster` | `api::evidence::put_roster`, `pages::checks::upload_roster` | `evidence::store_roster` |
+//! | `GET /api/v1/sources/{id}/bundle`, `GET /evidence/{sync}/bundle` | `api::bundles::bundle`, `pages::evidence::bundle` | `bundles::export` |
+//! | `GET /api/v1/sources/{id}/report`, `GET /reports/{sync}` | `api::bundles::report`, `pages::evidence::report` | `bundles::report` |
+//! | `GET /api/v1/evidence/public-key`, `GET /evidence` | `api::bundles::public_key`, `pages::evidence::show` | `bundles::key` |
+//! | `POST /api/v1/evidence/verify`, `POST /evidence/verify` | `api::bundles::verify`, `pages::evidence::verify` | `bundles::verify` |
+//! | `GET /api/v1/tokens`, `GET /settings/tokens` | `api::tokens::list`, `pages::tokens::list` | `tokens::list` |
+//! | `POST /api/v1/tokens`, `POST /settings/tokens` | `api::tokens::create`, `pages::tokens::create` | `tokens::issue` |
+//! | `DELETE /api/v1/tokens/{token_id}`, `POST /settings/tokens/{id}/revoke` | `api::tokens::revoke`, `pages::tokens::revoke` | `tokens::revoke` |
+//! | `POST /api/v1/invitations`, `POST /settings/team` | `api::invitations::create`, `pages::team::create` | `invitations::invite` |
+//! | `POST /api/v1/admin/tenants/{tenant}/invitations` | `ops::tenants::invite_user` | `invitations::invite` |
+//! | `GET /invite/{token}` | `pages::invite::form` | `invitations::invited` |
+//! | `POST /invite/{token}` | `pages::invite::accept` | `invitations::accept` |
+//! | `GET /api/v1/audit`, `GET /audit` | `api::audit::list`, `pages::audit::list` | `audit::list` |
+//!
+//! Not here, because they are no business operation of a tenant: `GET
+//! /api/v1/me`, `/catalog`, `/controls` and `/role-arn/validate` (answered
+//! from the principal or static tables), sign-in, sign-out and setup
+//! (`pages::signin`, `auth`), the demo's fake AWS console (`pages::demo`),
+//! and the operator endpoints (`ops`).
+
+pub mod audit;
+pub mod bundles;
+pub mod directory;
+pub mod evidence;
+pub mod invitations;
+pub mod sources;
+pub mod syncs;
+pub mod tokens;
