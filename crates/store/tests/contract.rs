@@ -10,11 +10,13 @@ mod evidence_cases;
 mod platform_cases;
 mod support;
 mod sync_cases;
+mod text_cases;
 
 use console_cases::*;
 use evidence_cases::*;
 use platform_cases::*;
 use sync_cases::*;
+use text_cases::*;
 
 use roster_core::{ExternalId, RoleArn, SnapshotCounts, SyncStats, TenantId};
 use roster_store::{NewSource, SourceStatus, StageBatch, Store, StoreError, SyncStatus};
@@ -271,7 +273,9 @@ contract!(
     snapshot_facts_count_memberships,
     evidence_settings_round_trip_per_source,
     console_accounts_sessions_and_tokens_round_trip,
+    console_emails_are_unique_per_tenant_only,
     one_time_links_work_once,
     browsing_filters_and_pages_a_snapshot,
     browsing_reads_groups_members_and_documents,
+    nul_in_directory_text_is_kept_and_never_fails_a_sync,
 );

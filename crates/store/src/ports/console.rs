@@ -120,8 +120,14 @@ pub trait Console: Send + Sync {
         user_id: &str,
         password_hash: &str,
     ) -> Result<(), StoreError>;
-    /// Emails are unique across tenants; compared case-insensitively.
-    async fn find_console_user(&self, email: &str) -> Result<Option<Credentialed>, StoreError>;
+    /// The accounts of `email` (compared case-insensitively) in every
+    /// tenant, oldest first, at most `limit`: an email is unique within a
+    /// tenant only, so one person may hold an account in several.
+    async fn find_console_users(
+        &self,
+        email: &str,
+        limit: u32,
+    ) -> Result<Vec<Credentialed>, StoreError>;
 
     async fn create_one_time_link(
         &self,

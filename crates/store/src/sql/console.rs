@@ -7,11 +7,11 @@ use sqlx::any::AnyRow;
 
 use super::SqlStore;
 use super::rows::{corrupt, optional_timestamp, single_count, timestamp};
-use crate::api::console::{
+use crate::error::StoreError;
+use crate::ports::console::{
     ApiToken, Console, ConsoleRole, ConsoleUser, Credentialed, NewApiToken, NewConsoleUser,
     OneTimeLink, OneTimePurpose, SessionPrincipal,
 };
-use crate::error::StoreError;
 
 const USER_COLUMNS: &str = "u.id, u.tenant_id, u.email, u.role, u.created_at";
 const TOKEN_COLUMNS: &str = "id, name, prefix, user_id, created_at, last_used_at, revoked_at";
@@ -89,7 +89,7 @@ impl Console for SqlStore {
         .bind(self.clock.now().to_string())
         .execute(&self.pool)
         .await
-        .map_err(|e| unique_violation(e, "a console user with this email exists"))?;
+        .map_err(|e| unique_violation(e, "a console user with this email exists in this tenant"))?;
         let sql = format!("SELECT {USER_COLUMNS} FROM console_users u WHERE u.id = $1");
         let row = sqlx::query(&sql)
             .bind(&new.id)
@@ -139,21 +139,28 @@ impl Console for SqlStore {
         Ok(())
     }
 
-    async fn find_console_user(&self, email: &str) -> Result<Option<Credentialed>, StoreError> {
+    async fn find_console_users(
+        &self,
+        email: &str,
+        limit: u32,
+    ) -> Result<Vec<Credentialed>, StoreError> {
         let sql = format!(
-            "SELECT {USER_COLUMNS}, u.password_hash FROM console_users u WHERE u.email = $1"
+            "SELECT {USER_COLUMNS}, u.password_hash FROM console_users u WHERE u.email = $1 \
+             ORDER BY u.created_at, u.id LIMIT $2"
         );
-        let row = sqlx::query(&sql)
-            .bind(email.to_lowercase())
-            .fetch_optional(&self.pool)
+        let rows = sqlx::query(&sql)
+            .bind(email.trim().to_lowercase())
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
             .await?;
-        row.map(|r| {
-            Ok(Credentialed {
-                user: user(&r)?,
-                password_hash: r.try_get("password_hash")?,
+        rows.iter()
+            .map(|r| {
+                Ok(Credentialed {
+                    user: user(r)?,
+                    password_hash: r.try_get("password_hash")?,
+                })
             })
-        })
-        .transpose()
+            .collect()
     }
 
     async fn create_one_time_link(

@@ -34,6 +34,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(3, "evidence", "0003_evidence.sql"),
     migration!(4, "console", "0004_console.sql"),
     migration!(5, "quotas", "0005_quotas.sql"),
+    migration!(6, "console identities", "0006_console_identities.sql"),
 ];
 
 const LOCK_KEY: i64 = 0x726f_7374_6572; // "roster"

@@ -18,6 +18,7 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 
 use super::rows::{self, corrupt};
 use super::syncs::{RunningSync, lock_running};
+use super::text;
 use crate::error::StoreError;
 use crate::records::{StageBatch, Versioning};
 
@@ -222,9 +223,9 @@ pub(super) async fn write_batch(
         |q, u| {
             let status = u.user_status.as_ref().map(|s| to_json(s).map(|j| j.trim_matches('"').to_owned())).transpose()?;
             Ok(q.bind(u.user_id.as_str())
-                .bind(u.user_name.clone())
-                .bind(u.display_name.clone())
-                .bind(u.primary_email().map(str::to_owned))
+                .bind(text::column_opt(u.user_name.as_deref()))
+                .bind(text::column_opt(u.display_name.as_deref()))
+                .bind(text::column_opt(u.primary_email()))
                 .bind(status)
                 .bind(i64::from(u.is_idp_sourced()))
                 .bind(to_json(u)?))
@@ -239,7 +240,7 @@ pub(super) async fn write_batch(
         &batch.groups,
         |q, g| {
             Ok(q.bind(g.group_id.as_str())
-                .bind(g.display_name.clone())
+                .bind(text::column_opt(g.display_name.as_deref()))
                 .bind(to_json(g)?))
         },
     )

@@ -38,7 +38,7 @@ pub async fn console_accounts_sessions_and_tokens_round_trip(store: &dyn Store) 
         .unwrap();
     assert_eq!(ada.email, "ada@example.com");
     let dup = store
-        .create_console_user(&other, &new_user("usr_x", "ADA@example.com"))
+        .create_console_user(&t, &new_user("usr_x", "ADA@example.com"))
         .await;
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
     store
@@ -52,12 +52,12 @@ pub async fn console_accounts_sessions_and_tokens_round_trip(store: &dyn Store) 
         "each tenant lists only its own console users"
     );
     let found = store
-        .find_console_user("ADA@EXAMPLE.COM")
+        .find_console_users("ADA@EXAMPLE.COM", 3)
         .await
-        .unwrap()
         .unwrap();
+    assert_eq!(found.len(), 1);
     assert_eq!(
-        (found.user.id.as_str(), found.password_hash.as_str()),
+        (found[0].user.id.as_str(), found[0].password_hash.as_str()),
         ("usr_ada", "$argon2id$stub")
     );
 
@@ -104,6 +104,78 @@ pub async fn console_accounts_sessions_and_tokens_round_trip(store: &dyn Store) 
     assert!(
         store.token_principal("h1").await.unwrap().is_none(),
         "revoked"
+    );
+}
+
+/// An email is unique within a tenant only: another tenant may hold the
+/// same address (inviting it there reveals nothing), and sign-in sees every
+/// tenant's account of it, oldest first, bounded.
+pub async fn console_emails_are_unique_per_tenant_only(store: &dyn Store) {
+    let t = TenantId::default_tenant();
+    let other = TenantId::parse("other").unwrap();
+    let third = TenantId::parse("third").unwrap();
+    store.create_tenant(&other, "Other").await.unwrap();
+    store.create_tenant(&third, "Third").await.unwrap();
+    store
+        .create_console_user(&t, &new_user("usr_a1", "ada@example.com"))
+        .await
+        .unwrap();
+    let mut theirs = new_user("usr_a2", "Ada@Example.com");
+    theirs.password_hash = "$argon2id$other".into();
+    let a2 = store.create_console_user(&other, &theirs).await.unwrap();
+    assert_eq!(
+        (a2.tenant_id.as_str(), a2.email.as_str()),
+        ("other", "ada@example.com")
+    );
+    let again = store
+        .create_console_user(&other, &new_user("usr_a3", "ADA@example.com"))
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    store
+        .create_console_user(&third, &new_user("usr_a4", "ada@example.com"))
+        .await
+        .unwrap();
+    let all = store
+        .find_console_users(" ADA@example.com", 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|c| c.user.id.as_str()).collect::<Vec<_>>(),
+        ["usr_a1", "usr_a2", "usr_a4"],
+        "oldest first"
+    );
+    assert_eq!(all[1].password_hash, "$argon2id$other");
+    assert_eq!(
+        store
+            .find_console_users("ada@example.com", 2)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        store
+            .find_console_users("bob@example.com", 3)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    for (tenant, id) in [(&t, "usr_a1"), (&other, "usr_a2")] {
+        let listed = store.list_console_users(tenant).await.unwrap();
+        assert_eq!(
+            listed.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(),
+            [id]
+        );
+    }
+    // Sessions and tokens of either account resolve to that account's tenant.
+    store
+        .create_session("s-a2", &a2, "c", future())
+        .await
+        .unwrap();
+    let p = store.session_principal("s-a2").await.unwrap().unwrap();
+    assert_eq!(
+        (p.user.id.as_str(), p.user.tenant_id.as_str()),
+        ("usr_a2", "other")
     );
 }
 

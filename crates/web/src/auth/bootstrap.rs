@@ -45,13 +45,14 @@ async fn link(
 pub async fn bootstrap(store: &dyn Store, demo_admin: Option<&str>) -> Result<Bootstrap, WebError> {
     let tenant = TenantId::default_tenant();
     if let Some(email) = demo_admin {
-        let user = if let Some(c) = store.find_console_user(email).await? {
-            c.user
+        let existing = store.list_console_users(&tenant).await?;
+        let user = if let Some(u) = existing.into_iter().find(|u| u.email == email) {
+            u
         } else {
             let new = NewConsoleUser {
                 id: format!("usr_{}", &sha256_hex(&random_token())[..16]),
                 email: email.to_owned(),
-                password_hash: password::hash(&random_token())?,
+                password_hash: password::hash(&random_token()).await?,
                 role: ConsoleRole::Admin,
             };
             store.create_console_user(&tenant, &new).await?

@@ -12,7 +12,8 @@ use serde_json::json;
 
 use super::layout::bare;
 use crate::audit;
-use crate::auth::secrets::{constant_time_eq, random_token, sha256_hex};
+use crate::auth::login_csrf::SIGNIN;
+use crate::auth::secrets::{random_token, sha256_hex};
 use crate::auth::{Principal, password, session};
 use crate::error::WebError;
 use crate::state::AppState;
@@ -26,15 +27,11 @@ pub struct SignInForm {
 }
 
 /// The sign-in form's CSRF token, submitted twice: in a cookie scoped to
-/// `/signin` and in the form. A cross-site post can set neither, so nobody
-/// can sign a browser in to an account of theirs (login CSRF).
-const SIGNIN_COOKIE: &str = "roster_signin";
-
+/// `/signin` and in the form (`login_csrf::SIGNIN`, shared with the
+/// invitation form). A cross-site post can set neither, so nobody can sign
+/// a browser in to an account of theirs (login CSRF).
 fn signin_cookie(state: &AppState, token: &str) -> Result<HeaderValue, WebError> {
-    session::set_cookie(
-        state,
-        &format!("{SIGNIN_COOKIE}={token}; Path=/signin; SameSite=Strict; Max-Age=3600"),
-    )
+    SIGNIN.cookie(state, token)
 }
 
 fn signin_page(error: Option<&str>, first_start: bool, csrf: &str) -> Markup {
@@ -63,9 +60,7 @@ fn signin_page(error: Option<&str>, first_start: bool, csrf: &str) -> Markup {
 #[tracing::instrument(skip_all)]
 pub async fn form(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
     let first = state.store.console_user_count().await? == 0;
-    let token = session::named_cookie(&headers, SIGNIN_COOKIE)
-        .filter(|t| t.len() >= 32)
-        .unwrap_or_else(random_token);
+    let token = SIGNIN.token(&headers);
     let mut r = Html(signin_page(None, first, &token).into_string()).into_response();
     r.headers_mut()
         .insert(header::SET_COOKIE, signin_cookie(&state, &token)?);
@@ -78,68 +73,88 @@ fn signed_in(cookie: axum::http::HeaderValue, to: &str) -> Response {
     r
 }
 
+/// Accounts one email may have across tenants that sign-in considers (the
+/// oldest). Every sign-in spends exactly this many Argon2 checks, so its
+/// time says nothing about how many tenants know an address.
+pub const MAX_ACCOUNTS_PER_EMAIL: u32 = 3;
+
+/// Whether `email` is worth looking up: an address with a control character
+/// or over the length limit cannot be an account's (and would only trouble
+/// the database).
+fn lookup_worthy(email: &str) -> bool {
+    !email.is_empty()
+        && email.len() <= roster_core::EmailAddress::MAX_LEN
+        && !email.chars().any(char::is_control)
+}
+
 /// Sign-in posts carry no session yet: the form's own token (see
-/// `SIGNIN_COOKIE`) and the per-account rate limit guard them.
+/// `login_csrf::SIGNIN`) and the per-account rate limit guard them. The attempt
+/// is counted before the password is checked (concurrent guesses cannot
+/// slip past the limit) and forgiven on success. An email may have an
+/// account in several tenants: the oldest whose password matches signs in.
 #[tracing::instrument(skip_all)]
 pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(f): Form<SignInForm>,
 ) -> Result<Response, WebError> {
-    let token = session::named_cookie(&headers, SIGNIN_COOKIE).unwrap_or_default();
-    if token.is_empty() || !constant_time_eq(&token, &f.csrf) {
-        return Err(WebError::Csrf);
-    }
+    SIGNIN.check(&headers, &f.csrf)?;
+    let token = f.csrf.clone();
     let key = f.email.trim().to_lowercase();
-    if !state.limiter.allowed(&key) {
+    let Some(attempt) = state.limiter.reserve(&key) else {
         return Err(WebError::RateLimited);
-    }
-    let found = state.store.find_console_user(&key).await?;
-    let ok = if let Some(c) = &found {
-        password::verify(&f.password, &c.password_hash)
-    } else {
-        password::burn();
-        false
     };
-    match found {
-        Some(c) if ok => {
-            state.limiter.succeeded(&key);
-            audit::record(
-                &state,
-                &c.user.tenant_id,
-                &c.user.email,
-                "console.signin",
-                &c.user.id,
-                json!({"via": "password"}),
-            )
-            .await;
-            Ok(signed_in(
-                session::start(&state, &c.user).await?,
-                "/sources",
-            ))
-        }
-        other => {
-            if let Some(c) = other {
-                audit::record(
-                    &state,
-                    &c.user.tenant_id,
-                    &c.user.email,
-                    "console.signin-failed",
-                    &c.user.id,
-                    json!({}),
-                )
-                .await;
-            }
-            state.limiter.failed(&key);
-            tracing::info!("sign-in failed");
-            let page = signin_page(Some("Wrong email or password."), false, &token);
-            Ok((
-                axum::http::StatusCode::UNAUTHORIZED,
-                Html(page.into_string()),
-            )
-                .into_response())
-        }
+    let found = if lookup_worthy(&key) {
+        state
+            .store
+            .find_console_users(&key, MAX_ACCOUNTS_PER_EMAIL)
+            .await?
+    } else {
+        Vec::new()
+    };
+    let matched = if f.password.len() > password::MAX_LEN {
+        None
+    } else {
+        let hashes = found.iter().map(|c| c.password_hash.clone()).collect();
+        let checks = MAX_ACCOUNTS_PER_EMAIL as usize;
+        password::first_match(&f.password, hashes, checks).await?
+    };
+    if let Some(c) = matched.and_then(|i| found.get(i)) {
+        attempt.succeeded();
+        audit::record(
+            &state,
+            &c.user.tenant_id,
+            &c.user.email,
+            "console.signin",
+            &c.user.id,
+            json!({"via": "password"}),
+        )
+        .await;
+        return Ok(signed_in(
+            session::start(&state, &c.user).await?,
+            "/sources",
+        ));
     }
+    // Each tenant's log shows the failure against its own account only.
+    for c in &found {
+        audit::record(
+            &state,
+            &c.user.tenant_id,
+            &c.user.email,
+            "console.signin-failed",
+            &c.user.id,
+            json!({}),
+        )
+        .await;
+    }
+    drop(attempt);
+    tracing::info!("sign-in failed");
+    let page = signin_page(Some("Wrong email or password."), false, &token);
+    Ok((
+        axum::http::StatusCode::UNAUTHORIZED,
+        Html(page.into_string()),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -213,16 +228,20 @@ pub async fn setup_submit(
             "setup link (already used or expired)".into(),
         ));
     }
-    let email = f.email.trim().to_lowercase();
-    if !email.contains('@') {
-        return Ok(
-            Html(setup_page(&token, Some("Enter an email address.")).into_string()).into_response(),
-        );
-    }
+    let email = match roster_core::EmailAddress::parse(&f.email) {
+        Ok(email) => email.into_string(),
+        Err(e) => {
+            let page = setup_page(
+                &token,
+                Some(&format!("Enter an email address ({}).", e.reason)),
+            );
+            return Ok(Html(page.into_string()).into_response());
+        }
+    };
     if let Err(e) = password::validate(&f.password) {
         return Ok(Html(setup_page(&token, Some(&e.to_string())).into_string()).into_response());
     }
-    let hash = password::hash(&f.password)?;
+    let hash = password::hash(&f.password).await?;
     let link = state
         .store
         .take_one_time_link(&sha256_hex(&token))
@@ -265,14 +284,21 @@ pub async fn link(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
-    let link = state.store.take_one_time_link(&sha256_hex(&token)).await?;
-    let Some(link) = link else {
-        return Err(WebError::NotFound(
-            "sign-in link (already used or expired)".into(),
-        ));
-    };
+    let gone = || WebError::NotFound("sign-in link (already used or expired)".into());
+    // Look before consuming: an invitation or setup token opened here must
+    // stay usable for its own page.
+    let hash = sha256_hex(&token);
+    let peeked = state.store.peek_one_time_link(&hash).await?;
+    if !matches!(&peeked, Some(l) if matches!(l.purpose, OneTimePurpose::SignIn { .. })) {
+        return Err(gone());
+    }
+    let link = state
+        .store
+        .take_one_time_link(&hash)
+        .await?
+        .ok_or_else(gone)?;
     let OneTimePurpose::SignIn { user_id } = link.purpose else {
-        return Err(WebError::NotFound("sign-in link".into()));
+        return Err(gone());
     };
     let user = state.store.get_console_user(&user_id).await?;
     if user.tenant_id != link.tenant_id {
