@@ -1,26 +1,27 @@
-//! Persistence of roster: the `Store` trait, one SQL implementation for
-//! `SQLite` and `PostgreSQL`, and the embedded per-backend migrations.
+//! Persistence of roster: the store's ports (`ports`: one small trait per
+//! capability, and `Store`, all of them), one SQL implementation for
+//! `SQLite` and `PostgreSQL` (`sql`), and the embedded migrations.
 //!
 //! Depends on `roster-core` only. Every query is scoped by tenant.
 
-pub mod api;
 pub mod error;
+pub mod ports;
 pub mod records;
 mod sql;
 
-pub use api::audit::{AuditEntry, AuditRecord};
-pub use api::browse::{GroupSummary, UserFilter, UserSummary};
-pub use api::console::{
+pub use error::StoreError;
+pub use ports::audit::{AuditEntry, AuditRecord};
+pub use ports::browse::{GroupSummary, UserFilter, UserSummary};
+pub use ports::console::{
     ApiToken, ConsoleRole, ConsoleUser, Credentialed, NewApiToken, NewConsoleUser, OneTimeLink,
     OneTimePurpose, SessionPrincipal,
 };
-pub use api::evidence::StoredHrRoster;
-pub use api::quota_shares::QuotaHolders;
-pub use api::{
+pub use ports::evidence::StoredHrRoster;
+pub use ports::quota_shares::QuotaHolders;
+pub use ports::{
     Audit, Browse, Console, EvidenceSettings, History, Jobs, Migrations, QuotaShares, Snapshots,
     Sources, Store, Syncs,
 };
-pub use error::StoreError;
 pub use records::{
     Backend, DirectoryLocation, Job, JobOutcome, JobStatus, MembershipRow, NewSource, Snapshot,
     Source, SourceStatus, StageBatch, SyncFailure, SyncRun, SyncStatus, Tenant, VersionCounts,
@@ -30,7 +31,7 @@ pub use sql::SqlStore;
 
 /// The store's traits, for calling their methods on `Arc<dyn Store>`.
 pub mod prelude {
-    pub use crate::api::{
+    pub use crate::ports::{
         Audit, Browse, Console, EvidenceSettings, History, Jobs, Migrations, QuotaShares,
         Snapshots, Sources, Store, Syncs,
     };

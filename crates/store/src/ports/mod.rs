@@ -1,5 +1,6 @@
-//! The store's capabilities, one small trait each, and `Store`, which is all
-//! of them. Every method takes the tenant first; implementations never return
+//! The store's ports: its capabilities, one small trait each, and `Store`,
+//! which is all of them (named ports, not `api`: in roster `api` means the
+//! HTTP handlers of `web`). `crate::sql` implements each in its own file. Every method takes the tenant first; implementations never return
 //! another tenant's rows (a foreign ID is `NotFound`).
 
 pub mod audit;

@@ -7,8 +7,8 @@ use sqlx::any::AnyRow;
 
 use super::SqlStore;
 use super::rows::{corrupt, timestamp};
-use crate::api::audit::{Audit, AuditEntry, AuditRecord};
 use crate::error::StoreError;
+use crate::ports::audit::{Audit, AuditEntry, AuditRecord};
 
 fn record(row: &AnyRow) -> Result<AuditRecord, StoreError> {
     let detail: String = row.try_get("detail")?;

@@ -9,8 +9,8 @@ use sqlx::any::AnyRow;
 
 use super::SqlStore;
 use super::rows::corrupt;
-use crate::api::browse::{Browse, GroupSummary, UserFilter, UserSummary};
 use crate::error::StoreError;
+use crate::ports::browse::{Browse, GroupSummary, UserFilter, UserSummary};
 use crate::records::Snapshot;
 
 /// `$1` tenant, `$2` source, `$3` sync: rows of alias `a` visible in the snapshot.

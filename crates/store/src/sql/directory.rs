@@ -1,10 +1,13 @@
 //! Directory rows: reading a snapshot back page by page (`versions` writes them).
 
+use async_trait::async_trait;
 use roster_core::{Group, GroupId, Membership, MembershipId, SourceId, TenantId, User, UserId};
 use sqlx::{AnyPool, Row};
 
+use super::SqlStore;
 use super::rows::{self, corrupt};
 use crate::error::StoreError;
+use crate::ports::Snapshots;
 use crate::records::{MembershipRow, Snapshot, VersionCounts};
 
 const IN_SNAPSHOT: &str = "valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)";
@@ -35,108 +38,120 @@ async fn docs_page(
         .collect()
 }
 
-pub(super) async fn users_page(
-    pool: &AnyPool,
-    tenant: &TenantId,
-    snapshot: &Snapshot,
-    after: Option<&str>,
-    limit: u32,
-) -> Result<Vec<User>, StoreError> {
-    let docs = docs_page(pool, "dir_users", "user_id", tenant, snapshot, after, limit).await?;
-    docs.iter()
-        .map(|d| serde_json::from_str(d).map_err(corrupt))
-        .collect()
-}
-
-pub(super) async fn groups_page(
-    pool: &AnyPool,
-    tenant: &TenantId,
-    snapshot: &Snapshot,
-    after: Option<&str>,
-    limit: u32,
-) -> Result<Vec<Group>, StoreError> {
-    let docs = docs_page(
-        pool,
-        "dir_groups",
-        "group_id",
-        tenant,
-        snapshot,
-        after,
-        limit,
-    )
-    .await?;
-    docs.iter()
-        .map(|d| serde_json::from_str(d).map_err(corrupt))
-        .collect()
-}
-
-pub(super) async fn memberships_page(
-    pool: &AnyPool,
-    tenant: &TenantId,
-    snapshot: &Snapshot,
-    after: Option<&str>,
-    limit: u32,
-) -> Result<Vec<MembershipRow>, StoreError> {
-    let joined = |alias: &str| {
-        format!(
-            "{alias}.tenant_id = m.tenant_id AND {alias}.source_id = m.source_id \
-             AND {alias}.valid_from <= $3 AND ({alias}.valid_to IS NULL OR {alias}.valid_to > $3)"
+#[async_trait]
+impl Snapshots for SqlStore {
+    async fn users_page(
+        &self,
+        tenant: &TenantId,
+        snapshot: &Snapshot,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<User>, StoreError> {
+        let docs = docs_page(
+            &self.pool,
+            "dir_users",
+            "user_id",
+            tenant,
+            snapshot,
+            after,
+            limit,
         )
-    };
-    let sql = format!(
-        "SELECT m.membership_id, m.group_id, m.user_id, g.display_name, u.user_name FROM dir_memberships m \
-         LEFT JOIN dir_groups g ON g.group_id = m.group_id AND {g} \
-         LEFT JOIN dir_users u ON u.user_id = m.user_id AND {u} \
-         WHERE m.tenant_id = $1 AND m.source_id = $2 AND m.valid_from <= $3 AND (m.valid_to IS NULL OR m.valid_to > $3) \
-         AND m.membership_id > $4 ORDER BY m.membership_id LIMIT $5",
-        g = joined("g"),
-        u = joined("u"),
-    );
-    let rows = sqlx::query(&sql)
-        .bind(tenant.as_str())
-        .bind(snapshot.source_id.as_str())
-        .bind(snapshot.sync_id.0)
-        .bind(after.unwrap_or(""))
-        .bind(i64::from(limit))
-        .fetch_all(pool)
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(MembershipRow {
-                membership: Membership {
-                    membership_id: MembershipId::parse(r.try_get(0)?).map_err(corrupt)?,
-                    group_id: GroupId::parse(r.try_get(1)?).map_err(corrupt)?,
-                    user_id: UserId::parse(r.try_get(2)?).map_err(corrupt)?,
-                },
-                group_display_name: r.try_get(3)?,
-                user_name: r.try_get(4)?,
-            })
-        })
-        .collect()
-}
-
-pub(super) async fn version_counts(
-    pool: &AnyPool,
-    tenant: &TenantId,
-    source: &SourceId,
-) -> Result<VersionCounts, StoreError> {
-    let mut counts = [0u64; 3];
-    for (slot, table) in counts
-        .iter_mut()
-        .zip(["dir_users", "dir_groups", "dir_memberships"])
-    {
-        let row = sqlx::query(&format!(
-            "SELECT COUNT(*) FROM {table} WHERE tenant_id = $1 AND source_id = $2"
-        ))
-        .bind(tenant.as_str())
-        .bind(source.as_str())
-        .fetch_one(pool)
-        .await?;
-        *slot = rows::single_count(&row)?;
+        docs.iter()
+            .map(|d| serde_json::from_str(d).map_err(corrupt))
+            .collect()
     }
-    Ok(VersionCounts {
-        users: counts[0],
-        groups: counts[1],
-        memberships: counts[2],
-    })
+
+    async fn groups_page(
+        &self,
+        tenant: &TenantId,
+        snapshot: &Snapshot,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<Group>, StoreError> {
+        let docs = docs_page(
+            &self.pool,
+            "dir_groups",
+            "group_id",
+            tenant,
+            snapshot,
+            after,
+            limit,
+        )
+        .await?;
+        docs.iter()
+            .map(|d| serde_json::from_str(d).map_err(corrupt))
+            .collect()
+    }
+
+    async fn memberships_page(
+        &self,
+        tenant: &TenantId,
+        snapshot: &Snapshot,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<MembershipRow>, StoreError> {
+        let joined = |alias: &str| {
+            format!(
+                "{alias}.tenant_id = m.tenant_id AND {alias}.source_id = m.source_id \
+                 AND {alias}.valid_from <= $3 AND ({alias}.valid_to IS NULL OR {alias}.valid_to > $3)"
+            )
+        };
+        let sql = format!(
+            "SELECT m.membership_id, m.group_id, m.user_id, g.display_name, u.user_name FROM dir_memberships m \
+             LEFT JOIN dir_groups g ON g.group_id = m.group_id AND {g} \
+             LEFT JOIN dir_users u ON u.user_id = m.user_id AND {u} \
+             WHERE m.tenant_id = $1 AND m.source_id = $2 AND m.valid_from <= $3 AND (m.valid_to IS NULL OR m.valid_to > $3) \
+             AND m.membership_id > $4 ORDER BY m.membership_id LIMIT $5",
+            g = joined("g"),
+            u = joined("u"),
+        );
+        let rows = sqlx::query(&sql)
+            .bind(tenant.as_str())
+            .bind(snapshot.source_id.as_str())
+            .bind(snapshot.sync_id.0)
+            .bind(after.unwrap_or(""))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(MembershipRow {
+                    membership: Membership {
+                        membership_id: MembershipId::parse(r.try_get(0)?).map_err(corrupt)?,
+                        group_id: GroupId::parse(r.try_get(1)?).map_err(corrupt)?,
+                        user_id: UserId::parse(r.try_get(2)?).map_err(corrupt)?,
+                    },
+                    group_display_name: r.try_get(3)?,
+                    user_name: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn version_counts(
+        &self,
+        tenant: &TenantId,
+        source: &SourceId,
+    ) -> Result<VersionCounts, StoreError> {
+        let mut counts = [0u64; 3];
+        for (slot, table) in counts
+            .iter_mut()
+            .zip(["dir_users", "dir_groups", "dir_memberships"])
+        {
+            let row = sqlx::query(&format!(
+                "SELECT COUNT(*) FROM {table} WHERE tenant_id = $1 AND source_id = $2"
+            ))
+            .bind(tenant.as_str())
+            .bind(source.as_str())
+            .fetch_one(&self.pool)
+            .await?;
+            *slot = rows::single_count(&row)?;
+        }
+        Ok(VersionCounts {
+            users: counts[0],
+            groups: counts[1],
+            memberships: counts[2],
+        })
+    }
 }

@@ -7,8 +7,8 @@ use sqlx::Row;
 
 use super::SqlStore;
 use super::rows::{self, corrupt};
-use crate::api::evidence::{EvidenceSettings, StoredHrRoster};
 use crate::error::StoreError;
+use crate::ports::evidence::{EvidenceSettings, StoredHrRoster};
 
 impl SqlStore {
     /// `NotFound` unless the source exists in this tenant.

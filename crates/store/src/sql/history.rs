@@ -11,8 +11,8 @@ use sqlx::Row;
 
 use super::SqlStore;
 use super::rows::corrupt;
-use crate::api::history::History;
 use crate::error::StoreError;
+use crate::ports::history::History;
 use crate::records::Snapshot;
 
 /// Versions current at `$3` that ended by `$4`: the "before" side.

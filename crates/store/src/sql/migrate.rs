@@ -1,11 +1,13 @@
 //! Embedded, per-backend migrations, applied in order at start. On
 //! `PostgreSQL` an advisory lock keeps many starting processes from racing.
 
+use async_trait::async_trait;
+use roster_core::Clock;
 use sqlx::{AnyPool, Row};
 
-use roster_core::Clock;
-
+use super::SqlStore;
 use crate::error::StoreError;
+use crate::ports::Migrations;
 use crate::records::Backend;
 
 struct Migration {
@@ -109,8 +111,15 @@ async fn apply_pending(
     Ok(())
 }
 
-pub(super) async fn is_current(pool: &AnyPool, _backend: Backend) -> Result<bool, StoreError> {
+async fn is_current(pool: &AnyPool, _backend: Backend) -> Result<bool, StoreError> {
     let mut conn = pool.acquire().await?;
     let applied = applied_versions(&mut conn).await?;
     Ok(MIGRATIONS.iter().all(|m| applied.contains(&m.version)))
+}
+
+#[async_trait]
+impl Migrations for SqlStore {
+    async fn migrations_current(&self) -> Result<bool, StoreError> {
+        is_current(&self.pool, self.backend).await
+    }
 }

@@ -1,74 +1,19 @@
 //! The life of a sync run: begin, publish atomically, or fail (and undo).
 
-use roster_core::{Clock, SnapshotCounts, SourceId, SyncId, SyncStats, TenantId};
-use sqlx::{AnyPool, Row};
+use async_trait::async_trait;
+use roster_core::{SnapshotCounts, SourceId, SyncId, SyncStats, TenantId};
+use sqlx::Row;
 
+use super::SqlStore;
 use super::rows::{self, SYNC_COLUMNS};
 use super::versions;
 use crate::error::StoreError;
-use crate::records::{DirectoryLocation, Snapshot, SyncFailure, SyncRun};
+use crate::ports::Syncs;
+use crate::records::{DirectoryLocation, Snapshot, StageBatch, SyncFailure, SyncRun, Versioning};
 
 const INTERRUPTED_CAUSE: &str =
     "the sync stopped before it completed (the process was stopped or killed)";
 const INTERRUPTED_FIX: &str = "nothing to fix: the next sync reads the whole directory again";
-
-pub(super) async fn begin(
-    pool: &AnyPool,
-    clock: &dyn Clock,
-    tenant: &TenantId,
-    source: &SourceId,
-) -> Result<SyncId, StoreError> {
-    let mut tx = super::connect::begin_write(pool).await?;
-    let exists = sqlx::query("SELECT 1 FROM sources WHERE tenant_id = $1 AND id = $2")
-        .bind(tenant.as_str())
-        .bind(source.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-    if exists.is_none() {
-        return Err(StoreError::NotFound(format!("source {source}")));
-    }
-    let abandoned: Vec<i64> = sqlx::query(
-        "SELECT id FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 AND status = 'running'",
-    )
-    .bind(tenant.as_str())
-    .bind(source.as_str())
-    .fetch_all(&mut *tx)
-    .await?
-    .iter()
-    .map(|r| r.try_get(0))
-    .collect::<Result<_, _>>()?;
-    let now = clock.now().to_string();
-    for id in abandoned {
-        let ended = sqlx::query(
-            "UPDATE sync_runs SET status = 'failed', finished_at = $1, error_code = 'interrupted', \
-             error_cause = $2, error_fix = $3 WHERE tenant_id = $4 AND id = $5 AND status = 'running'",
-        )
-        .bind(&now)
-        .bind(INTERRUPTED_CAUSE)
-        .bind(INTERRUPTED_FIX)
-        .bind(tenant.as_str())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        // After the update, which waited for any write the run had in flight
-        // (and found it running still: it may have just published).
-        if ended == 1 {
-            versions::undo(&mut tx, tenant, source, SyncId(id)).await?;
-        }
-    }
-    versions::clean_staging(&mut tx, tenant, source).await?;
-    let row = sqlx::query(
-        "INSERT INTO sync_runs (tenant_id, source_id, status, started_at) VALUES ($1, $2, 'running', $3) RETURNING id",
-    )
-    .bind(tenant.as_str())
-    .bind(source.as_str())
-    .bind(&now)
-    .fetch_one(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(SyncId(row.try_get(0)?))
-}
 
 /// A running sync's row, locked for the rest of the transaction.
 pub(super) struct RunningSync {
@@ -112,126 +57,182 @@ pub(super) async fn lock_running(
     )))
 }
 
-pub(super) async fn publish(
-    pool: &AnyPool,
-    clock: &dyn Clock,
-    tenant: &TenantId,
-    sync: SyncId,
-    location: Option<&DirectoryLocation>,
-    stats: &SyncStats,
-) -> Result<SnapshotCounts, StoreError> {
-    let mut tx = super::connect::begin_write(pool).await?;
-    let run = lock_running(&mut tx, tenant, sync).await?;
-    let counts = versions::publish(&mut tx, tenant, &run, sync).await?;
-    let stats_json = serde_json::to_string(stats).map_err(rows::corrupt)?;
-    sqlx::query(
-        "UPDATE sync_runs SET status = 'complete', finished_at = $1, users_count = $2, groups_count = $3, \
-         memberships_count = $4, stats = $5, identity_store_id = $6, region = $7 WHERE tenant_id = $8 AND id = $9",
-    )
-    .bind(clock.now().to_string())
-    .bind(i64::try_from(counts.users).map_err(rows::corrupt)?)
-    .bind(i64::try_from(counts.groups).map_err(rows::corrupt)?)
-    .bind(i64::try_from(counts.memberships).map_err(rows::corrupt)?)
-    .bind(stats_json)
-    .bind(location.map(|l| l.identity_store_id.as_str().to_owned()))
-    .bind(location.map(|l| l.region.as_str().to_owned()))
-    .bind(tenant.as_str())
-    .bind(sync.0)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(counts)
-}
+#[async_trait]
+impl Syncs for SqlStore {
+    async fn stage_with(
+        &self,
+        tenant: &TenantId,
+        sync: SyncId,
+        batch: &StageBatch,
+        versioning: Versioning,
+    ) -> Result<(), StoreError> {
+        versions::write_batch(&self.pool, tenant, sync, batch, versioning).await
+    }
 
-pub(super) async fn fail(
-    pool: &AnyPool,
-    clock: &dyn Clock,
-    tenant: &TenantId,
-    sync: SyncId,
-    failure: &SyncFailure,
-    stats: &SyncStats,
-) -> Result<(), StoreError> {
-    let mut tx = super::connect::begin_write(pool).await?;
-    let run = lock_running(&mut tx, tenant, sync).await?;
-    versions::undo(&mut tx, tenant, &run.source, sync).await?;
-    sqlx::query(
-        "UPDATE sync_runs SET status = 'failed', finished_at = $1, stats = $2, error_code = $3, \
-         error_cause = $4, error_fix = $5 WHERE tenant_id = $6 AND id = $7",
-    )
-    .bind(clock.now().to_string())
-    .bind(serde_json::to_string(stats).map_err(rows::corrupt)?)
-    .bind(&failure.code)
-    .bind(&failure.cause)
-    .bind(&failure.fix)
-    .bind(tenant.as_str())
-    .bind(sync.0)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub(super) async fn get(
-    pool: &AnyPool,
-    tenant: &TenantId,
-    sync: SyncId,
-) -> Result<SyncRun, StoreError> {
-    let sql = format!("SELECT {SYNC_COLUMNS} FROM sync_runs WHERE tenant_id = $1 AND id = $2");
-    let row = sqlx::query(&sql)
-        .bind(tenant.as_str())
-        .bind(sync.0)
-        .fetch_optional(pool)
-        .await?;
-    row.as_ref()
-        .map(rows::sync_run)
-        .transpose()?
-        .ok_or_else(|| StoreError::NotFound(format!("sync {sync}")))
-}
-
-pub(super) async fn list(
-    pool: &AnyPool,
-    tenant: &TenantId,
-    source: &SourceId,
-    limit: u32,
-) -> Result<Vec<SyncRun>, StoreError> {
-    let sql = format!(
-        "SELECT {SYNC_COLUMNS} FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 ORDER BY id DESC LIMIT $3"
-    );
-    let rows = sqlx::query(&sql)
+    async fn begin_sync(&self, tenant: &TenantId, source: &SourceId) -> Result<SyncId, StoreError> {
+        let mut tx = super::connect::begin_write(&self.pool).await?;
+        let exists = sqlx::query("SELECT 1 FROM sources WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_str())
+            .bind(source.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(format!("source {source}")));
+        }
+        let abandoned: Vec<i64> = sqlx::query(
+            "SELECT id FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 AND status = 'running'",
+        )
         .bind(tenant.as_str())
         .bind(source.as_str())
-        .bind(i64::from(limit))
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+        let now = self.clock.now().to_string();
+        for id in abandoned {
+            let ended = sqlx::query(
+                "UPDATE sync_runs SET status = 'failed', finished_at = $1, error_code = 'interrupted', \
+                 error_cause = $2, error_fix = $3 WHERE tenant_id = $4 AND id = $5 AND status = 'running'",
+            )
+            .bind(&now)
+            .bind(INTERRUPTED_CAUSE)
+            .bind(INTERRUPTED_FIX)
+            .bind(tenant.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            // After the update, which waited for any write the run had in flight
+            // (and found it running still: it may have just published).
+            if ended == 1 {
+                versions::undo(&mut tx, tenant, source, SyncId(id)).await?;
+            }
+        }
+        versions::clean_staging(&mut tx, tenant, source).await?;
+        let row = sqlx::query(
+            "INSERT INTO sync_runs (tenant_id, source_id, status, started_at) VALUES ($1, $2, 'running', $3) RETURNING id",
+        )
+        .bind(tenant.as_str())
+        .bind(source.as_str())
+        .bind(&now)
+        .fetch_one(&mut *tx)
         .await?;
-    rows.iter().map(rows::sync_run).collect()
-}
+        tx.commit().await?;
+        Ok(SyncId(row.try_get(0)?))
+    }
 
-pub(super) async fn latest_snapshot(
-    pool: &AnyPool,
-    tenant: &TenantId,
-    source: &SourceId,
-) -> Result<Option<Snapshot>, StoreError> {
-    let row = sqlx::query(
-        "SELECT MAX(id) FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 AND status = 'complete'",
-    )
-    .bind(tenant.as_str())
-    .bind(source.as_str())
-    .fetch_one(pool)
-    .await?;
-    let id: Option<i64> = row.try_get(0)?;
-    Ok(id.map(|id| Snapshot {
-        source_id: source.clone(),
-        sync_id: SyncId(id),
-    }))
-}
+    async fn publish_sync(
+        &self,
+        tenant: &TenantId,
+        sync: SyncId,
+        location: Option<&DirectoryLocation>,
+        stats: &SyncStats,
+    ) -> Result<SnapshotCounts, StoreError> {
+        let mut tx = super::connect::begin_write(&self.pool).await?;
+        let run = lock_running(&mut tx, tenant, sync).await?;
+        let counts = versions::publish(&mut tx, tenant, &run, sync).await?;
+        let stats_json = serde_json::to_string(stats).map_err(rows::corrupt)?;
+        sqlx::query(
+            "UPDATE sync_runs SET status = 'complete', finished_at = $1, users_count = $2, groups_count = $3, \
+             memberships_count = $4, stats = $5, identity_store_id = $6, region = $7 WHERE tenant_id = $8 AND id = $9",
+        )
+        .bind(self.clock.now().to_string())
+        .bind(i64::try_from(counts.users).map_err(rows::corrupt)?)
+        .bind(i64::try_from(counts.groups).map_err(rows::corrupt)?)
+        .bind(i64::try_from(counts.memberships).map_err(rows::corrupt)?)
+        .bind(stats_json)
+        .bind(location.map(|l| l.identity_store_id.as_str().to_owned()))
+        .bind(location.map(|l| l.region.as_str().to_owned()))
+        .bind(tenant.as_str())
+        .bind(sync.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(counts)
+    }
 
-pub(super) async fn clean_staging(
-    pool: &AnyPool,
-    tenant: &TenantId,
-    source: &SourceId,
-) -> Result<(), StoreError> {
-    let mut tx = super::connect::begin_write(pool).await?;
-    versions::clean_staging(&mut tx, tenant, source).await?;
-    tx.commit().await?;
-    Ok(())
+    async fn fail_sync(
+        &self,
+        tenant: &TenantId,
+        sync: SyncId,
+        failure: &SyncFailure,
+        stats: &SyncStats,
+    ) -> Result<(), StoreError> {
+        let mut tx = super::connect::begin_write(&self.pool).await?;
+        let run = lock_running(&mut tx, tenant, sync).await?;
+        versions::undo(&mut tx, tenant, &run.source, sync).await?;
+        sqlx::query(
+            "UPDATE sync_runs SET status = 'failed', finished_at = $1, stats = $2, error_code = $3, \
+             error_cause = $4, error_fix = $5 WHERE tenant_id = $6 AND id = $7",
+        )
+        .bind(self.clock.now().to_string())
+        .bind(serde_json::to_string(stats).map_err(rows::corrupt)?)
+        .bind(&failure.code)
+        .bind(&failure.cause)
+        .bind(&failure.fix)
+        .bind(tenant.as_str())
+        .bind(sync.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_sync(&self, tenant: &TenantId, sync: SyncId) -> Result<SyncRun, StoreError> {
+        let sql = format!("SELECT {SYNC_COLUMNS} FROM sync_runs WHERE tenant_id = $1 AND id = $2");
+        let row = sqlx::query(&sql)
+            .bind(tenant.as_str())
+            .bind(sync.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref()
+            .map(rows::sync_run)
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("sync {sync}")))
+    }
+
+    async fn list_syncs(
+        &self,
+        tenant: &TenantId,
+        source: &SourceId,
+        limit: u32,
+    ) -> Result<Vec<SyncRun>, StoreError> {
+        let sql = format!(
+            "SELECT {SYNC_COLUMNS} FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 ORDER BY id DESC LIMIT $3"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(tenant.as_str())
+            .bind(source.as_str())
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rows::sync_run).collect()
+    }
+
+    async fn latest_snapshot(
+        &self,
+        tenant: &TenantId,
+        source: &SourceId,
+    ) -> Result<Option<Snapshot>, StoreError> {
+        let row = sqlx::query(
+            "SELECT MAX(id) FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 AND status = 'complete'",
+        )
+        .bind(tenant.as_str())
+        .bind(source.as_str())
+        .fetch_one(&self.pool)
+        .await?;
+        let id: Option<i64> = row.try_get(0)?;
+        Ok(id.map(|id| Snapshot {
+            source_id: source.clone(),
+            sync_id: SyncId(id),
+        }))
+    }
+
+    async fn clean_staging(&self, tenant: &TenantId, source: &SourceId) -> Result<(), StoreError> {
+        let mut tx = super::connect::begin_write(&self.pool).await?;
+        versions::clean_staging(&mut tx, tenant, source).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
