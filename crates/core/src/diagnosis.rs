@@ -28,6 +28,14 @@ pub enum DiagnosisCode {
     CredentialsExpired,
     ClockSkew,
     EndpointUnreachable,
+    /// roster's own (platform) credentials are invalid: not the customer's fault.
+    PlatformCredentialsInvalid,
+    /// The instance's `Status` is not `ACTIVE`.
+    InstanceNotActive,
+    /// The customer-managed KMS key is missing, disabled or in the wrong state.
+    KmsKeyUnavailable,
+    /// STS is not activated in the Region roster called it in, for the role's account.
+    StsRegionDisabled,
     /// An AWS error roster has no specific advice for; shown verbatim.
     AwsError,
 }
@@ -50,6 +58,10 @@ impl DiagnosisCode {
             Self::CredentialsExpired => "credentials-expired",
             Self::ClockSkew => "clock-skew",
             Self::EndpointUnreachable => "endpoint-unreachable",
+            Self::PlatformCredentialsInvalid => "platform-credentials-invalid",
+            Self::InstanceNotActive => "instance-not-active",
+            Self::KmsKeyUnavailable => "kms-key-unavailable",
+            Self::StsRegionDisabled => "sts-region-disabled",
             Self::AwsError => "aws-error",
         }
     }
@@ -149,12 +161,13 @@ impl Diagnosis {
         )
     }
 
-    pub fn kms_access_denied(reason: &str, aws_message: &str) -> Self {
-        Self::new(
-            DiagnosisCode::KmsAccessDenied,
-            format!(
-                "the directory is encrypted with a customer-managed KMS key the role cannot use ({reason}; AWS said: {aws_message})"
-            ),
+    /// `via_sso` when the denial came from an `sso:` call (reason spelled
+    /// `KMS_AccessDeniedException`), whose key use goes through IAM Identity
+    /// Center rather than the Identity Store.
+    pub fn kms_access_denied(reason: &str, aws_message: &str, via_sso: bool) -> Self {
+        let fix = if via_sso {
+            "the key policy of the instance's customer-managed KMS key must let this role use the key through IAM Identity Center (kms:ViaService sso.<region>.amazonaws.com); or skip discovery by entering the Identity Store ID and home Region".to_owned()
+        } else {
             format!(
                 "add the KMS statement to the role's inline policy, and allow the role in the key policy:\n{}",
                 permissions_policy(&PermissionsOptions {
@@ -162,6 +175,37 @@ impl Diagnosis {
                     kms: Some(None)
                 })
                 .to_json()
+            )
+        };
+        Self::new(
+            DiagnosisCode::KmsAccessDenied,
+            format!(
+                "the directory is encrypted with a customer-managed KMS key the role cannot use ({reason}; AWS said: {aws_message})"
+            ),
+            fix,
+        )
+    }
+
+    /// The key itself is unusable (`KMS_KEY_NOT_FOUND`, `KMS_DISABLED`,
+    /// `KMS_INVALID_STATE`, … or their `sso:` spellings): no policy edit helps.
+    pub fn kms_key_unavailable(reason: &str, aws_message: &str) -> Self {
+        let what = match reason {
+            "KMS_KEY_NOT_FOUND" | "KMS_NotFoundException" => {
+                "the customer-managed KMS key of the directory no longer exists (or its ARN is wrong)"
+            }
+            "KMS_DISABLED" | "KMS_DisabledException" => {
+                "the customer-managed KMS key of the directory is disabled"
+            }
+            "KMS_INVALID_STATE" | "KMS_InvalidStateException" => {
+                "the customer-managed KMS key of the directory is in a state that does not allow use (for example pending deletion)"
+            }
+            _ => "the customer-managed KMS key of the directory cannot be used",
+        };
+        Self::new(
+            DiagnosisCode::KmsKeyUnavailable,
+            format!("{what} ({reason}; AWS said: {aws_message})"),
+            format!(
+                "in the account that owns the key, open AWS KMS → Customer managed keys and make the key configured in IAM Identity Center → Settings → Management → Encryption usable again: enable it, cancel its pending deletion, or restore the key IAM Identity Center was configured with ({reason}); the role's policy is not the problem"
             ),
         )
     }
@@ -189,13 +233,28 @@ impl Diagnosis {
         )
     }
 
-    pub fn account_instance(instance_arn: &str, account: &str) -> Self {
+    /// `management` is the organization's management account, when known.
+    pub fn account_instance(instance_arn: &str, owner: &str, management: Option<&str>) -> Self {
+        let org = management.map_or_else(String::new, |m| {
+            format!(" (the organization's management account is {m})")
+        });
         Self::new(
             DiagnosisCode::AccountInstance,
             format!(
-                "{instance_arn} is an account instance of Identity Center in account {account}, not your organization's directory"
+                "{instance_arn} is an account instance of Identity Center owned by account {owner}{org}, not your organization's workforce directory"
             ),
-            ORG_ACCOUNT_FIX,
+            format!(
+                "{ORG_ACCOUNT_FIX}; any member account can read the organization's directory too if you enter its Identity Store ID and home Region"
+            ),
+        )
+    }
+
+    pub fn instance_not_active(instance_arn: &str, status: &str, reason: Option<&str>) -> Self {
+        let why = reason.map_or_else(String::new, |r| format!(": {r}"));
+        Self::new(
+            DiagnosisCode::InstanceNotActive,
+            format!("the IAM Identity Center instance {instance_arn} is {status}, not ACTIVE{why}"),
+            "wait until IAM Identity Center → Settings shows the instance as active and test the connection again; if it is being deleted or failed to create, enable IAM Identity Center again",
         )
     }
 
@@ -246,16 +305,40 @@ impl Diagnosis {
     pub fn credentials_expired(detail: &str) -> Self {
         Self::new(
             DiagnosisCode::CredentialsExpired,
-            format!("the AWS credentials expired ({detail})"),
-            "refresh roster's own AWS credentials (profile, environment or instance role); assumed-role sessions are renewed automatically",
+            format!("roster's own AWS credentials expired ({detail})"),
+            "not the customer's role: the operator refreshes roster's own AWS credentials (profile, environment or instance role) and restarts roster if they were static; assumed-role sessions are renewed automatically",
+        )
+    }
+
+    pub fn platform_credentials_invalid(aws_code: &str, detail: &str) -> Self {
+        Self::new(
+            DiagnosisCode::PlatformCredentialsInvalid,
+            format!(
+                "AWS rejected roster's own credentials before looking at the customer's role ({aws_code}: {detail})"
+            ),
+            "not the customer's fault and not the trust policy: the operator checks roster's own AWS credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, profile or instance role) — the access key must exist, be active and match its secret — and restarts roster",
         )
     }
 
     pub fn clock_skew(detail: &str) -> Self {
         Self::new(
             DiagnosisCode::ClockSkew,
-            format!("AWS rejected the request time ({detail})"),
-            "synchronise this machine's clock (for example with chrony or systemd-timesyncd)",
+            format!(
+                "AWS rejected the request time: this machine's clock is more than 15 minutes off ({detail})"
+            ),
+            "synchronise the clock of the machine roster runs on (for example with chrony or systemd-timesyncd), then try again",
+        )
+    }
+
+    pub fn sts_region_disabled(region: &str, role_account: &str, detail: &str) -> Self {
+        Self::new(
+            DiagnosisCode::StsRegionDisabled,
+            format!(
+                "STS is not activated in {region} for account {role_account}, so AWS refused to issue credentials there (AWS said: {detail})"
+            ),
+            format!(
+                "in account {role_account}, open IAM → Account settings → Security Token Service (STS) → Endpoints and activate {region}, or run roster with AWS_REGION set to a Region where STS is active (for example us-east-1)"
+            ),
         )
     }
 

@@ -16,22 +16,35 @@ pub const IDENTITY_STORE_ACTIONS: [&str; 3] = [
     "identitystore:ListGroupMemberships",
 ];
 
-/// Optional: lets roster find the Identity Store ID and home Region (§4).
-pub const DISCOVERY_ACTIONS: [&str; 2] = ["sso:ListInstances", "sso:ListRegions"];
+/// Optional: lets roster find the Identity Store ID and home Region (§4), and
+/// tell the organization instance (owned by the management account) from an
+/// account instance with `organizations:DescribeOrganization` (read-only).
+pub const DISCOVERY_ACTIONS: [&str; 3] = [
+    "sso:ListInstances",
+    "sso:ListRegions",
+    "organizations:DescribeOrganization",
+];
 
 /// Optional: needed only when the directory is encrypted with a customer-managed KMS key.
 pub const KMS_ACTIONS: [&str; 1] = ["kms:Decrypt"];
 
 /// Every action roster may perform with a customer's role. The AWS adapter
 /// refuses to send anything else, and a test proves it calls nothing else.
-pub const ROSTER_IAM_ACTIONS: [&str; 6] = [
+pub const ROSTER_IAM_ACTIONS: [&str; 7] = [
     IDENTITY_STORE_ACTIONS[0],
     IDENTITY_STORE_ACTIONS[1],
     IDENTITY_STORE_ACTIONS[2],
     DISCOVERY_ACTIONS[0],
     DISCOVERY_ACTIONS[1],
+    DISCOVERY_ACTIONS[2],
     KMS_ACTIONS[0],
 ];
+
+/// The encryption-context key Identity Store sets on its KMS calls; AWS's own
+/// `AWSSSODirectoryReadOnly` requires it, so a `kms:Decrypt` grant cannot be
+/// used for anything but an Identity Store.
+pub const KMS_ENCRYPTION_CONTEXT_KEY: &str =
+    "kms:EncryptionContext:aws:identitystore:identitystore-arn";
 
 /// Actions roster performs with its *own* (platform) credentials.
 pub const PLATFORM_ACTIONS: [&str; 2] = ["sts:AssumeRole", "sts:GetCallerIdentity"];
@@ -152,20 +165,32 @@ pub fn permissions_policy(options: &PermissionsOptions) -> PolicyDocument {
         });
     }
     if let Some(region) = &options.kms {
-        let (operator, service) = match region {
-            Some(r) => ("StringEquals", format!("identitystore.{r}.amazonaws.com")),
-            None => ("StringLike", "identitystore.*.amazonaws.com".to_owned()),
+        // As AWS's AWSSSODirectoryReadOnly: only through the Identity Store
+        // endpoint, and only with an Identity Store encryption context.
+        let context = ("StringLike", KMS_ENCRYPTION_CONTEXT_KEY, "*".to_owned());
+        let via = match region {
+            Some(r) => (
+                "StringEquals",
+                "kms:ViaService",
+                format!("identitystore.{r}.amazonaws.com"),
+            ),
+            None => (
+                "StringLike",
+                "kms:ViaService",
+                "identitystore.*.amazonaws.com".to_owned(),
+            ),
         };
+        let mut condition: BTreeMap<&'static str, BTreeMap<&'static str, String>> = BTreeMap::new();
+        for (operator, key, value) in [via, context] {
+            condition.entry(operator).or_default().insert(key, value);
+        }
         statements.push(Statement {
             sid: Some("RosterDecryptCustomerManagedKey"),
             effect: "Allow",
             principal: None,
             action: Actions::Many(KMS_ACTIONS.to_vec()),
             resource: Some("*"),
-            condition: Some(BTreeMap::from([(
-                operator,
-                BTreeMap::from([("kms:ViaService", service)]),
-            )])),
+            condition: Some(condition),
         });
     }
     PolicyDocument::new(statements)
@@ -209,7 +234,7 @@ mod tests {
             assert!(ROSTER_IAM_ACTIONS.contains(&action), "{action}");
             let verb = action.split(':').nth(1).unwrap();
             assert!(
-                verb.starts_with("List") || verb == "Decrypt",
+                verb.starts_with("List") || verb.starts_with("Describe") || verb == "Decrypt",
                 "{action} is not a read"
             );
         }
@@ -242,6 +267,21 @@ mod tests {
     }
 
     #[test]
+    fn kms_statement_requires_the_identity_store_encryption_context() {
+        for kms in [Some(Region::parse("eu-west-1").unwrap()), None] {
+            let doc = permissions_policy(&PermissionsOptions {
+                discovery: false,
+                kms: Some(kms),
+            });
+            let condition = doc.statements[1].condition.as_ref().unwrap();
+            assert_eq!(
+                condition["StringLike"][KMS_ENCRYPTION_CONTEXT_KEY], "*",
+                "as AWSSSODirectoryReadOnly does"
+            );
+        }
+    }
+
+    #[test]
     fn recommended_policy_json_is_pinned() {
         let expected = r#"{
   "Version": "2012-10-17",
@@ -261,7 +301,8 @@ mod tests {
       "Effect": "Allow",
       "Action": [
         "sso:ListInstances",
-        "sso:ListRegions"
+        "sso:ListRegions",
+        "organizations:DescribeOrganization"
       ],
       "Resource": "*"
     }

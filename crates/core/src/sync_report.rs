@@ -19,6 +19,21 @@ pub struct SyncStats {
     pub floor_s: f64,
     /// The client-side rate limit per API the sync ran with.
     pub tps: f64,
+    /// What AWS no longer had when roster came to read it (a group deleted
+    /// between `ListGroups` and its `ListGroupMemberships`): skipped, not an
+    /// error (§5). Absent from the JSON when nothing vanished.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vanished: Vec<Vanished>,
+}
+
+/// One object that disappeared while a sync read the directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vanished {
+    /// AWS's `ResourceType`: `GROUP`, `USER`, `GROUP_MEMBERSHIP`.
+    pub resource_type: String,
+    pub resource_id: String,
+    /// The call that found it gone (`ListGroupMemberships`).
+    pub operation: String,
 }
 
 impl SyncStats {

@@ -2,9 +2,26 @@
 
 use super::{DESCRIPTION, INLINE_POLICY_NAME, RoleSpec, indent};
 
+/// The file name the wizard offers the template under.
+pub const CLOUDFORMATION_FILE_NAME: &str = "roster-role.yaml";
+
+/// The command that deploys the template. The template names the role
+/// (`RoleName`), so `CloudFormation` refuses it without `CAPABILITY_NAMED_IAM`.
+pub fn cloudformation_deploy_command(spec: &RoleSpec) -> String {
+    format!(
+        "aws cloudformation deploy --template-file {CLOUDFORMATION_FILE_NAME} --stack-name {} --capabilities CAPABILITY_NAMED_IAM",
+        spec.role_name
+    )
+}
+
 pub fn cloudformation(spec: &RoleSpec) -> String {
     format!(
-        "AWSTemplateFormatVersion: \"2010-09-09\"
+        "# Deploy with:
+#   {deploy}
+# CAPABILITY_NAMED_IAM is required because the template names the role
+# (in the console: tick \"I acknowledge that AWS CloudFormation might create
+# IAM resources with custom names\").
+AWSTemplateFormatVersion: \"2010-09-09\"
 Description: {DESCRIPTION}
 Resources:
   RosterIdentityStoreRole:
@@ -25,6 +42,7 @@ Outputs:
     Value: !GetAtt RosterIdentityStoreRole.Arn
 ",
         name = spec.role_name,
+        deploy = cloudformation_deploy_command(spec),
         trust = indent(&spec.trust.to_json(), 8),
         permissions = indent(&spec.permissions.to_json(), 12),
     )
@@ -37,5 +55,13 @@ mod tests {
     #[test]
     fn template_is_pinned() {
         insta::assert_snapshot!(cloudformation(&super::super::sample()));
+    }
+
+    #[test]
+    fn template_says_how_to_deploy_it_with_named_iam_capability() {
+        let text = cloudformation(&super::super::sample());
+        assert!(text.contains(
+            "aws cloudformation deploy --template-file roster-role.yaml --stack-name roster-identity-store --capabilities CAPABILITY_NAMED_IAM"
+        ));
     }
 }

@@ -7,7 +7,7 @@ mod cloudformation;
 mod terraform;
 
 pub use awscli::aws_cli;
-pub use cloudformation::cloudformation;
+pub use cloudformation::{CLOUDFORMATION_FILE_NAME, cloudformation, cloudformation_deploy_command};
 pub use terraform::terraform;
 
 use crate::external_id::ExternalId;
