@@ -18,18 +18,19 @@ use crate::state::AppState;
 /// bundle is a fraction of this: its files compress well).
 pub const BUNDLE_LIMIT: usize = 64 * 1024 * 1024;
 
-/// Verifications at once, uploads included (each verifies on a blocking
-/// thread); more wait their turn.
+/// Bundles being uploaded for verification at once; more wait their turn
+/// before a byte of theirs is read, so this bounds their memory.
+static UPLOADING: Semaphore = Semaphore::const_new(4);
+/// Verifications running at once, each on a blocking thread.
 static VERIFYING: Semaphore = Semaphore::const_new(2);
 
-/// A turn to verify a bundle: take it before reading the upload, so that
-/// both the memory and the threads verification uses are bounded.
+/// A turn to upload and verify a bundle: take it before reading the upload.
 #[derive(Debug)]
 pub struct VerifySlot(#[allow(dead_code)] SemaphorePermit<'static>);
 
-/// Waits for a turn to verify.
+/// Waits for a turn to upload a bundle for verification.
 pub async fn verify_slot() -> Result<VerifySlot, WebError> {
-    VERIFYING
+    UPLOADING
         .acquire()
         .await
         .map(VerifySlot)
@@ -148,7 +149,7 @@ pub struct VerifyView {
 }
 
 /// Verifies bundle bytes against `expected` (or the key embedded in them),
-/// on a blocking thread, in the caller's turn.
+/// on a blocking thread, at most `VERIFYING` at once.
 pub async fn verify(
     state: &AppState,
     who: &Principal,
@@ -161,9 +162,13 @@ pub async fn verify(
         .map(str::trim)
         .filter(|k| !k.is_empty())
         .map(str::to_owned);
+    let running = VERIFYING
+        .acquire()
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     let outcome = tokio::task::spawn_blocking(move || {
         let outcome = evidence::verify_bundle(&bytes, expected.as_deref());
-        drop(slot);
+        drop((running, slot));
         outcome
     })
     .await

@@ -50,8 +50,8 @@ pub async fn invite(
         .ok_or_else(|| WebError::bad_request("invalid-role", "role is admin or auditor"))?;
     // Only this tenant's accounts count: another tenant may hold the same
     // address, and an invitation here must reveal nothing about it.
-    let taken = state.store.list_console_users(tenant).await?;
-    if taken.iter().any(|u| u.email == email) {
+    let members = state.store.list_console_users(tenant).await?;
+    if members.iter().any(|u| u.email == email) {
         return Err(WebError::Conflict(format!(
             "{email} already has an account"
         )));
