@@ -16,6 +16,7 @@ pub(crate) enum Service {
     IdentityStore,
     SsoAdmin,
     Sts,
+    Organizations,
 }
 
 /// The call that failed, with what a diagnosis needs to name.
@@ -33,6 +34,7 @@ impl Op<'_> {
             Service::IdentityStore => "identitystore",
             Service::SsoAdmin => "sso",
             Service::Sts => "sts",
+            Service::Organizations => "organizations",
         };
         format!("{prefix}:{}", self.name)
     }
@@ -139,6 +141,20 @@ fn json_field<'b>(body: &'b serde_json::Value, key: &str) -> Option<&'b serde_js
     body.get(key).or_else(|| body.get(key.to_ascii_lowercase()))
 }
 
+/// How a `KMS_*` `Reason` (Identity Store spelling `KMS_DISABLED`, `sso:`
+/// spelling `KMS_DisabledException`) reads for the customer.
+fn kms_reason_is_access(reason: &str) -> bool {
+    matches!(reason, "KMS_ACCESS_DENIED" | "KMS_AccessDeniedException")
+}
+
+/// `SigV4` rejections about the request time rather than the key: AWS says
+/// "Signature expired: … is now earlier than …" or "Signature not yet
+/// current: … is still later than …".
+fn is_about_time(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("signature expired") || m.contains("not yet current") || m.contains("skew")
+}
+
 fn by_code(
     op: Op<'_>,
     code: Option<&str>,
@@ -149,6 +165,10 @@ fn by_code(
 ) -> AwsError {
     let json: serde_json::Value = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
     let code = code.unwrap_or(if status == 403 { "AccessDenied" } else { "" });
+    let reason = json_field(&json, "Reason")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    let via_sso = op.service == Service::SsoAdmin;
     match code {
         "ThrottlingException"
         | "Throttling"
@@ -163,19 +183,27 @@ fn by_code(
             }
         }
         "AccessDeniedException" | "AccessDenied" => {
-            let reason = json_field(&json, "Reason")
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default();
             if reason.starts_with("KMS_") {
-                return Diagnosis::kms_access_denied(reason, message).into();
+                return Diagnosis::kms_access_denied(reason, message, via_sso).into();
             }
             match op.service {
                 Service::IdentityStore => {
                     Diagnosis::identitystore_access_denied(&[&op.action()], message).into()
                 }
                 Service::SsoAdmin => Diagnosis::discovery_denied(message).into(),
-                Service::Sts => Diagnosis::aws_error(op.name, code, message).into(),
+                Service::Sts | Service::Organizations => {
+                    Diagnosis::aws_error(op.name, code, message).into()
+                }
             }
+        }
+        // The key is missing, disabled or unusable (Identity Store: `ResourceNotFoundException`
+        // `KMS_KEY_NOT_FOUND`, `ValidationException` `KMS_DISABLED`/`KMS_INVALID_STATE`/…;
+        // `sso:` spells them `KMS_NotFoundException`, `KMS_DisabledException`, …).
+        _ if reason.starts_with("KMS_") && !kms_reason_is_access(reason) => {
+            Diagnosis::kms_key_unavailable(reason, message).into()
+        }
+        _ if reason.starts_with("KMS_") => {
+            Diagnosis::kms_access_denied(reason, message, via_sso).into()
         }
         "ResourceNotFoundException" if op.service == Service::IdentityStore => {
             let (id, region) = op.store.unwrap_or_default();
@@ -185,7 +213,15 @@ fn by_code(
             if kind == "IDENTITY_STORE" {
                 Diagnosis::identity_store_not_found(id, region, message).into()
             } else {
-                Diagnosis::aws_error(op.name, code, message).into()
+                // Listed a moment ago, gone now: SCIM changed the directory mid-read.
+                AwsError::Vanished {
+                    resource_type: kind.to_owned(),
+                    resource_id: json_field(&json, "ResourceId")
+                        .and_then(serde_json::Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                    message: message.to_owned(),
+                }
             }
         }
         "ValidationException"
@@ -195,13 +231,23 @@ fn by_code(
             Diagnosis::identity_store_not_found(id, region, message).into()
         }
         "ExpiredToken" | "ExpiredTokenException" => Diagnosis::credentials_expired(message).into(),
-        "RequestTimeTooSkewed" | "SignatureExpired" => Diagnosis::clock_skew(message).into(),
-        "InvalidSignatureException" if message.contains("expired") || message.contains("skew") => {
+        "RequestExpired" | "RequestTimeTooSkewed" | "SignatureExpired" => {
             Diagnosis::clock_skew(message).into()
+        }
+        "SignatureDoesNotMatch" | "InvalidSignatureException" if is_about_time(message) => {
+            Diagnosis::clock_skew(message).into()
+        }
+        // roster's own keys are unknown, or signed with the wrong secret: the
+        // operator's problem, never the customer's trust policy.
+        "InvalidClientTokenId" | "SignatureDoesNotMatch" | "UnrecognizedClientException"
+            if op.service == Service::Sts =>
+        {
+            Diagnosis::platform_credentials_invalid(code, message).into()
         }
         "InternalServerException"
         | "InternalFailure"
         | "InternalError"
+        | "ServiceException"
         | "ServiceUnavailable"
         | "ServiceUnavailableException" => AwsError::Transient {
             detail: format!("{} {code}: {message}", op.name),
@@ -360,5 +406,153 @@ mod tests {
             )),
             DiagnosisCode::DiscoveryDenied
         );
+    }
+
+    const ASSUME_ROLE: Op<'static> = Op {
+        name: "AssumeRole",
+        service: Service::Sts,
+        store: None,
+    };
+
+    #[test]
+    fn roster_own_credentials_are_not_the_customer_trust_policy() {
+        let invalid = "The security token included in the request is invalid.";
+        assert_eq!(
+            code_of(by_code(
+                ASSUME_ROLE,
+                Some("InvalidClientTokenId"),
+                invalid,
+                403,
+                "",
+                None
+            )),
+            DiagnosisCode::PlatformCredentialsInvalid
+        );
+        let bad_sig =
+            "The request signature we calculated does not match the signature you provided.";
+        assert_eq!(
+            code_of(by_code(
+                ASSUME_ROLE,
+                Some("SignatureDoesNotMatch"),
+                bad_sig,
+                403,
+                "",
+                None
+            )),
+            DiagnosisCode::PlatformCredentialsInvalid
+        );
+        assert_eq!(
+            code_of(by_code(
+                ASSUME_ROLE,
+                Some("ExpiredToken"),
+                "expired",
+                403,
+                "",
+                None
+            )),
+            DiagnosisCode::CredentialsExpired
+        );
+    }
+
+    #[test]
+    fn signatures_outside_the_time_window_are_clock_skew() {
+        for (code, message) in [
+            (
+                "SignatureDoesNotMatch",
+                "Signature expired: 20240101T000000Z is now earlier than 20240101T010000Z (20240101T011500Z - 15 min.)",
+            ),
+            (
+                "SignatureDoesNotMatch",
+                "Signature not yet current: 20240101T020000Z is still later than 20240101T013000Z (20240101T011500Z + 15 min.)",
+            ),
+            (
+                "InvalidSignatureException",
+                "Signature expired: 20240101T000000Z is now earlier than 20240101T010000Z (20240101T011500Z - 15 min.)",
+            ),
+            ("RequestExpired", "Request has expired."),
+        ] {
+            assert_eq!(
+                code_of(by_code(ASSUME_ROLE, Some(code), message, 403, "", None)),
+                DiagnosisCode::ClockSkew,
+                "{code}: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn kms_key_states_are_unavailable_not_access_denied_nor_store_not_found() {
+        for (code, reason) in [
+            ("ResourceNotFoundException", "KMS_KEY_NOT_FOUND"),
+            ("ValidationException", "KMS_DISABLED"),
+            ("ValidationException", "KMS_INVALID_STATE"),
+        ] {
+            let body = format!(r#"{{"__type":"{code}","Message":"m","Reason":"{reason}"}}"#);
+            let AwsError::Diagnosed(d) = by_code(LIST_USERS, Some(code), "m", 400, &body, None)
+            else {
+                panic!("{reason}")
+            };
+            assert_eq!(d.code, DiagnosisCode::KmsKeyUnavailable, "{reason}");
+            assert!(d.cause.contains(reason) && d.fix.contains(reason), "{d}");
+        }
+    }
+
+    #[test]
+    fn sso_spelling_of_kms_reasons_is_understood() {
+        let op = Op {
+            name: "ListInstances",
+            service: Service::SsoAdmin,
+            store: None,
+        };
+        let body = r#"{"Message":"m","Reason":"KMS_AccessDeniedException"}"#;
+        let AwsError::Diagnosed(d) =
+            by_code(op, Some("AccessDeniedException"), "m", 400, body, None)
+        else {
+            panic!()
+        };
+        assert_eq!(d.code, DiagnosisCode::KmsAccessDenied);
+        assert!(
+            !d.fix.contains("identitystore.*"),
+            "not the Identity Store fix: {d}"
+        );
+        let body = r#"{"Message":"m","Reason":"KMS_DisabledException"}"#;
+        assert_eq!(
+            code_of(by_code(
+                op,
+                Some("ValidationException"),
+                "m",
+                400,
+                body,
+                None
+            )),
+            DiagnosisCode::KmsKeyUnavailable
+        );
+    }
+
+    #[test]
+    fn a_group_gone_mid_read_is_vanished_not_an_error() {
+        let op = Op {
+            name: "ListGroupMemberships",
+            service: Service::IdentityStore,
+            store: Some(("d-1234567890", "us-east-1")),
+        };
+        let body = r#"{"__type":"ResourceNotFoundException","Message":"Group g-1 not found.","ResourceType":"GROUP","ResourceId":"g-1"}"#;
+        match by_code(
+            op,
+            Some("ResourceNotFoundException"),
+            "Group g-1 not found.",
+            400,
+            body,
+            None,
+        ) {
+            AwsError::Vanished {
+                resource_type,
+                resource_id,
+                ..
+            } => assert_eq!(
+                (resource_type.as_str(), resource_id.as_str()),
+                ("GROUP", "g-1")
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 }

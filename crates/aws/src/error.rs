@@ -23,11 +23,21 @@ pub enum AwsError {
     /// A failure the customer must fix, or an unknown AWS error verbatim.
     #[error("{0}")]
     Diagnosed(Diagnosis),
+    /// What was read no longer exists (`ResourceNotFoundException` on a user
+    /// or group listed moments ago): the directory changed while roster read
+    /// it (§5). Not an error of the sync; the reader skips it and reports it.
+    #[error("{resource_type} {resource_id} vanished while being read ({message})")]
+    Vanished {
+        /// AWS's `ResourceType`: `GROUP`, `USER`, `GROUP_MEMBERSHIP`.
+        resource_type: String,
+        resource_id: String,
+        message: String,
+    },
 }
 
 impl AwsError {
     pub fn is_retryable(&self) -> bool {
-        !matches!(self, Self::Diagnosed(_))
+        matches!(self, Self::Throttled { .. } | Self::Transient { .. })
     }
 }
 

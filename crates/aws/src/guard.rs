@@ -18,6 +18,7 @@ fn iam_prefix(sdk_service: &str) -> &str {
         "identitystore" => "identitystore",
         "SSO Admin" => "sso",
         "STS" => "sts",
+        "Organizations" => "organizations",
         other => other,
     }
 }

@@ -13,11 +13,13 @@ pub mod directory;
 pub mod discovery;
 pub mod error;
 pub mod guard;
+pub mod partitions;
 pub mod platform;
+mod retry;
 pub mod session;
 
 pub use directory::{DirectoryClient, Page};
-pub use discovery::Discovered;
+pub use discovery::{Discovered, InstanceKind, Placement};
 pub use error::AwsError;
 pub use guard::ActionLog;
 pub use platform::Platform;

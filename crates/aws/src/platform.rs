@@ -105,6 +105,14 @@ impl Platform {
             .and_then(|r| Region::parse(r.as_ref()).ok())
     }
 
+    /// The Region roster's STS calls go to.
+    fn sts_region(&self) -> String {
+        self.sts
+            .config()
+            .region()
+            .map_or_else(|| FALLBACK_REGION.to_owned(), ToString::to_string)
+    }
+
     /// Every action roster has called with its own credentials.
     pub fn action_log(&self) -> &ActionLog {
         &self.log
@@ -144,17 +152,35 @@ impl Platform {
         let out = match result {
             Ok(out) => out,
             Err(err) => {
-                let denied = err.as_service_error().and_then(ProvideErrorMetadata::code)
-                    == Some("AccessDenied")
-                    || err
+                let code = err
+                    .as_service_error()
+                    .and_then(ProvideErrorMetadata::code)
+                    .map(str::to_owned);
+                let message = err
+                    .as_service_error()
+                    .and_then(ProvideErrorMetadata::message)
+                    .unwrap_or_default()
+                    .to_owned();
+                // Only STS's own `AccessDenied` is about the customer's role; a
+                // bare 403 without a code (some emulators) is read the same way.
+                // Every other 403 (roster's keys, its clock, a disabled Region)
+                // is classified by what it says.
+                let bare_403 = code.is_none()
+                    && err
                         .raw_response()
                         .is_some_and(|r| r.status().as_u16() == 403);
-                if denied {
-                    let message = err
-                        .as_service_error()
-                        .and_then(ProvideErrorMetadata::message)
-                        .unwrap_or_default();
-                    return Err(AssumeError::Denied(message.to_owned()));
+                if code.as_deref() == Some("AccessDenied") || bare_403 {
+                    return Err(AssumeError::Denied(message));
+                }
+                if code.as_deref() == Some("RegionDisabledException") {
+                    return Err(AssumeError::Other(
+                        Diagnosis::sts_region_disabled(
+                            &self.sts_region(),
+                            role.account().as_str(),
+                            &message,
+                        )
+                        .into(),
+                    ));
                 }
                 return Err(AssumeError::Other(classify(
                     Op {

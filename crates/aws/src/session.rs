@@ -127,4 +127,15 @@ impl CustomerSession {
             .build();
         aws_sdk_ssoadmin::Client::from_conf(conf)
     }
+
+    /// AWS Organizations (a global service; the SDK resolves the Region to
+    /// the partition's endpoint).
+    pub fn organizations(&self, region: &Region) -> aws_sdk_organizations::Client {
+        let conf = aws_sdk_organizations::config::Builder::from(self.platform.base())
+            .region(aws_config::Region::new(region.as_str().to_owned()))
+            .credentials_provider(SharedProvider(self.provider.clone()))
+            .interceptor(ActionGuard::new(&ROSTER_IAM_ACTIONS, self.log.clone()))
+            .build();
+        aws_sdk_organizations::Client::from_conf(conf)
+    }
 }
