@@ -48,6 +48,51 @@ pub struct FakeAwsArgs {
     /// Encrypt the organization directory with a customer-managed KMS key.
     #[arg(long)]
     pub kms_key: bool,
+    /// State of the customer-managed KMS key (implies `--kms-key` unless `enabled`).
+    #[arg(long, value_enum, default_value_t = KmsKeyState::Enabled)]
+    pub kms_key_state: KmsKeyState,
+    /// Register a member account as IAM Identity Center's delegated
+    /// administrator (`sso.amazonaws.com`); its keys are in the info line.
+    #[arg(long)]
+    pub delegated_admin: bool,
+    /// Plain member accounts of the organization, each with an admin user.
+    #[arg(long, default_value_t = 0)]
+    pub member_accounts: u32,
+    /// fake-aws's clock runs this many seconds ahead (negative: behind) of
+    /// the host's, so correctly signed requests look skewed by that much.
+    #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+    pub clock_skew_seconds: i64,
+    /// `Status` of the organization instance (`ACTIVE`, `CREATE_IN_PROGRESS`,
+    /// `DELETE_IN_PROGRESS`, `CREATE_FAILED`).
+    #[arg(long, default_value = "ACTIVE")]
+    pub instance_status: String,
+    /// `Status` of a Region of the organization instance, as `REGION=STATUS`
+    /// (`ACTIVE`, `ADDING`, `REMOVING`); repeatable.
+    #[arg(long, value_parser = parse_region_status)]
+    pub region_status: Vec<(String, String)>,
+}
+
+/// The customer-managed KMS key's state, as KMS reports it.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KmsKeyState {
+    #[default]
+    Enabled,
+    Disabled,
+    PendingDeletion,
+    /// The key was deleted (or never existed): `KMS_KEY_NOT_FOUND`.
+    NotFound,
+}
+
+fn parse_region_status(s: &str) -> Result<(String, String), String> {
+    let (region, status) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected REGION=STATUS, got {s}"))?;
+    if !matches!(status, "ACTIVE" | "ADDING" | "REMOVING") {
+        return Err(format!(
+            "Region status must be ACTIVE, ADDING or REMOVING, got {status}"
+        ));
+    }
+    Ok((region.to_owned(), status.to_owned()))
 }
 
 /// Size of the member account's account-instance directory.
@@ -85,6 +130,18 @@ pub struct FakeAwsConfig {
     pub replica_regions: Vec<String>,
     pub member: Option<MemberConfig>,
     pub kms_key: bool,
+    pub kms_key_state: KmsKeyState,
+    pub delegated_admin: bool,
+    pub member_accounts: u32,
+    pub clock_skew_seconds: i64,
+    pub instance_status: String,
+    pub region_status: Vec<(String, String)>,
+    /// Most instances per `ListInstances` page (AWS may return fewer than
+    /// `MaxResults`; tests lower this to prove clients paginate).
+    pub instances_page_size: usize,
+    /// Regions where STS is not activated for the customer's accounts:
+    /// `AssumeRole` signed for them fails with `RegionDisabledException`.
+    pub sts_disabled_regions: Vec<String>,
 }
 
 impl Default for FakeAwsConfig {
@@ -105,6 +162,14 @@ impl Default for FakeAwsConfig {
             replica_regions: Vec::new(),
             member: None,
             kms_key: false,
+            kms_key_state: KmsKeyState::Enabled,
+            delegated_admin: false,
+            member_accounts: 0,
+            clock_skew_seconds: 0,
+            instance_status: "ACTIVE".into(),
+            region_status: Vec::new(),
+            instances_page_size: 100,
+            sts_disabled_regions: Vec::new(),
         }
     }
 }
@@ -125,7 +190,15 @@ impl From<FakeAwsArgs> for FakeAwsConfig {
             home_region: a.home_region,
             replica_regions: a.replica_regions,
             member: a.member_account.then(MemberConfig::default),
-            kms_key: a.kms_key,
+            kms_key: a.kms_key || a.kms_key_state != KmsKeyState::Enabled,
+            kms_key_state: a.kms_key_state,
+            delegated_admin: a.delegated_admin,
+            member_accounts: a.member_accounts,
+            clock_skew_seconds: a.clock_skew_seconds,
+            instance_status: a.instance_status,
+            region_status: a.region_status,
+            instances_page_size: 100,
+            sts_disabled_regions: Vec::new(),
         }
     }
 }
@@ -190,6 +263,51 @@ impl FakeAwsConfig {
         self
     }
 
+    /// The customer-managed key's state (turns the key on unless `Enabled`).
+    #[must_use]
+    pub fn kms_key_state(mut self, state: KmsKeyState) -> Self {
+        self.kms_key |= state != KmsKeyState::Enabled;
+        self.kms_key_state = state;
+        self
+    }
+    /// Registers a member account as Identity Center's delegated administrator.
+    #[must_use]
+    pub fn delegated_admin(mut self, on: bool) -> Self {
+        self.delegated_admin = on;
+        self
+    }
+    #[must_use]
+    pub fn member_accounts(mut self, n: u32) -> Self {
+        self.member_accounts = n;
+        self
+    }
+    #[must_use]
+    pub fn clock_skew_seconds(mut self, secs: i64) -> Self {
+        self.clock_skew_seconds = secs;
+        self
+    }
+    #[must_use]
+    pub fn instance_status(mut self, status: &str) -> Self {
+        status.clone_into(&mut self.instance_status);
+        self
+    }
+    #[must_use]
+    pub fn region_status(mut self, region: &str, status: &str) -> Self {
+        self.region_status
+            .push((region.to_owned(), status.to_owned()));
+        self
+    }
+    #[must_use]
+    pub fn sts_disabled_region(mut self, region: &str) -> Self {
+        self.sts_disabled_regions.push(region.to_owned());
+        self
+    }
+    #[must_use]
+    pub fn instances_page_size(mut self, n: usize) -> Self {
+        self.instances_page_size = n.max(1);
+        self
+    }
+
     /// Rejects values that make no sense (rates outside `[0, 1]`, zero TPS).
     pub fn validate(&self) -> Result<(), String> {
         for (name, p) in [
@@ -205,6 +323,15 @@ impl FakeAwsConfig {
         }
         if self.tps == 0 {
             return Err("--tps must be at least 1".into());
+        }
+        if !matches!(
+            self.instance_status.as_str(),
+            "ACTIVE" | "CREATE_IN_PROGRESS" | "DELETE_IN_PROGRESS" | "CREATE_FAILED"
+        ) {
+            return Err(format!(
+                "--instance-status must be ACTIVE, CREATE_IN_PROGRESS, DELETE_IN_PROGRESS or CREATE_FAILED, got {}",
+                self.instance_status
+            ));
         }
         if self.session_seconds == 0 {
             return Err("--session-seconds must be at least 1".into());

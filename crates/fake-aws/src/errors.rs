@@ -128,7 +128,10 @@ pub enum AuthFailure {
     /// The request's `X-Amz-Date` is too far from the server clock.
     Skewed {
         request: String,
-        server: String,
+        /// The server's clock, epoch seconds.
+        server: u64,
+        /// The request is from the future (the client's clock is ahead).
+        ahead: bool,
     },
     Expired,
 }
@@ -154,10 +157,25 @@ impl AuthFailure {
             Self::UnknownKey => (403, "InvalidClientTokenId", INVALID.into()),
             Self::BadSignature if json => (400, "InvalidSignatureException", BAD_SIG.into()),
             Self::BadSignature => (403, "SignatureDoesNotMatch", BAD_SIG.into()),
-            Self::Skewed { request, server } => {
-                let msg = format!(
-                    "Signature expired: {request} is now earlier than {server} (15 min. window)"
-                );
+            Self::Skewed {
+                request,
+                server,
+                ahead,
+            } => {
+                // AWS's wording, e.g. "Signature expired: 20160609T184512Z is
+                // now earlier than 20160610T013008Z (20160610T014508Z - 15 min.)".
+                let now = crate::util::amz_date(*server);
+                let msg = if *ahead {
+                    format!(
+                        "Signature not yet current: {request} is still later than {} ({now} + 15 min.)",
+                        crate::util::amz_date(server + 900)
+                    )
+                } else {
+                    format!(
+                        "Signature expired: {request} is now earlier than {} ({now} - 15 min.)",
+                        crate::util::amz_date(server.saturating_sub(900))
+                    )
+                };
                 if json {
                     (400, "InvalidSignatureException", msg)
                 } else {

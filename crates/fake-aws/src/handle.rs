@@ -315,6 +315,16 @@ impl FakeAwsHandle {
         Ok(())
     }
 
+    /// Deletes a group of the organization directory (as SCIM would, mid-sync).
+    pub fn delete_group(&self, group_id: &str) -> Result<(), FakeAwsError> {
+        let mut dir = self.org().directory.write().expect("directory lock");
+        let g = dir
+            .find_group(group_id)
+            .ok_or_else(|| AwsError::not_found("GROUP", group_id, "Group not found."))?;
+        dir.remove_group(g);
+        Ok(())
+    }
+
     /// Adds a user to a group; returns the membership ID.
     pub fn add_membership(&self, group_id: &str, user_id: &str) -> Result<String, FakeAwsError> {
         let mut dir = self.org().directory.write().expect("directory lock");

@@ -30,6 +30,23 @@ pub struct CustomerInfo {
     pub instance_arn: String,
     pub identity_store_id: String,
     pub home_region: String,
+    /// The organization's ID (`o-…`).
+    #[serde(default)]
+    pub organization_id: String,
+    /// Identity Center's delegated administrator (`--delegated-admin`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delegated_admin: Option<AccountKeys>,
+    /// Plain member accounts of the organization (`--member-accounts N`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub member_accounts: Vec<AccountKeys>,
+}
+
+/// An account of the organization and its admin user's long-term keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountKeys {
+    pub account_id: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
 }
 
 /// A member account with its own account instance.

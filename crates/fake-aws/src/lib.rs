@@ -12,6 +12,7 @@ mod handle;
 mod iam;
 mod identitystore;
 mod info;
+mod organizations;
 mod quota;
 mod server;
 mod sigv4;
@@ -22,8 +23,8 @@ mod util;
 mod world;
 
 pub use cli::run_cli;
-pub use config::{FakeAwsArgs, FakeAwsConfig, MemberConfig};
+pub use config::{FakeAwsArgs, FakeAwsConfig, KmsKeyState, MemberConfig};
 pub use faults::FaultConfig;
 pub use handle::{FakeAws, FakeAwsError, FakeAwsHandle, NewUser};
-pub use info::{CustomerInfo, FakeAwsInfo, MemberInfo, PlatformInfo};
+pub use info::{AccountKeys, CustomerInfo, FakeAwsInfo, MemberInfo, PlatformInfo};
 pub use stats::{ApiStats, RequestRecord};

@@ -1,6 +1,7 @@
 //! SSO Admin (JSON 1.1, `SWBExternalService.*`): `ListInstances` (instances
-//! owned by the caller's account and enabled in the request Region) and
-//! `ListRegions` of an instance.
+//! the caller's account owns, or administers as Identity Center's delegated
+//! administrator, enabled in the request Region; paginated) and
+//! `ListRegions` of an instance, with instance and Region statuses.
 
 use std::time::Instant;
 
@@ -16,7 +17,7 @@ fn regions_json(inst: &Instance) -> Vec<Value> {
         .map(|r| {
             json!({
                 "RegionName": r,
-                "Status": "ACTIVE",
+                "Status": inst.region_status(r),
                 "AddedDate": inst.created,
                 "IsPrimaryRegion": *r == inst.home_region,
             })
@@ -49,25 +50,57 @@ pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, AwsError> 
                 .quotas
                 .acquire(&scope, "ListInstances", Instant::now())
                 .map_err(AwsError::throttling)?;
-            let items: Vec<Value> = world
+            let mut seen: Vec<&Instance> = world
                 .instances
                 .iter()
-                .filter(|i| i.owner == ctx.caller.account && i.regions.contains(&ctx.region))
+                .filter(|i| {
+                    world.sees_instance(&ctx.caller.account, i) && i.regions.contains(&ctx.region)
+                })
+                .collect();
+            // The caller's own instances first, then those it administers.
+            seen.sort_by_key(|i| i.owner != ctx.caller.account);
+            let visible: Vec<Value> = seen
+                .into_iter()
                 .map(|i| {
-                    json!({
+                    let mut v = json!({
                         "InstanceArn": i.arn,
                         "IdentityStoreId": i.store_id,
                         "IdentityStoreArn": i.store_arn(),
                         "OwnerAccountId": i.owner,
                         "Name": i.name,
                         "CreatedDate": i.created,
-                        "Status": "ACTIVE",
+                        "Status": i.status,
                         "PrimaryRegion": i.home_region,
                         "Regions": regions_json(i),
-                    })
+                    });
+                    if i.status == "CREATE_FAILED" {
+                        v["StatusReason"] = json!("Instance creation failed.");
+                    }
+                    v
                 })
                 .collect();
-            Ok(json!({ "Instances": items }))
+            // AWS may return fewer than MaxResults with a NextToken; fake-aws
+            // pages at `instances_page_size` so clients must follow NextToken.
+            let limit = body
+                .get("MaxResults")
+                .and_then(Value::as_u64)
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(100)
+                .min(world.instances_page_size);
+            let start = match body.get("NextToken").and_then(Value::as_str) {
+                None => 0,
+                Some(t) => t
+                    .strip_prefix("fake-ssoins-page-")
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .filter(|n| *n <= visible.len())
+                    .ok_or_else(|| AwsError::validation("The NextToken is not valid."))?,
+            };
+            let end = (start + limit).min(visible.len());
+            let mut out = json!({ "Instances": visible[start..end].to_vec() });
+            if end < visible.len() {
+                out["NextToken"] = json!(format!("fake-ssoins-page-{end}"));
+            }
+            Ok(out)
         }
         "ListRegions" => {
             max_results(body)?;
@@ -77,7 +110,7 @@ pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, AwsError> 
             world.authorize(&ctx.caller, "sso:ListRegions", arn, ctx.protocol)?;
             let inst = world
                 .instance_by_arn(arn)
-                .filter(|i| i.owner == ctx.caller.account)
+                .filter(|i| world.sees_instance(&ctx.caller.account, i))
                 .ok_or_else(|| {
                     AwsError::validation(format!(
                         "The instance {arn} does not exist or is not accessible."

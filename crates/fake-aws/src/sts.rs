@@ -58,6 +58,21 @@ fn check_chars(
     Ok(())
 }
 
+/// `RegionDisabledException` when STS is not activated in the request's
+/// Region for the account that would issue the credentials.
+fn region_enabled(ctx: &Ctx<'_>, account: &str) -> Result<(), AwsError> {
+    if ctx.world.sts_disabled_regions.contains(&ctx.region) {
+        return Err(AwsError::new(
+            403,
+            "RegionDisabledException",
+            format!(
+                "STS is not activated in this region for account:{account}. Your account administrator can activate STS in this region using the IAM Console."
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn assume_role(ctx: &Ctx<'_>, p: &Params) -> Result<String, AwsError> {
     let role_arn = p.get("RoleArn").ok_or_else(|| {
         AwsError::new(400, "ValidationError", "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null")
@@ -105,6 +120,7 @@ fn assume_role(ctx: &Ctx<'_>, p: &Params) -> Result<String, AwsError> {
     };
     let mut iam = ctx.world.iam.lock().expect("iam lock");
     let role = iam.role_by_arn(role_arn).cloned().ok_or_else(denied)?;
+    region_enabled(ctx, &role.account)?;
     let mut trust_ctx = Context::new();
     if let Some(x) = external_id {
         trust_ctx.insert("sts:ExternalId".into(), x.clone());

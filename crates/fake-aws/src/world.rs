@@ -8,14 +8,15 @@ use std::sync::{Mutex, RwLock};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::config::{FakeAwsConfig, MemberConfig};
+use crate::config::{FakeAwsConfig, KmsKeyState, MemberConfig};
 use crate::directory::Directory;
 use crate::directory::generate::Generator;
 use crate::errors::{AwsError, Protocol};
 use crate::faults::{FaultConfig, Faults};
 use crate::iam::policy::{Context, Decision, PolicyDoc, evaluate};
 use crate::iam::store::{Iam, Principal};
-use crate::info::{CustomerInfo, FakeAwsInfo, MemberInfo, PlatformInfo};
+use crate::info::{AccountKeys, CustomerInfo, FakeAwsInfo, MemberInfo, PlatformInfo};
+use crate::organizations::{OrgAccount, Organization};
 use crate::quota::Quotas;
 use crate::stats::Stats;
 use crate::util::{hash_str, hash_words};
@@ -31,11 +32,26 @@ pub struct Instance {
     /// Home Region first, then replicas.
     pub regions: Vec<String>,
     pub kms_key_arn: Option<String>,
+    pub kms_key_state: KmsKeyState,
     pub created: u64,
+    /// `ACTIVE`, `CREATE_IN_PROGRESS`, `DELETE_IN_PROGRESS`, `CREATE_FAILED`.
+    pub status: String,
+    /// Regions whose status is not `ACTIVE` (`ADDING`, `REMOVING`).
+    pub region_status: Vec<(String, String)>,
+    /// The organization instance (owned by the management account) or an account instance.
+    pub organization: bool,
     pub directory: RwLock<Directory>,
 }
 
 impl Instance {
+    /// The status of one of the instance's Regions.
+    pub fn region_status(&self, region: &str) -> &str {
+        self.region_status
+            .iter()
+            .find(|(r, _)| r == region)
+            .map_or("ACTIVE", |(_, s)| s.as_str())
+    }
+
     pub fn store_arn(&self) -> String {
         format!(
             "arn:aws:identitystore::{}:identitystore/{}",
@@ -53,6 +69,11 @@ pub struct World {
     pub stats: Stats,
     pub session_seconds: AtomicU64,
     pub token_key: u64,
+    pub organization: Organization,
+    /// Seconds fake-aws's clock runs ahead of the host's (`--clock-skew-seconds`).
+    pub clock_skew_seconds: i64,
+    pub instances_page_size: usize,
+    pub sts_disabled_regions: Vec<String>,
     request_seq: AtomicU64,
     seed: u64,
 }
@@ -99,7 +120,11 @@ fn member_instance(
         home_region: cfg.home_region.clone(),
         regions: vec![cfg.home_region.clone()],
         kms_key_arn: None,
+        kms_key_state: KmsKeyState::Enabled,
         created: now.saturating_sub(30 * 86_400),
+        status: "ACTIVE".into(),
+        region_status: Vec::new(),
+        organization: false,
     };
     let info = MemberInfo {
         account_id: account.to_owned(),
@@ -110,6 +135,79 @@ fn member_instance(
         home_region: inst.home_region.clone(),
     };
     (inst, info)
+}
+
+/// The delegated administrator and plain member accounts. They come from
+/// their own generator so the IDs built before them stay what they were.
+fn add_org_accounts(
+    cfg: &FakeAwsConfig,
+    organization: &mut Organization,
+    iam: &mut Iam,
+    info: &mut FakeAwsInfo,
+    now: u64,
+) {
+    let mut org_rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x0A6_0A6);
+    let mut add_member = |name: &str, iam: &mut Iam, org: &mut Organization| {
+        let account = account_id(&mut org_rng);
+        let (_, key, secret) = iam.add_user(&account, "admin", vec![PolicyDoc::allow_all()]);
+        org.join(OrgAccount::new(&account, name, now));
+        AccountKeys {
+            account_id: account,
+            access_key_id: key,
+            secret_access_key: secret,
+        }
+    };
+    if cfg.delegated_admin {
+        let keys = add_member("identity-center-admin", iam, organization);
+        // As the management account's RegisterDelegatedAdministrator would.
+        organization.register_delegated_admin(&keys.account_id, "sso.amazonaws.com", now);
+        info.customer.delegated_admin = Some(keys);
+    }
+    for n in 0..cfg.member_accounts {
+        let keys = add_member(&format!("member-{n}"), iam, organization);
+        info.customer.member_accounts.push(keys);
+    }
+}
+
+/// The organization instance, owned by the management account.
+fn org_instance(cfg: &FakeAwsConfig, mgmt: &str, rng: &mut ChaCha8Rng, now: u64) -> Instance {
+    let mut regions = vec![cfg.home_region.clone()];
+    regions.extend(
+        cfg.replica_regions
+            .iter()
+            .filter(|r| **r != cfg.home_region)
+            .cloned(),
+    );
+    let store_id = format!("d-{}", hex_id(rng, 10));
+    Instance {
+        arn: format!("arn:aws:sso:::instance/ssoins-{}", hex_id(rng, 16)),
+        directory: RwLock::new(Directory::generate(
+            hash_words(&[cfg.seed, hash_str(&store_id)]),
+            Generator {
+                seed: cfg.seed,
+                users: cfg.users,
+                groups: cfg.groups,
+                memberships: cfg.memberships,
+            },
+        )),
+        store_id,
+        owner: mgmt.to_owned(),
+        name: "roster-fake-org".into(),
+        home_region: cfg.home_region.clone(),
+        regions,
+        kms_key_arn: cfg.kms_key.then(|| {
+            format!(
+                "arn:aws:kms:{}:{mgmt}:key/{}",
+                cfg.home_region,
+                crate::directory::ids::make(cfg.seed, 9, 0)
+            )
+        }),
+        kms_key_state: cfg.kms_key_state,
+        created: now.saturating_sub(400 * 86_400),
+        status: cfg.instance_status.clone(),
+        region_status: cfg.region_status.clone(),
+        organization: true,
+    }
 }
 
 impl World {
@@ -126,39 +224,7 @@ impl World {
         let (_, a_key, a_secret) = iam.add_user(&mgmt, "admin", vec![PolicyDoc::allow_all()]);
         let now = crate::util::now_epoch();
 
-        let mut regions = vec![cfg.home_region.clone()];
-        regions.extend(
-            cfg.replica_regions
-                .iter()
-                .filter(|r| **r != cfg.home_region)
-                .cloned(),
-        );
-        let store_id = format!("d-{}", hex_id(&mut rng, 10));
-        let org = Instance {
-            arn: format!("arn:aws:sso:::instance/ssoins-{}", hex_id(&mut rng, 16)),
-            directory: RwLock::new(Directory::generate(
-                hash_words(&[cfg.seed, hash_str(&store_id)]),
-                Generator {
-                    seed: cfg.seed,
-                    users: cfg.users,
-                    groups: cfg.groups,
-                    memberships: cfg.memberships,
-                },
-            )),
-            store_id,
-            owner: mgmt.clone(),
-            name: "roster-fake-org".into(),
-            home_region: cfg.home_region.clone(),
-            regions,
-            kms_key_arn: cfg.kms_key.then(|| {
-                format!(
-                    "arn:aws:kms:{}:{mgmt}:key/{}",
-                    cfg.home_region,
-                    crate::directory::ids::make(cfg.seed, 9, 0)
-                )
-            }),
-            created: now.saturating_sub(400 * 86_400),
-        };
+        let org = org_instance(cfg, &mgmt, &mut rng, now);
         let mut info = FakeAwsInfo {
             endpoint: String::new(),
             platform: PlatformInfo {
@@ -168,21 +234,32 @@ impl World {
                 secret_access_key: p_secret,
             },
             customer: CustomerInfo {
-                management_account_id: mgmt,
+                management_account_id: mgmt.clone(),
                 admin_access_key_id: a_key,
                 admin_secret_access_key: a_secret,
                 instance_arn: org.arn.clone(),
                 identity_store_id: org.store_id.clone(),
                 home_region: org.home_region.clone(),
+                organization_id: String::new(),
+                delegated_admin: None,
+                member_accounts: Vec::new(),
             },
             member: None,
         };
         let mut instances = vec![org];
+        let mut organization = Organization::new(cfg.seed, &mgmt, now);
         if let Some(m) = cfg.member {
             let (inst, member) = member_instance(cfg, m, &member_account, &mut iam, &mut rng, now);
             info.member = Some(member);
             instances.push(inst);
+            organization.join(OrgAccount::new(
+                &member_account,
+                "member-with-account-instance",
+                now,
+            ));
         }
+        add_org_accounts(cfg, &mut organization, &mut iam, &mut info, now);
+        info.customer.organization_id.clone_from(&organization.id);
         let faults = FaultConfig {
             throttle_rate: cfg.throttle_rate,
             error_rate: cfg.error_rate,
@@ -196,6 +273,10 @@ impl World {
             stats: Stats::new(),
             session_seconds: AtomicU64::new(cfg.session_seconds),
             token_key: hash_words(&[cfg.seed, 0x70CE]),
+            organization,
+            clock_skew_seconds: cfg.clock_skew_seconds,
+            instances_page_size: cfg.instances_page_size.max(1),
+            sts_disabled_regions: cfg.sts_disabled_regions.clone(),
             request_seq: AtomicU64::new(0),
             seed: cfg.seed,
         };
@@ -215,6 +296,28 @@ impl World {
 
     pub fn instance_by_arn(&self, arn: &str) -> Option<&Instance> {
         self.instances.iter().find(|i| i.arn == arn)
+    }
+
+    /// fake-aws's clock: the host's, shifted by `--clock-skew-seconds`.
+    pub fn now(&self) -> u64 {
+        crate::util::now_epoch().saturating_add_signed(self.clock_skew_seconds)
+    }
+
+    /// Whether `account` sees `inst` in `sso:ListInstances`: its owner, or
+    /// for the organization instance, Identity Center's delegated administrator.
+    pub fn sees_instance(&self, account: &str, inst: &Instance) -> bool {
+        inst.owner == account
+            || (inst.organization
+                && self
+                    .organization
+                    .is_delegated_admin(account, "sso.amazonaws.com"))
+    }
+
+    /// Whether `account` may read `inst`'s Identity Store: its owner, or for
+    /// the organization instance any account of the organization (AWS allows
+    /// Identity Store reads from member accounts unless an SCP says otherwise).
+    pub fn may_read_store(&self, account: &str, inst: &Instance) -> bool {
+        inst.owner == account || (inst.organization && self.organization.has_account(account))
     }
 
     /// Evaluates the caller's identity policies for `action` on `resource`.

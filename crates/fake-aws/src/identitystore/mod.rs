@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use serde_json::Value;
 
+use crate::config::KmsKeyState;
 use crate::errors::AwsError;
 use crate::iam::policy::{Context, Decision};
 use crate::server::router::Ctx;
@@ -142,7 +143,7 @@ fn resolve<'w>(
         )
     };
     let inst = instance.ok_or_else(not_found)?;
-    if inst.owner != ctx.caller.account {
+    if !ctx.world.may_read_store(&ctx.caller.account, inst) {
         return Err(AwsError::new(
             400,
             "AccessDeniedException",
@@ -152,7 +153,9 @@ fn resolve<'w>(
             ),
         ));
     }
-    if !inst.regions.contains(&ctx.region) {
+    // Stricter than documented: a Region still being added (or being
+    // removed) serves no reads until it is ACTIVE.
+    if !inst.regions.contains(&ctx.region) || inst.region_status(&ctx.region) != "ACTIVE" {
         return Err(not_found());
     }
     Ok(inst)
@@ -172,18 +175,35 @@ fn check_kms(ctx: &Ctx<'_>, inst: &Instance) -> Result<(), AwsError> {
         inst.store_arn(),
     );
     kctx.insert("kms:CallerAccount".into(), ctx.caller.account.clone());
-    if ctx.world.decide(&ctx.caller, "kms:Decrypt", key, &kctx) == Decision::Allow {
-        return Ok(());
+    if ctx.world.decide(&ctx.caller, "kms:Decrypt", key, &kctx) != Decision::Allow {
+        return Err(AwsError::new(
+            400,
+            "AccessDeniedException",
+            format!(
+                "User: {} is not authorized to perform: kms:Decrypt on resource: {key} because no identity-based policy allows the kms:Decrypt action. The identity store is encrypted with a customer managed KMS key.",
+                ctx.caller.arn
+            ),
+        )
+        .with("Reason", "KMS_ACCESS_DENIED"));
     }
-    Err(AwsError::new(
-        400,
-        "AccessDeniedException",
-        format!(
-            "User: {} is not authorized to perform: kms:Decrypt on resource: {key} because no identity-based policy allows the kms:Decrypt action. The identity store is encrypted with a customer managed KMS key.",
-            ctx.caller.arn
-        ),
-    )
-    .with("Reason", "KMS_ACCESS_DENIED"))
+    // The key's own state, after authorization as KMS checks it; the exception
+    // and Reason per the Identity Store model, messages in KMS's wording.
+    match inst.kms_key_state {
+        KmsKeyState::Enabled => Ok(()),
+        KmsKeyState::Disabled => {
+            Err(AwsError::validation(format!("{key} is disabled.")).with("Reason", "KMS_DISABLED"))
+        }
+        KmsKeyState::PendingDeletion => {
+            Err(AwsError::validation(format!("{key} is pending deletion."))
+                .with("Reason", "KMS_INVALID_STATE"))
+        }
+        KmsKeyState::NotFound => Err(AwsError::new(
+            400,
+            "ResourceNotFoundException",
+            format!("Key '{key}' does not exist"),
+        )
+        .with("Reason", "KMS_KEY_NOT_FOUND")),
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use crate::errors::AuthFailure;
 use crate::iam::store::Principal;
 use crate::sigv4::{Authorization, RequestParts, verify};
-use crate::util::{amz_date, now_epoch, parse_amz_date};
+use crate::util::{now_epoch, parse_amz_date};
 use crate::world::World;
 
 /// Maximum clock difference AWS accepts between client and server.
@@ -48,14 +48,18 @@ pub fn authenticate(
     if !verify(&request, auth, date, &key.secret) {
         return Err(AuthFailure::BadSignature);
     }
-    let now = now_epoch();
+    // The server's clock (shifted by `--clock-skew-seconds`) judges the
+    // request time, as AWS's does; expiry of temporary keys stays on real time.
+    let server_now = world.now();
     let signed_at = parse_amz_date(date).ok_or(AuthFailure::BadSignature)?;
-    if signed_at.abs_diff(now) > MAX_SKEW_SECS {
+    if signed_at.abs_diff(server_now) > MAX_SKEW_SECS {
         return Err(AuthFailure::Skewed {
             request: date.to_owned(),
-            server: amz_date(now),
+            server: server_now,
+            ahead: signed_at > server_now,
         });
     }
+    let now = now_epoch();
     if key.session_token.as_deref() != header(parts, "x-amz-security-token") {
         return Err(AuthFailure::UnknownKey);
     }

@@ -41,6 +41,7 @@ pub type Params = HashMap<String, String>;
 enum Service {
     IdentityStore,
     SsoAdmin,
+    Organizations,
     Sts,
     Iam,
 }
@@ -132,6 +133,7 @@ fn process(world: &World, parts: &http::request::Parts, body: &[u8]) -> Outcome 
     let prefix = match service {
         Service::IdentityStore => "identitystore",
         Service::SsoAdmin => "sso",
+        Service::Organizations => "organizations",
         Service::Sts => "sts",
         Service::Iam => "iam",
     };
@@ -170,6 +172,7 @@ fn process(world: &World, parts: &http::request::Parts, body: &[u8]) -> Outcome 
         Input::Json(Err(e)) | Input::Form(Err(e)) => Err(e),
         Input::Json(Ok(v)) => match service {
             Service::IdentityStore => crate::identitystore::handle(&ctx, &op, &v),
+            Service::Organizations => crate::organizations::handle(&ctx, &op, &v),
             _ => crate::ssoadmin::handle(&ctx, &op, &v),
         }
         .map(|v| ("application/x-amz-json-1.1", v.to_string())),
@@ -214,6 +217,7 @@ fn route(
         let (prefix, op) = target.split_once('.').unwrap_or((target, ""));
         let service = match (prefix, scope_service) {
             ("AWSIdentityStore", _) | (_, Some("identitystore")) => Service::IdentityStore,
+            ("AWSOrganizationsV20161128", _) | (_, Some("organizations")) => Service::Organizations,
             _ => Service::SsoAdmin,
         };
         let json = if body.is_empty() {
@@ -224,7 +228,12 @@ fn route(
             })
         };
         let input = Input::Json(json.and_then(|v| {
-            if !prefix.is_empty() && !matches!(prefix, "AWSIdentityStore" | "SWBExternalService") {
+            if !prefix.is_empty()
+                && !matches!(
+                    prefix,
+                    "AWSIdentityStore" | "SWBExternalService" | "AWSOrganizationsV20161128"
+                )
+            {
                 return Err(AwsError::new(
                     400,
                     "UnknownOperationException",
