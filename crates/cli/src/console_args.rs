@@ -12,9 +12,14 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080", env = "ROSTER_LISTEN")]
     pub listen: SocketAddr,
     /// The URL people use to reach roster (for printed links and Secure cookies);
-    /// default `http://<listen>`.
+    /// default `http://<listen>`. Behind a TLS proxy, set it to the proxy's
+    /// `https://` URL: only then are cookies marked `Secure`.
     #[arg(long, env = "ROSTER_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Serve a non-loopback address over plain HTTP without an `https://`
+    /// public URL (sessions and tokens then cross the network in clear).
+    #[arg(long)]
+    pub insecure_http: bool,
     /// Do not run the in-process sync worker (run `roster worker` processes instead).
     #[arg(long)]
     pub no_worker: bool,

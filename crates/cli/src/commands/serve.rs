@@ -2,6 +2,7 @@
 //! Learns roster's principal at start (§1); prints the first admin's
 //! one-time setup link when there is no user yet.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -80,14 +81,38 @@ pub async fn run_console(c: Console) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Why serving `base_url` from `listen` would send sessions over plain HTTP
+/// across a network, unless `--insecure-http` accepts that.
+fn plain_http_problem(listen: SocketAddr, base_url: &str, insecure_http: bool) -> Option<String> {
+    let local = listen.ip().is_loopback() && is_loopback_http(base_url);
+    if insecure_http || base_url.starts_with("https://") || local {
+        return None;
+    }
+    Some(format!(
+        "refusing to serve sessions over plain HTTP at {base_url} (listening on {listen}): \
+         put roster behind TLS and pass --public-url https://<its address>, \
+         or pass --insecure-http to accept cookies and tokens in clear"
+    ))
+}
+
+/// Cookies are `Secure` unless roster is reached over plain HTTP on
+/// loopback, or over plain HTTP as `--insecure-http` accepts (a browser
+/// would drop a `Secure` cookie there and nobody could sign in).
+fn secure_cookies(base_url: &str, insecure_http: bool) -> bool {
+    let plain = base_url.starts_with("http://");
+    !(is_loopback_http(base_url) || (insecure_http && plain))
+}
+
 pub async fn run(args: ServeArgs) -> Result<(), CliError> {
+    let public = args.public_url.as_deref();
+    let base_url = public.map_or_else(|| format!("http://{}", args.listen), str::to_owned);
+    if let Some(problem) = plain_http_problem(args.listen, &base_url, args.insecure_http) {
+        return Err(CliError::Usage(problem));
+    }
     let store = roster_store::connect(&args.db.database_url).await?;
     let listener = TcpListener::bind(args.listen)
         .await
         .map_err(|e| CliError::Usage(format!("cannot listen on {}: {e}", args.listen)))?;
-    let base_url = args
-        .public_url
-        .unwrap_or_else(|| format!("http://{}", args.listen));
     let platform = Platform::from_env().await;
     let (principal, problem) = match principal_of(&platform).await {
         Ok(arn) => (Some(arn), None),
@@ -100,7 +125,7 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
     };
     let state = AppState::new(store, Some(platform.clone()), principal)
         .with_principal_problem(problem)
-        .with_secure_cookies(!is_loopback_http(&base_url))
+        .with_secure_cookies(secure_cookies(&base_url, args.insecure_http))
         .with_signing_key(std::env::var("ROSTER_SIGNING_KEY").ok())
         .with_ops(Ops::from_env(Arc::default()));
     run_console(Console {
@@ -111,4 +136,29 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
         demo_admin: None,
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_off_loopback_needs_a_public_https_url_or_the_flag() {
+        let local: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let any: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        assert!(plain_http_problem(local, "http://127.0.0.1:8080", false).is_none());
+        assert!(plain_http_problem(local, "https://roster.example.com", false).is_none());
+        assert!(plain_http_problem(any, "https://roster.example.com", false).is_none());
+        let open = plain_http_problem(any, "http://0.0.0.0:8080", false).unwrap();
+        assert!(
+            open.contains("--public-url") && open.contains("--insecure-http"),
+            "{open}"
+        );
+        assert!(plain_http_problem(local, "http://roster.example.com", false).is_some());
+        assert!(plain_http_problem(any, "http://0.0.0.0:8080", true).is_none());
+        assert!(secure_cookies("https://roster.example.com", false));
+        assert!(secure_cookies("https://roster.example.com", true));
+        assert!(!secure_cookies("http://127.0.0.1:8080", false));
+        assert!(!secure_cookies("http://0.0.0.0:8080", true));
+    }
 }

@@ -164,9 +164,11 @@ async fn create(
 ) -> Result<(), CliError> {
     let store = roster_store::connect(&db.database_url).await?;
     let tenant = tenant_of(&tenant.tenant)?;
+    let name = roster_core::SourceName::parse(name.as_deref().unwrap_or("AWS IAM Identity Center"))
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     let new = NewSource {
         id: SourceId::generate(),
-        name: name.unwrap_or_else(|| "AWS IAM Identity Center".into()),
+        name: name.into_string(),
         role_arn: None,
         external_id: ExternalId::generate(),
         status: SourceStatus::Pending,
