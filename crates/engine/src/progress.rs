@@ -34,6 +34,7 @@ pub struct SyncProgress {
     groups_done: AtomicU64,
     retries: AtomicU64,
     throttled: AtomicU64,
+    vanished: std::sync::Mutex<Vec<roster_core::sync_report::Vanished>>,
 }
 
 impl SyncProgress {
@@ -52,6 +53,22 @@ impl SyncProgress {
 
     pub(crate) fn count_retry(&self) {
         self.retries.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Something listed a moment ago was gone when read (§5): skipped, reported.
+    pub(crate) fn record_vanished(&self, vanished: roster_core::sync_report::Vanished) {
+        self.vanished
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(vanished);
+    }
+
+    /// What vanished mid-read so far.
+    pub fn vanished(&self) -> Vec<roster_core::sync_report::Vanished> {
+        self.vanished
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     pub(crate) fn count_throttle(&self) {

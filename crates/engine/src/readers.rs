@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
-use roster_aws::{DirectoryClient, Page};
-use roster_core::{Diagnosis, GroupId};
+use roster_aws::{AwsError, DirectoryClient, Page};
+use roster_core::sync_report::Vanished;
+use roster_core::{Diagnosis, GroupId, Membership};
 use roster_store::StageBatch;
 use tokio::sync::{Mutex, mpsc};
 
@@ -123,6 +124,39 @@ impl Readers {
         .await
     }
 
+    /// One page of a group's memberships; a group deleted since `ListGroups`
+    /// listed it (SCIM keeps provisioning) reads as an empty last page and is
+    /// recorded in the sync's report (§5).
+    async fn memberships_or_vanished(
+        &self,
+        group: &GroupId,
+        token: Option<String>,
+    ) -> Result<Page<Membership>, AwsError> {
+        match self.client.memberships_page(group, token, None).await {
+            Err(AwsError::Vanished {
+                resource_type,
+                resource_id,
+                message,
+            }) => {
+                tracing::info!(group = %group, %message, "group vanished while its memberships were read");
+                self.progress.record_vanished(Vanished {
+                    resource_id: if resource_id.is_empty() {
+                        group.as_str().to_owned()
+                    } else {
+                        resource_id
+                    },
+                    resource_type,
+                    operation: Api::ListGroupMemberships.operation().to_owned(),
+                });
+                Ok(Page {
+                    items: Vec::new(),
+                    next_token: None,
+                })
+            }
+            other => other,
+        }
+    }
+
     /// One membership worker: takes groups off the queue until it is closed and empty.
     pub async fn memberships(
         self: Arc<Self>,
@@ -134,7 +168,7 @@ impl Readers {
             };
             self.paginate(
                 Api::ListGroupMemberships,
-                |t| self.client.memberships_page(&group, t, None),
+                |t| self.memberships_or_vanished(&group, t),
                 |memberships| {
                     self.emit(StageBatch {
                         memberships,

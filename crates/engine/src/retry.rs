@@ -67,6 +67,15 @@ where
                 return Ok(v);
             }
             Err(AwsError::Diagnosed(d)) => return Err(d),
+            // Callers that can skip a vanished object handle it before this
+            // point (the membership reader); anywhere else it is final.
+            Err(e @ AwsError::Vanished { .. }) => {
+                return Err(Diagnosis::aws_error(
+                    api.operation(),
+                    "ResourceNotFoundException",
+                    &e.to_string(),
+                ));
+            }
             Err(AwsError::Throttled {
                 retry_after,
                 message,
