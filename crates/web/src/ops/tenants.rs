@@ -1,5 +1,6 @@
 //! The instance admin's API (`/api/v1/admin/*`): create and list tenants,
-//! and invite a tenant's first users. Authorised only by the bearer token in
+//! and invite a tenant's first users — adapters over `service::tenants`
+//! and `service::invitations`. Authorised only by the bearer token in
 //! `ROSTER_ADMIN_TOKEN`; tenant users and their API tokens are never
 //! instance admins. Without the setting, these routes do not exist (404).
 
@@ -7,13 +8,15 @@ use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use roster_core::{TenantId, Timestamp};
+use roster_core::Timestamp;
+use roster_store::Tenant;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ErrorBody, WebError};
 use crate::extract::AppJson;
 use crate::ops::bearer_matches;
-use crate::service::invitations::{Invitation, NewInvitation, invite};
+use crate::service::invitations::{self, Invitation, NewInvitation};
+use crate::service::tenants;
 use crate::state::AppState;
 
 const ACTOR: &str = "instance-admin";
@@ -45,6 +48,16 @@ pub struct TenantView {
     pub created_at: Timestamp,
 }
 
+impl From<Tenant> for TenantView {
+    fn from(t: Tenant) -> Self {
+        Self {
+            id: t.id.to_string(),
+            name: t.name,
+            created_at: t.created_at,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewTenant {
     /// 1-63 lowercase letters, digits and hyphens.
@@ -58,17 +71,8 @@ pub async fn list(
     State(state): State<AppState>,
     _admin: InstanceAdmin,
 ) -> Result<Json<Vec<TenantView>>, WebError> {
-    let tenants = state.store.list_tenants().await?;
-    Ok(Json(
-        tenants
-            .into_iter()
-            .map(|t| TenantView {
-                id: t.id.to_string(),
-                name: t.name,
-                created_at: t.created_at,
-            })
-            .collect(),
-    ))
+    let tenants = tenants::list(&state).await?;
+    Ok(Json(tenants.into_iter().map(TenantView::from).collect()))
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/tenants", tag = "instance admin", request_body = NewTenant, responses((status = 201, body = TenantView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
@@ -78,41 +82,8 @@ pub async fn create(
     _admin: InstanceAdmin,
     AppJson(body): AppJson<NewTenant>,
 ) -> Result<(StatusCode, Json<TenantView>), WebError> {
-    let id = TenantId::parse(body.id.trim())
-        .map_err(|e| WebError::bad_request("invalid-tenant", e.to_string()))?;
-    let name = body.name.trim();
-    if name.is_empty() || name.len() > 200 {
-        return Err(WebError::bad_request(
-            "invalid-name",
-            "name the tenant (1-200 characters)",
-        ));
-    }
-    state.store.create_tenant(&id, name).await?;
-    tracing::info!(tenant = %id, "tenant created");
-    crate::audit::record(
-        &state,
-        &id,
-        ACTOR,
-        "tenant.create",
-        id.as_str(),
-        serde_json::json!({"name": name}),
-    )
-    .await;
-    let created = state
-        .store
-        .list_tenants()
-        .await?
-        .into_iter()
-        .find(|t| t.id == id)
-        .ok_or_else(|| WebError::Internal("created tenant not listed".into()))?;
-    Ok((
-        StatusCode::CREATED,
-        Json(TenantView {
-            id: created.id.to_string(),
-            name: created.name,
-            created_at: created.created_at,
-        }),
-    ))
+    let created = tenants::create(&state, ACTOR, &body.id, &body.name).await?;
+    Ok((StatusCode::CREATED, Json(TenantView::from(created))))
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/tenants/{tenant}/invitations", tag = "instance admin", params(("tenant" = String, Path, description = "Tenant ID")), request_body = NewInvitation, responses((status = 201, body = Invitation), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
@@ -123,10 +94,7 @@ pub async fn invite_user(
     Path(tenant): Path<String>,
     AppJson(body): AppJson<NewInvitation>,
 ) -> Result<(StatusCode, Json<Invitation>), WebError> {
-    let id = TenantId::parse(&tenant).map_err(|_| WebError::NotFound("tenant".into()))?;
-    if !state.store.list_tenants().await?.iter().any(|t| t.id == id) {
-        return Err(WebError::NotFound("tenant".into()));
-    }
-    let inv = invite(&state, &id, ACTOR, &body).await?;
+    let id = tenants::existing(&state, &tenant).await?;
+    let inv = invitations::invite(&state, &id, ACTOR, &body).await?;
     Ok((StatusCode::CREATED, Json(inv)))
 }

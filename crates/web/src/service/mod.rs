@@ -42,7 +42,9 @@
 //! | `POST /api/v1/tokens`, `POST /settings/tokens` | `api::tokens::create`, `pages::tokens::create` | `tokens::issue` |
 //! | `DELETE /api/v1/tokens/{token_id}`, `POST /settings/tokens/{id}/revoke` | `api::tokens::revoke`, `pages::tokens::revoke` | `tokens::revoke` |
 //! | `POST /api/v1/invitations`, `POST /settings/team` | `api::invitations::create`, `pages::team::create` | `invitations::invite` |
-//! | `POST /api/v1/admin/tenants/{tenant}/invitations` | `ops::tenants::invite_user` | `invitations::invite` |
+//! | `GET /api/v1/admin/tenants` | `ops::tenants::list` | `tenants::list` |
+//! | `POST /api/v1/admin/tenants` | `ops::tenants::create` | `tenants::create` |
+//! | `POST /api/v1/admin/tenants/{tenant}/invitations` | `ops::tenants::invite_user` | `tenants::existing`, `invitations::invite` |
 //! | `GET /invite/{token}` | `pages::invite::form` | `invitations::invited` |
 //! | `POST /invite/{token}` | `pages::invite::accept` | `invitations::accept` |
 //! | `GET /api/v1/audit`, `GET /audit` | `api::audit::list`, `pages::audit::list` | `audit::list` |
@@ -51,7 +53,7 @@
 //! /api/v1/me`, `/catalog`, `/controls` and `/role-arn/validate` (answered
 //! from the principal or static tables), sign-in, sign-out and setup
 //! (`pages::signin`, `auth`), the demo's fake AWS console (`pages::demo`),
-//! and the operator endpoints (`ops`).
+//! and the operations endpoints (`/healthz`, `/readyz`, `/metrics`).
 
 pub mod audit;
 pub mod bundles;
@@ -60,4 +62,5 @@ pub mod evidence;
 pub mod invitations;
 pub mod sources;
 pub mod syncs;
+pub mod tenants;
 pub mod tokens;
