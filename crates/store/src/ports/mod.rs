@@ -1,6 +1,7 @@
 //! The store's ports: its capabilities, one small trait each, and `Store`,
 //! which is all of them (named ports, not `api`: in roster `api` means the
-//! HTTP handlers of `web`). `crate::sql` implements each in its own file. Every method takes the tenant first; implementations never return
+//! HTTP handlers of `web`). `crate::sql` implements each in its own file.
+//! Every method takes the tenant first; implementations never return
 //! another tenant's rows (a foreign ID is `NotFound`).
 
 pub mod audit;

@@ -16,9 +16,9 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AnyPool, Row, Transaction};
 
-use super::rows::{self, corrupt};
+use super::columns::{GROUPS, MEMBERSHIPS, TABLES, USERS, Value, Versioned};
+use super::rows;
 use super::syncs::{RunningSync, lock_running};
-use super::text;
 use crate::error::StoreError;
 use crate::records::{StageBatch, Versioning};
 
@@ -28,40 +28,6 @@ use crate::records::{StageBatch, Versioning};
 const ROWS_PER_STATEMENT: usize = 50;
 
 type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
-
-/// How one kind of entity is versioned: its tables, key and the columns compared.
-struct Versioned {
-    live: &'static str,
-    stage: &'static str,
-    key: &'static str,
-    /// Columns copied from stage to live.
-    columns: &'static str,
-    /// Equal in all of these means "unchanged".
-    compared: &'static [&'static str],
-}
-
-const USERS: Versioned = Versioned {
-    live: "dir_users",
-    stage: "stage_users",
-    key: "user_id",
-    columns: "user_id, user_name, display_name, email, status, idp_sourced, doc",
-    compared: &["doc"],
-};
-const GROUPS: Versioned = Versioned {
-    live: "dir_groups",
-    stage: "stage_groups",
-    key: "group_id",
-    columns: "group_id, display_name, doc",
-    compared: &["doc"],
-};
-const MEMBERSHIPS: Versioned = Versioned {
-    live: "dir_memberships",
-    stage: "stage_memberships",
-    key: "membership_id",
-    columns: "membership_id, group_id, user_id",
-    compared: &["group_id", "user_id"],
-};
-const KINDS: [&Versioned; 3] = [&USERS, &GROUPS, &MEMBERSHIPS];
 
 fn placeholders(rows: usize, cols: usize, first: usize) -> String {
     (0..rows)
@@ -75,35 +41,38 @@ fn placeholders(rows: usize, cols: usize, first: usize) -> String {
         .join(", ")
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(corrupt)
-}
-
 /// Inserts staged rows in multi-row statements: `sync_id` and `tenant_id`
-/// first, then the columns `bind_row` binds; rows staged twice are ignored.
+/// first, then `v`'s columns in their order; rows staged twice are ignored.
 async fn insert_staged<T>(
     tx: &mut Transaction<'_, Any>,
     (tenant, sync): (&TenantId, SyncId),
-    table_and_columns: &str,
-    columns: usize,
+    v: &Versioned<T>,
     rows: &[T],
-    bind_row: impl for<'q> Fn(AnyQuery<'q>, &'q T) -> Result<AnyQuery<'q>, StoreError>,
 ) -> Result<(), StoreError> {
+    let per_row = 2 + v.columns.len();
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "INSERT INTO {table_and_columns} VALUES {} ON CONFLICT DO NOTHING",
-            placeholders(chunk.len(), columns, 1)
+            "INSERT INTO {} (sync_id, tenant_id, {}) VALUES {} ON CONFLICT DO NOTHING",
+            v.stage,
+            v.column_list(""),
+            placeholders(chunk.len(), per_row, 1)
         );
         let mut q: AnyQuery<'_> = sqlx::query(&sql);
         for row in chunk {
-            q = bind_row(q.bind(sync.0).bind(tenant.as_str()), row)?;
+            q = q.bind(sync.0).bind(tenant.as_str());
+            for column in v.columns {
+                q = match (column.value)(row)? {
+                    Value::Text(text) => q.bind(text),
+                    Value::Int(n) => q.bind(n),
+                };
+            }
         }
         q.execute(&mut **tx).await?;
     }
     Ok(())
 }
 
-impl Versioned {
+impl<T> Versioned<T> {
     /// Ends the current versions begun before the run (`$1`) among the live
     /// rows `live_filter` selects, whose object the run did not stage or (if
     /// `or_changed`) staged with other content. Binds `$1..$3`: run, tenant, source.
@@ -128,19 +97,15 @@ impl Versioned {
     /// selects whose object has no current version (new, or ended above).
     fn begin_sql(&self, stage_filter: &str) -> String {
         let Self {
-            live,
-            stage,
-            key,
-            columns,
-            ..
+            live, stage, key, ..
         } = self;
-        let staged: Vec<String> = columns.split(", ").map(|c| format!("s.{c}")).collect();
         format!(
-            "INSERT INTO {live} (tenant_id, source_id, valid_from, {columns}) \
+            "INSERT INTO {live} (tenant_id, source_id, valid_from, {}) \
              SELECT $2, $3, $1, {} FROM {stage} s WHERE s.sync_id = $1 AND s.tenant_id = $2 \
              AND {stage_filter} AND NOT EXISTS (SELECT 1 FROM {live} l WHERE l.tenant_id = $2 \
              AND l.source_id = $3 AND l.valid_to IS NULL AND l.{key} = s.{key})",
-            staged.join(", ")
+            self.column_list(""),
+            self.column_list("s.")
         )
     }
 }
@@ -166,9 +131,9 @@ async fn execute(
 /// Ends the current version of each of `keys` whose staged row differs
 /// (unless the source has no versions from before this run), and begins a
 /// version for each of `keys` that now has none (new or changed).
-async fn version_keys(
+async fn version_keys<T>(
     tx: &mut Transaction<'_, Any>,
-    v: &Versioned,
+    v: &Versioned<T>,
     at: (&TenantId, &SourceId, SyncId),
     keys: &[&str],
     earlier_versions: bool,
@@ -214,50 +179,9 @@ pub(super) async fn write_batch(
         versions_deferred,
     } = lock_running(&mut tx, tenant, sync).await?;
     let run = (tenant, sync);
-    insert_staged(
-        &mut tx,
-        run,
-        "stage_users (sync_id, tenant_id, user_id, user_name, display_name, email, status, idp_sourced, doc)",
-        9,
-        &batch.users,
-        |q, u| {
-            let status = u.user_status.as_ref().map(|s| to_json(s).map(|j| j.trim_matches('"').to_owned())).transpose()?;
-            Ok(q.bind(u.user_id.as_str())
-                .bind(text::column_opt(u.user_name.as_deref()))
-                .bind(text::column_opt(u.display_name.as_deref()))
-                .bind(text::column_opt(u.primary_email()))
-                .bind(status)
-                .bind(i64::from(u.is_idp_sourced()))
-                .bind(to_json(u)?))
-        },
-    )
-    .await?;
-    insert_staged(
-        &mut tx,
-        run,
-        "stage_groups (sync_id, tenant_id, group_id, display_name, doc)",
-        5,
-        &batch.groups,
-        |q, g| {
-            Ok(q.bind(g.group_id.as_str())
-                .bind(text::column_opt(g.display_name.as_deref()))
-                .bind(to_json(g)?))
-        },
-    )
-    .await?;
-    insert_staged(
-        &mut tx,
-        run,
-        "stage_memberships (sync_id, tenant_id, membership_id, group_id, user_id)",
-        5,
-        &batch.memberships,
-        |q, m| {
-            Ok(q.bind(m.membership_id.as_str())
-                .bind(m.group_id.as_str())
-                .bind(m.user_id.as_str()))
-        },
-    )
-    .await?;
+    insert_staged(&mut tx, run, &USERS, &batch.users).await?;
+    insert_staged(&mut tx, run, &GROUPS, &batch.groups).await?;
+    insert_staged(&mut tx, run, &MEMBERSHIPS, &batch.memberships).await?;
     if versioning == Versioning::AtPublish {
         if !versions_deferred {
             sqlx::query(
@@ -301,9 +225,9 @@ pub(super) async fn write_batch(
 const PUBLISH_CHUNK: usize = 1_000;
 
 /// The staged key that closes the chunk after `after`, or `None` for the last.
-async fn chunk_end(
+async fn chunk_end<T>(
     tx: &mut Transaction<'_, Any>,
-    v: &Versioned,
+    v: &Versioned<T>,
     sync: SyncId,
     after: &str,
 ) -> Result<Option<String>, StoreError> {
@@ -324,9 +248,9 @@ async fn chunk_end(
 /// were deferred, of objects that changed, then begins their new versions),
 /// chunk by chunk of keys, and returns how many rows the run read. Runs
 /// inside the publishing transaction.
-async fn publish_kind(
+async fn publish_kind<T>(
     tx: &mut Transaction<'_, Any>,
-    v: &Versioned,
+    v: &Versioned<T>,
     at: (&TenantId, &SourceId, SyncId),
     deferred: bool,
 ) -> Result<u64, StoreError> {
@@ -391,8 +315,7 @@ pub(super) async fn undo(
     source: &SourceId,
     sync: SyncId,
 ) -> Result<(), StoreError> {
-    for v in KINDS {
-        let live = v.live;
+    for (live, stage) in TABLES {
         // Begun versions first: the ended ones cannot be current beside them.
         for sql in [
             format!(
@@ -410,8 +333,7 @@ pub(super) async fn undo(
                 .await?;
         }
         sqlx::query(&format!(
-            "DELETE FROM {} WHERE tenant_id = $1 AND sync_id = $2",
-            v.stage
+            "DELETE FROM {stage} WHERE tenant_id = $1 AND sync_id = $2"
         ))
         .bind(tenant.as_str())
         .bind(sync.0)
@@ -427,11 +349,10 @@ pub(super) async fn clean_staging(
     tenant: &TenantId,
     source: &SourceId,
 ) -> Result<(), StoreError> {
-    for v in KINDS {
+    for (_, stage) in TABLES {
         sqlx::query(&format!(
-            "DELETE FROM {} WHERE tenant_id = $1 AND sync_id IN \
-             (SELECT id FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 AND status <> 'running')",
-            v.stage
+            "DELETE FROM {stage} WHERE tenant_id = $1 AND sync_id IN \
+             (SELECT id FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 AND status <> 'running')"
         ))
         .bind(tenant.as_str())
         .bind(source.as_str())

@@ -1,0 +1,174 @@
+//! The versioned directory tables, each defined once: its live and staging
+//! tables, its key, and its columns, each with how a record fills it.
+//!
+//! Everything else is derived from these definitions: the staging INSERT's
+//! column list, its placeholders and bind order (`versions::insert_staged`),
+//! and the columns a new version copies from stage to live. Adding a column
+//! is one line here plus a migration that adds it to both tables.
+
+use roster_core::{Group, Membership, User};
+
+use super::rows::corrupt;
+use super::text;
+use crate::error::StoreError;
+
+/// A value for one column of one row.
+pub(super) enum Value {
+    Text(Option<String>),
+    Int(i64),
+}
+
+/// One column of a versioned table and how a record of type `T` fills it.
+pub(super) struct Column<T> {
+    pub name: &'static str,
+    pub value: fn(&T) -> Result<Value, StoreError>,
+}
+
+/// How one kind of entity is versioned: its tables, key and columns.
+pub(super) struct Versioned<T: 'static> {
+    pub live: &'static str,
+    pub stage: &'static str,
+    pub key: &'static str,
+    /// Staged with each row (after `sync_id` and `tenant_id`), in this
+    /// order, and copied from stage to live when a version begins.
+    pub columns: &'static [Column<T>],
+    /// Equal in all of these means "unchanged".
+    pub compared: &'static [&'static str],
+}
+
+impl<T> Versioned<T> {
+    /// The column names, comma-separated, each with `prefix` (`""` or `"s."`).
+    pub fn column_list(&self, prefix: &str) -> String {
+        self.columns
+            .iter()
+            .map(|c| format!("{prefix}{}", c.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Every versioned table, as (live, staging): for statements that touch all.
+pub(super) const TABLES: [(&str, &str); 3] = [
+    (USERS.live, USERS.stage),
+    (GROUPS.live, GROUPS.stage),
+    (MEMBERSHIPS.live, MEMBERSHIPS.stage),
+];
+
+pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(corrupt)
+}
+
+fn key(s: &str) -> Value {
+    Value::Text(Some(s.to_owned()))
+}
+
+/// Text from AWS, fit for a column (see `text`).
+fn aws_text(s: Option<&str>) -> Value {
+    Value::Text(text::column_opt(s))
+}
+
+pub(super) const USERS: Versioned<User> = Versioned {
+    live: "dir_users",
+    stage: "stage_users",
+    key: "user_id",
+    columns: &[
+        Column {
+            name: "user_id",
+            value: |u| Ok(key(u.user_id.as_str())),
+        },
+        Column {
+            name: "user_name",
+            value: |u| Ok(aws_text(u.user_name.as_deref())),
+        },
+        Column {
+            name: "display_name",
+            value: |u| Ok(aws_text(u.display_name.as_deref())),
+        },
+        Column {
+            name: "email",
+            value: |u| Ok(aws_text(u.primary_email())),
+        },
+        Column {
+            name: "status",
+            value: |u| {
+                let status = u.user_status.as_ref().map(to_json).transpose()?;
+                Ok(Value::Text(status.map(|j| j.trim_matches('"').to_owned())))
+            },
+        },
+        Column {
+            name: "idp_sourced",
+            value: |u| Ok(Value::Int(i64::from(u.is_idp_sourced()))),
+        },
+        Column {
+            name: "doc",
+            value: |u| Ok(Value::Text(Some(to_json(u)?))),
+        },
+    ],
+    compared: &["doc"],
+};
+
+pub(super) const GROUPS: Versioned<Group> = Versioned {
+    live: "dir_groups",
+    stage: "stage_groups",
+    key: "group_id",
+    columns: &[
+        Column {
+            name: "group_id",
+            value: |g| Ok(key(g.group_id.as_str())),
+        },
+        Column {
+            name: "display_name",
+            value: |g| Ok(aws_text(g.display_name.as_deref())),
+        },
+        Column {
+            name: "doc",
+            value: |g| Ok(Value::Text(Some(to_json(g)?))),
+        },
+    ],
+    compared: &["doc"],
+};
+
+pub(super) const MEMBERSHIPS: Versioned<Membership> = Versioned {
+    live: "dir_memberships",
+    stage: "stage_memberships",
+    key: "membership_id",
+    columns: &[
+        Column {
+            name: "membership_id",
+            value: |m| Ok(key(m.membership_id.as_str())),
+        },
+        Column {
+            name: "group_id",
+            value: |m| Ok(key(m.group_id.as_str())),
+        },
+        Column {
+            name: "user_id",
+            value: |m| Ok(key(m.user_id.as_str())),
+        },
+    ],
+    compared: &["group_id", "user_id"],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_lists_come_from_the_definitions() {
+        assert_eq!(
+            USERS.column_list(""),
+            "user_id, user_name, display_name, email, status, idp_sourced, doc"
+        );
+        assert_eq!(
+            GROUPS.column_list("s."),
+            "s.group_id, s.display_name, s.doc"
+        );
+        assert_eq!(
+            MEMBERSHIPS.column_list(""),
+            "membership_id, group_id, user_id"
+        );
+        for (live, stage) in TABLES {
+            assert!(live.starts_with("dir_") && stage.starts_with("stage_"));
+        }
+    }
+}
