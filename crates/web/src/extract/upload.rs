@@ -1,6 +1,7 @@
 //! Uploads read as streams with a size limit, after the caller is
 //! authorized: a raw body (`body`), and the console's multipart forms,
-//! whose CSRF token is checked before any file byte is read (`form`).
+//! whose CSRF token is checked before any file byte is read (`open`,
+//! then `Authorized::read`).
 
 use axum::body::Body;
 use axum::extract::Multipart;
@@ -74,24 +75,26 @@ pub struct UploadForm {
     pub file: Option<(String, Vec<u8>)>,
 }
 
-/// A console upload form from `who`, whose role the caller has already
-/// checked. The session's CSRF token comes in the `x-csrf-token` header or
-/// as the form's first field (the console's forms put it first); a wrong or
-/// missing token is 403 before anything else is read. The file is read in
-/// chunks, 413 as soon as it passes `limit`.
-pub async fn form(
+/// A console upload form whose CSRF token has been checked; its file not read yet.
+#[derive(Debug)]
+pub struct Authorized(Multipart);
+
+/// Opens a console upload form from `who`, whose role the caller has
+/// already checked. The session's CSRF token comes in the `x-csrf-token`
+/// header or as the form's first field (the console's forms put it first);
+/// a wrong or missing token is 403 before anything else is read.
+pub async fn open(
     who: &Principal,
     headers: &HeaderMap,
     form: Result<Multipart, MultipartRejection>,
-    what: &str,
-    limit: usize,
-) -> Result<UploadForm, WebError> {
-    let mut form =
-        form.map_err(|r| super::rejected(r.status(), "invalid-upload", r.body_text()))?;
+) -> Result<Authorized, WebError> {
     let header_token = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
     if let Some(token) = header_token {
         who.check_csrf(token)?;
-    } else {
+    }
+    let mut form =
+        form.map_err(|r| super::rejected(r.status(), "invalid-upload", r.body_text()))?;
+    if header_token.is_none() {
         let first = form.next_field().await.map_err(|_| WebError::Csrf)?;
         let token = match first {
             Some(field) if field.name() == Some("csrf") => field_text(field).await?,
@@ -99,18 +102,27 @@ pub async fn form(
         };
         who.check_csrf(&token)?;
     }
-    let mut out = UploadForm::default();
-    while let Some(field) = form.next_field().await.map_err(|e| bad(&e))? {
-        match field.name() {
-            Some("public_key") => out.public_key = Some(field_text(field).await?),
-            Some("file") => {
-                let name = field.file_name().unwrap_or_default().to_owned();
-                out.file = Some((name, field_bytes(field, what, limit).await?));
-            }
-            _ => {
-                field_bytes(field, "form field", TEXT_LIMIT).await?;
+    Ok(Authorized(form))
+}
+
+impl Authorized {
+    /// Reads the rest of the form: its text fields, and its file in chunks,
+    /// 413 as soon as the file passes `limit`.
+    pub async fn read(self, what: &str, limit: usize) -> Result<UploadForm, WebError> {
+        let mut form = self.0;
+        let mut out = UploadForm::default();
+        while let Some(field) = form.next_field().await.map_err(|e| bad(&e))? {
+            match field.name() {
+                Some("public_key") => out.public_key = Some(field_text(field).await?),
+                Some("file") => {
+                    let name = field.file_name().unwrap_or_default().to_owned();
+                    out.file = Some((name, field_bytes(field, what, limit).await?));
+                }
+                _ => {
+                    field_bytes(field, "form field", TEXT_LIMIT).await?;
+                }
             }
         }
+        Ok(out)
     }
-    Ok(out)
 }

@@ -258,7 +258,10 @@ pub async fn upload_roster(
 ) -> Result<Response, WebError> {
     // Authorized before the body is read: an auditor's upload costs nothing.
     who.require_admin()?;
-    let fields = upload::form(&who, &headers, form, "HR roster", HR_ROSTER_LIMIT).await?;
+    let fields = upload::open(&who, &headers, form)
+        .await?
+        .read("HR roster", HR_ROSTER_LIMIT)
+        .await?;
     let Some((name, bytes)) = fields.file else {
         return Err(WebError::bad_request("invalid-upload", "choose a CSV file"));
     };

@@ -1,7 +1,6 @@
 //! `roster demo`'s simulated AWS console: paste the trust and permissions
 //! JSON from the wizard, pick the account, get the new role's ARN.
 
-use axum::Form;
 use axum::extract::State;
 use axum::response::Html;
 use maud::{Markup, html};
@@ -10,6 +9,7 @@ use serde::Deserialize;
 use super::layout::{code_block, csrf_field, page};
 use crate::auth::Principal;
 use crate::error::WebError;
+use crate::extract::AppForm;
 use crate::state::{AppState, DemoAccount, DemoInfo};
 
 #[derive(Debug, Deserialize, Default)]
@@ -86,7 +86,7 @@ pub async fn form(State(state): State<AppState>, who: Principal) -> Result<Html<
 pub async fn create_role(
     State(state): State<AppState>,
     who: Principal,
-    Form(f): Form<RoleForm>,
+    AppForm(f): AppForm<RoleForm>,
 ) -> Result<Html<String>, WebError> {
     let d = demo(&state)?;
     who.check_form(&f.csrf)?;

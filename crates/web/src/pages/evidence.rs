@@ -139,8 +139,9 @@ pub async fn verify(
     headers: HeaderMap,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Html<String>, WebError> {
+    let form = upload::open(&who, &headers, form).await?;
     let slot = bundles::verify_slot().await?;
-    let fields = upload::form(&who, &headers, form, "bundle", BUNDLE_LIMIT).await?;
+    let fields = form.read("bundle", BUNDLE_LIMIT).await?;
     let Some((_, bytes)) = fields.file.filter(|(_, b)| !b.is_empty()) else {
         return Err(WebError::bad_request(
             "invalid-upload",
