@@ -388,3 +388,36 @@ async fn an_upload_over_its_limit_is_413_in_rosters_shape() {
         "too-large"
     );
 }
+
+#[tokio::test]
+async fn a_source_name_is_checked_before_it_is_stored() {
+    let a = app().await;
+    let json = "application/json";
+    let long = format!(
+        r#"{{"kind":"aws-identity-store","name":"{}"}}"#,
+        "n".repeat(129)
+    );
+    let r = api(&a, "POST", "/api/v1/sources", json, &long).await;
+    assert_eq!(error_of(r, StatusCode::BAD_REQUEST).await.0, "invalid-name");
+    let tab = r#"{"kind":"aws-identity-store","name":"a\tb"}"#;
+    let r = api(&a, "POST", "/api/v1/sources", json, tab).await;
+    assert_eq!(error_of(r, StatusCode::BAD_REQUEST).await.0, "invalid-name");
+    let ok = format!(
+        r#"{{"kind":"aws-identity-store","name":"{}"}}"#,
+        "n".repeat(128)
+    );
+    assert_eq!(
+        api(&a, "POST", "/api/v1/sources", json, &ok).await.status(),
+        StatusCode::CREATED
+    );
+    // Over the body limit: 413, still in roster's shape.
+    let huge = format!(
+        r#"{{"kind":"aws-identity-store","name":"{}"}}"#,
+        "n".repeat(3_000_000)
+    );
+    let r = api(&a, "POST", "/api/v1/sources", json, &huge).await;
+    assert_eq!(
+        error_of(r, StatusCode::PAYLOAD_TOO_LARGE).await.0,
+        "too-large"
+    );
+}

@@ -2,7 +2,7 @@
 //! sync it now, switch it off/on, set its interval and rate, delete it.
 
 use axum::body::Body;
-use roster_core::{ExternalId, JobId, SourceId};
+use roster_core::{ExternalId, JobId, SourceId, SourceName};
 use roster_store::{NewSource, Source, SourceStatus};
 use serde_json::json;
 
@@ -69,13 +69,16 @@ pub async fn create(
             format!("{} is coming soon", entry.name),
         ));
     }
+    // A name given is checked (length, no control characters); none: the kind's.
+    let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(given) => SourceName::parse(given)
+            .map_err(|e| WebError::bad_request("invalid-name", e.to_string()))?,
+        None => SourceName::parse(entry.name)
+            .map_err(|e| WebError::Internal(format!("catalog name: {e}")))?,
+    };
     let new = NewSource {
         id: SourceId::generate(),
-        name: name
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .unwrap_or(entry.name)
-            .to_owned(),
+        name: name.into_string(),
         role_arn: None,
         external_id: ExternalId::generate(),
         status: SourceStatus::Pending,
