@@ -1,5 +1,26 @@
-//! Embedded, per-backend migrations, applied in order at start. On
-//! `PostgreSQL` an advisory lock keeps many starting processes from racing.
+//! Embedded migrations, applied in order at start. On `PostgreSQL` an
+//! advisory lock keeps many starting processes from racing.
+//!
+//! # The rule for a new migration
+//!
+//! - Take the next free number (numbers are never reused; a branch may land
+//!   out of order, the runner applies every version it has not recorded).
+//! - **`shared!`** when one SQL text runs on both backends: write it once as
+//!   `migrations/shared/NNNN_name.sql`. Stay in the common dialect: `TEXT`,
+//!   `BIGINT`, `INTEGER` for flags, `ALTER TABLE … ADD COLUMN`,
+//!   `CREATE [UNIQUE] INDEX … [WHERE …]`, `CREATE TABLE` without identity
+//!   columns. This is the default.
+//! - **`per_backend!`** only where the backends differ (identity columns,
+//!   changing a constraint, which `SQLite` can only do by rebuilding the
+//!   table, `PostgreSQL`-only types): the same file name under
+//!   `migrations/sqlite/` and `migrations/postgres/`, each holding only what
+//!   that backend needs.
+//! - Never edit a migration once released: the runner records versions, not
+//!   checksums, so an edit would never reach a database that has applied
+//!   it. 0001–0006 predate this rule and stay per backend as they are.
+//!
+//! A test checks that every file under `migrations/` is registered here
+//! exactly once, in the form its folder says.
 
 use async_trait::async_trait;
 use roster_core::Clock;
@@ -10,33 +31,72 @@ use crate::error::StoreError;
 use crate::ports::Migrations;
 use crate::records::Backend;
 
+/// The SQL of one migration.
+#[derive(Debug)]
+enum Script {
+    /// One text for both backends (`migrations/shared/`).
+    #[allow(dead_code)] // until the first shared migration lands
+    Shared(&'static str),
+    /// A text per backend (`migrations/sqlite/`, `migrations/postgres/`).
+    PerBackend {
+        sqlite: &'static str,
+        postgres: &'static str,
+    },
+}
+
 struct Migration {
     version: i64,
     name: &'static str,
-    sqlite: &'static str,
-    postgres: &'static str,
+    file: &'static str,
+    script: Script,
 }
 
-/// One migration, the same file name under each backend's folder.
-macro_rules! migration {
+impl Migration {
+    fn sql(&self, backend: Backend) -> &'static str {
+        match (&self.script, backend) {
+            (Script::Shared(sql), _) => sql,
+            (Script::PerBackend { sqlite, .. }, Backend::Sqlite) => sqlite,
+            (Script::PerBackend { postgres, .. }, Backend::Postgres) => postgres,
+        }
+    }
+}
+
+/// A migration written once, for both backends.
+#[allow(unused_macros)] // until the first shared migration lands
+macro_rules! shared {
     ($version:literal, $name:literal, $file:literal) => {
         Migration {
             version: $version,
             name: $name,
-            sqlite: include_str!(concat!("../../migrations/sqlite/", $file)),
-            postgres: include_str!(concat!("../../migrations/postgres/", $file)),
+            file: $file,
+            script: Script::Shared(include_str!(concat!("../../migrations/shared/", $file))),
+        }
+    };
+}
+
+/// A migration whose SQL differs by backend: the same file name in each folder.
+macro_rules! per_backend {
+    ($version:literal, $name:literal, $file:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            file: $file,
+            script: Script::PerBackend {
+                sqlite: include_str!(concat!("../../migrations/sqlite/", $file)),
+                postgres: include_str!(concat!("../../migrations/postgres/", $file)),
+            },
         }
     };
 }
 
 #[rustfmt::skip]
 const MIGRATIONS: &[Migration] = &[
-    migration!(1, "init", "0001_init.sql"),
-    migration!(2, "jobs", "0002_jobs.sql"),
-    migration!(3, "evidence", "0003_evidence.sql"),
-    migration!(4, "console", "0004_console.sql"),
-    migration!(5, "quotas", "0005_quotas.sql"),
-    migration!(6, "console identities", "0006_console_identities.sql"),
+    per_backend!(1, "init", "0001_init.sql"),
+    per_backend!(2, "jobs", "0002_jobs.sql"),
+    per_backend!(3, "evidence", "0003_evidence.sql"),
+    per_backend!(4, "console", "0004_console.sql"),
+    per_backend!(5, "quotas", "0005_quotas.sql"),
+    per_backend!(6, "console identities", "0006_console_identities.sql"),
 ];
 
 const LOCK_KEY: i64 = 0x726f_7374_6572; // "roster"
@@ -86,10 +146,7 @@ async fn apply_pending(
     // highest applied one: branches may land migrations out of order).
     let applied = applied_versions(conn).await?;
     for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
-        let sql = match backend {
-            Backend::Sqlite => m.sqlite,
-            Backend::Postgres => m.postgres,
-        };
+        let sql = m.sql(backend);
         let wrap = |source| StoreError::Migration {
             version: m.version,
             source,
@@ -106,7 +163,12 @@ async fn apply_pending(
         .await
         .map_err(wrap)?;
         tx.commit().await.map_err(wrap)?;
-        tracing::info!(version = m.version, name = m.name, "applied migration");
+        tracing::info!(
+            version = m.version,
+            name = m.name,
+            file = m.file,
+            "applied migration"
+        );
     }
     Ok(())
 }
@@ -121,5 +183,67 @@ async fn is_current(pool: &AnyPool, _backend: Backend) -> Result<bool, StoreErro
 impl Migrations for SqlStore {
     async fn migrations_current(&self) -> Result<bool, StoreError> {
         is_current(&self.pool, self.backend).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use super::*;
+
+    fn files_in(folder: &str) -> BTreeSet<String> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(folder);
+        match std::fs::read_dir(&dir) {
+            Ok(entries) => entries
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .filter(|f| Path::new(f).extension().is_some_and(|e| e == "sql"))
+                .collect(),
+            Err(_) => BTreeSet::new(),
+        }
+    }
+
+    #[test]
+    fn versions_are_unique_and_increasing_and_named_by_their_file() {
+        for pair in MIGRATIONS.windows(2) {
+            assert!(pair[0].version < pair[1].version, "{}", pair[1].file);
+        }
+        for m in MIGRATIONS {
+            assert!(
+                m.file.starts_with(&format!("{:04}_", m.version)),
+                "{}",
+                m.file
+            );
+            assert!(!m.sql(Backend::Sqlite).trim().is_empty(), "{}", m.file);
+            assert!(!m.sql(Backend::Postgres).trim().is_empty(), "{}", m.file);
+        }
+    }
+
+    #[test]
+    fn every_file_is_registered_once_in_the_form_of_its_folder() {
+        let (sqlite, postgres, shared) =
+            (files_in("sqlite"), files_in("postgres"), files_in("shared"));
+        assert_eq!(sqlite, postgres, "a per-backend migration needs both files");
+        let mut registered = BTreeSet::new();
+        for m in MIGRATIONS {
+            assert!(registered.insert(m.file), "{} registered twice", m.file);
+            match m.script {
+                Script::Shared(_) => assert!(
+                    shared.contains(m.file) && !sqlite.contains(m.file),
+                    "{} is shared: only under migrations/shared/",
+                    m.file
+                ),
+                Script::PerBackend { .. } => assert!(
+                    sqlite.contains(m.file) && !shared.contains(m.file),
+                    "{} is per backend: under migrations/sqlite/ and postgres/ only",
+                    m.file
+                ),
+            }
+        }
+        let on_disk: BTreeSet<&str> = sqlite.iter().chain(&shared).map(String::as_str).collect();
+        assert_eq!(on_disk, registered, "every migration file is in MIGRATIONS");
     }
 }
