@@ -235,3 +235,43 @@ def raw_request(port, head, body_chunks=(), timeout=30):
     if not data.startswith(b"HTTP/1.1 "):
         pytest.fail(f"no HTTP answer (answered early: {answered}): {data[:200]!r}")
     return int(data.split(b" ", 2)[1]), data
+
+
+@contextlib.contextmanager
+def synced_console(tmp_path, database_url=None, fake_aws_args=(), before_sync=None):
+    """A console (first admin signed in) whose one source is connected to a
+    fake-aws directory through a real role (not synced yet); yields
+    `(console, source_id, fake_aws_info)`. `before_sync(info)` may write to
+    the directory first."""
+    from fake_aws_fixtures import fake_aws_admin, fake_aws_process
+    from roster_fixtures import aws_env
+
+    with fake_aws_process(*fake_aws_args) as info:
+        p = info["platform"]
+        env = aws_env(info["endpoint"], p["access_key_id"], p["secret_access_key"], info["customer"]["home_region"])
+        env["ROSTER_ADMIN_TOKEN"] = ADMIN_TOKEN
+        if before_sync:
+            before_sync(info)
+        with console(tmp_path, database_url=database_url, env=env) as c:
+            source = c.new_source("hostile directory")
+            setup = c.api.get(c.url(f"/api/v1/sources/{source}/setup")).json()
+            iam = fake_aws_admin(info, "iam")
+            role = f"roster-{uuid.uuid4().hex[:8]}"
+            arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=setup["trust_policy"])["Role"]["Arn"]
+            iam.put_role_policy(RoleName=role, PolicyName="roster", PolicyDocument=setup["permissions_policy"])
+            r = c.api.post(c.url(f"/api/v1/sources/{source}/connect"), json={"role_arn": arn})
+            assert r.status_code == 200 and r.json()["status"] == "connected", r.text
+            yield c, source, info
+
+
+def wait_for_sync(c, source, timeout=90):
+    """The newest finished sync of `source` (complete or failed)."""
+    deadline = time.time() + timeout
+    syncs = []
+    while time.time() < deadline:
+        syncs = c.api.get(c.url(f"/api/v1/sources/{source}/syncs")).json()
+        done = [s for s in syncs if s.get("status") in ("complete", "failed")]
+        if done:
+            return done[0]
+        time.sleep(0.5)
+    raise AssertionError(f"no finished sync: {syncs}")

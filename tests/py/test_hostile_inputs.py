@@ -5,49 +5,31 @@ invitation emails, HR roster rows. Plus the framework's own rejections
 (bad JSON, wrong content type) answer roster's `{code, message}`."""
 
 import json
-import time
 
 import pytest
 import requests
 
-from fake_aws_fixtures import fake_aws_admin, fake_aws_process
-from hostile_fixtures import ADMIN_TOKEN, console, postgres_database
-from roster_fixtures import aws_env
+from fake_aws_fixtures import fake_aws_admin
+from hostile_fixtures import postgres_database, synced_console, wait_for_sync
+
+
+def add_nul_user(info):
+    ids = fake_aws_admin(info, "identitystore")
+    return ids.create_user(
+        IdentityStoreId=info["customer"]["identity_store_id"], UserName="nul\x00user",
+        DisplayName="Nul\x00Byte", Name={"GivenName": "Nul\x00", "FamilyName": "Byte"},
+        Emails=[{"Value": "nul\x00@example.com", "Type": "work", "Primary": True}])["UserId"]
 
 
 @pytest.fixture(scope="module")
 def pg(tmp_path_factory):
-    """`roster serve` on a fresh PostgreSQL database, with a source synced from fake-aws
-    whose directory holds a user with a NUL in several fields."""
-    with fake_aws_process() as info, postgres_database() as url:
-        p = info["platform"]
-        env = aws_env(info["endpoint"], p["access_key_id"], p["secret_access_key"], info["customer"]["home_region"])
-        env["ROSTER_ADMIN_TOKEN"] = ADMIN_TOKEN
-        ids = fake_aws_admin(info, "identitystore")
-        nul_user = ids.create_user(
-            IdentityStoreId=info["customer"]["identity_store_id"], UserName="nul\x00user",
-            DisplayName="Nul\x00Byte", Name={"GivenName": "Nul\x00", "FamilyName": "Byte"},
-            Emails=[{"Value": "nul\x00@example.com", "Type": "work", "Primary": True}])["UserId"]
-        with console(tmp_path_factory.mktemp("pg"), database_url=url, env=env) as c:
-            source = c.new_source("NUL directory")
-            setup = c.api.get(c.url(f"/api/v1/sources/{source}/setup")).json()
-            iam = fake_aws_admin(info, "iam")
-            arn = iam.create_role(RoleName="roster-nul", AssumeRolePolicyDocument=setup["trust_policy"])["Role"]["Arn"]
-            iam.put_role_policy(RoleName="roster-nul", PolicyName="roster", PolicyDocument=setup["permissions_policy"])
-            r = c.api.post(c.url(f"/api/v1/sources/{source}/connect"), json={"role_arn": arn})
-            assert r.status_code == 200 and r.json()["status"] == "connected", r.text
-            yield {"c": c, "source": source, "nul_user": nul_user}
-
-
-def wait_for_sync(c, source, timeout=90):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        syncs = c.api.get(c.url(f"/api/v1/sources/{source}/syncs")).json()
-        done = [s for s in syncs if s.get("status") in ("complete", "failed")]
-        if done:
-            return done[0]
-        time.sleep(0.5)
-    raise AssertionError(f"no finished sync: {syncs}")
+    """`roster serve` on a fresh PostgreSQL database, with a source connected to
+    fake-aws whose directory holds a user with a NUL in several fields."""
+    created = {}
+    with postgres_database() as url, synced_console(
+            tmp_path_factory.mktemp("pg"), database_url=url,
+            before_sync=lambda info: created.update(nul_user=add_nul_user(info))) as (c, source, _):
+        yield {"c": c, "source": source, "nul_user": created["nul_user"]}
 
 
 def test_a_directory_user_with_a_nul_syncs_on_postgresql(pg):
