@@ -3,6 +3,7 @@
 //! (`after` = the last ID seen).
 
 use roster_core::{Group, User};
+use roster_engine::snapshot;
 use roster_store::{GroupSummary, Snapshot, Source, UserFilter, UserSummary};
 use serde::Deserialize;
 
@@ -95,16 +96,14 @@ fn user_filter(q: &UsersQuery) -> Result<UserFilter, WebError> {
     })
 }
 
-/// The latest complete snapshot of a source, if any.
+/// The latest complete snapshot of a source, if any (engine's one rule,
+/// `roster_engine::snapshot`).
 pub async fn latest(
     state: &AppState,
     who: &Principal,
     source: &Source,
 ) -> Result<Option<Snapshot>, WebError> {
-    Ok(state
-        .store
-        .latest_snapshot(who.tenant(), &source.id)
-        .await?)
+    Ok(snapshot::latest(state.store.as_ref(), who.tenant(), &source.id).await?)
 }
 
 /// The latest complete snapshot of a source; 404 when it has none.
@@ -113,9 +112,7 @@ pub async fn current(
     who: &Principal,
     source: &Source,
 ) -> Result<Snapshot, WebError> {
-    latest(state, who, source)
-        .await?
-        .ok_or_else(|| WebError::NotFound(format!("completed sync of source {}", source.id)))
+    Ok(snapshot::resolve(state.store.as_ref(), who.tenant(), &source.id, None).await?)
 }
 
 fn next<T>(mut items: Vec<T>, limit: u32, key: impl Fn(&T) -> String) -> Paged<T> {

@@ -37,12 +37,7 @@ pub async fn pick(
     }
     let sources = list(state, who).await?;
     for s in &sources {
-        if state
-            .store
-            .latest_snapshot(who.tenant(), &s.id)
-            .await?
-            .is_some()
-        {
+        if super::directory::latest(state, who, s).await?.is_some() {
             return Ok(Some(s.clone()));
         }
     }
