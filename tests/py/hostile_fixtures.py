@@ -122,6 +122,16 @@ class Console:
     def rss_kb(self):
         return proc_status_kb(self.pid, "VmRSS")
 
+    def reset_peak_kb(self):
+        """Resets the peak (VmHWM) to the current RSS, so a later peak is this
+        request's, not start-up's; returns the RSS it starts from."""
+        try:
+            with open(f"/proc/{self.pid}/clear_refs", "w") as f:
+                f.write("5")
+        except OSError:
+            pass  # not permitted here: the peak then includes start-up, a stricter baseline
+        return self.peak_rss_kb()
+
     def url(self, path):
         return self.base + path
 

@@ -28,7 +28,7 @@ def zip_bomb(tmp_path_factory):
 
 def test_a_zip_bomb_is_rejected_without_inflating_it(tmp_path, zip_bomb):
     with console(tmp_path) as c:
-        before = c.peak_rss_kb()
+        before = c.reset_peak_kb()
         with open(zip_bomb, "rb") as body:
             r = c.api.post(c.url("/api/v1/evidence/verify"), data=body,
                            headers={"Content-Type": "application/zip"}, timeout=120)
@@ -56,7 +56,7 @@ def send_junk_methods(port, count, method_len):
 def test_junk_methods_do_not_grow_metrics_or_memory(tmp_path):
     with console(tmp_path) as c:
         port = int(c.base.rsplit(":", 1)[1])
-        before = c.peak_rss_kb()
+        before = c.reset_peak_kb()
         results = []
         threads = [threading.Thread(target=lambda: results.extend(send_junk_methods(port, 250, 16 * 1024)))
                    for _ in range(8)]
@@ -99,7 +99,7 @@ def test_an_auditors_huge_multipart_post_is_refused_before_it_is_read(tmp_path):
                 yield f"{len(part):x}\r\n".encode() + part + b"\r\n"
             yield b"0\r\n\r\n"
 
-        before = c.peak_rss_kb()
+        before = c.reset_peak_kb()
         status, _ = raw_request(port, head, body(), timeout=120)
         grew = (c.peak_rss_kb() - before) / 1024
         print(f"auditor multipart 200 MB, wrong token: HTTP {status}, peak RSS +{grew:.0f} MB")
