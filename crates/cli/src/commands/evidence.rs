@@ -43,9 +43,14 @@ async fn export(args: ExportArgs) -> Result<(), CliError> {
 }
 
 fn verify(args: &VerifyArgs) -> Result<(), CliError> {
-    let bytes = std::fs::read(&args.bundle)
+    let file = std::fs::File::open(&args.bundle)
         .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", args.bundle.display())))?;
-    let result = evidence::verify_bundle(&bytes, args.public_key.as_deref());
+    // Streamed from the file, within the same limits as the console's verify.
+    let result = evidence::verify_reader(
+        std::io::BufReader::new(file),
+        args.public_key.as_deref(),
+        &evidence::VerifyLimits::default(),
+    );
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match result {

@@ -217,6 +217,20 @@ pub fn verify(
     files: &BTreeMap<String, Vec<u8>>,
     expected_key: Option<&str>,
 ) -> Result<Manifest, Vec<Problem>> {
+    let digests: BTreeMap<String, String> = files
+        .iter()
+        .map(|(path, data)| (path.clone(), sha256_hex(data)))
+        .collect();
+    verify_digests(manifest, &digests, expected_key)
+}
+
+/// [`verify`] with each file's SHA-256 (lowercase hex) computed by the
+/// caller, e.g. while streaming the file out of the zip.
+pub fn verify_digests(
+    manifest: Option<&[u8]>,
+    files: &BTreeMap<String, String>,
+    expected_key: Option<&str>,
+) -> Result<Manifest, Vec<Problem>> {
     let bytes = manifest.ok_or_else(|| vec![Problem::NoManifest])?;
     let m: Manifest = serde_json::from_slice(bytes)
         .map_err(|e| vec![Problem::ManifestUnreadable(e.to_string())])?;
@@ -252,13 +266,12 @@ pub fn verify(
     for entry in &m.files {
         match files.get(&entry.path) {
             None => problems.push(Problem::Missing(entry.path.clone())),
-            Some(data) => {
-                let actual = sha256_hex(data);
-                if actual != entry.sha256 {
+            Some(actual) => {
+                if *actual != entry.sha256 {
                     problems.push(Problem::HashMismatch {
                         path: entry.path.clone(),
                         expected: entry.sha256.clone(),
-                        actual,
+                        actual: actual.clone(),
                     });
                 }
             }

@@ -1,14 +1,15 @@
 //! The evidence bundle: one zip per snapshot with fixed entry order, fixed
 //! timestamps and stable JSON, so the same snapshot always yields the same
 //! bytes; `manifest.json` (last) lists the SHA-256 of every file and is
-//! signed with Ed25519. Verification reads it back and names every problem.
+//! signed with Ed25519. Verification (`verify`) reads it back and names
+//! every problem.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Cursor, Read, Write};
+use std::collections::BTreeMap;
+use std::io::{Cursor, Write};
 
 use roster_core::evidence::manifest::{self, MANIFEST_FILE, json_file};
 use roster_core::evidence::tables::{self, CsvFile};
-use roster_core::evidence::{BundleKey, Manifest, Problem};
+use roster_core::evidence::{BundleKey, Manifest};
 use roster_core::{SnapshotCounts, TenantId, Timestamp};
 use roster_store::{AuditEntry, Snapshot, Store, SyncRun};
 use serde::Serialize;
@@ -238,55 +239,4 @@ pub async fn export_bundle(
     );
     store.append_audit(tenant, &entry).await?;
     Ok(bytes)
-}
-
-/// Verifies bundle bytes: every entry readable, every hash, nothing unlisted,
-/// the signature, and (when given) that the signer is `expected_key`.
-pub fn verify_bundle(bytes: &[u8], expected_key: Option<&str>) -> Result<Manifest, Vec<Problem>> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| vec![Problem::NotABundle(e.to_string())])?;
-    let mut files = BTreeMap::new();
-    let mut manifest = None;
-    let mut problems = Vec::new();
-    let mut seen = BTreeSet::new();
-    for i in 0..archive.len() {
-        let mut entry = match archive.by_index(i) {
-            Ok(e) => e,
-            Err(e) => {
-                problems.push(Problem::NotABundle(e.to_string()));
-                continue;
-            }
-        };
-        let name = entry.name().to_owned();
-        if !seen.insert(name.clone()) {
-            problems.push(Problem::Unreadable {
-                path: name,
-                reason: "the zip holds this name twice".into(),
-            });
-            continue;
-        }
-        let mut data = Vec::new();
-        if let Err(e) = entry.read_to_end(&mut data) {
-            problems.push(Problem::Unreadable {
-                path: name,
-                reason: e.to_string(),
-            });
-            continue;
-        }
-        if name == MANIFEST_FILE {
-            manifest = Some(data);
-        } else {
-            files.insert(name, data);
-        }
-    }
-    match manifest::verify(manifest.as_deref(), &files, expected_key) {
-        Ok(m) if problems.is_empty() => Ok(m),
-        Ok(_) => Err(problems),
-        Err(mut more) => {
-            // A file that could not be read is reported once, not also as missing.
-            more.retain(|p| !matches!(p, Problem::Missing(path) if problems.iter().any(|q| matches!(q, Problem::Unreadable { path: u, .. } if u == path))));
-            problems.extend(more);
-            Err(problems)
-        }
-    }
 }

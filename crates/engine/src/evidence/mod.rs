@@ -6,6 +6,7 @@
 
 mod bundle;
 mod report;
+mod verify;
 
 use roster_core::evidence::checks::{self, StatusCounts};
 use roster_core::evidence::{
@@ -16,13 +17,16 @@ use roster_core::{SourceId, SyncId, TenantId};
 use roster_store::{AuditEntry, Snapshot, Store, StoreError, SyncRun, SyncStatus};
 use serde_json::json;
 
-pub use bundle::{BUNDLE_ENTRY_ORDER, export_bundle, verify_bundle};
+pub use bundle::{BUNDLE_ENTRY_ORDER, export_bundle};
 pub use report::{ReportData, render, render_report};
+pub use verify::{
+    BundleVerifier, Verification, VerifyLimits, verify, verify_bundle, verify_reader,
+};
 
+use crate::EngineError;
 /// Kept here for callers that still name it `evidence::complete_run`; the
 /// rule lives in [`crate::snapshot`].
 pub use crate::snapshot::complete_run;
-use crate::EngineError;
 
 /// How many past syncs history reads at most (charts, previous snapshot).
 const HISTORY: u32 = 10_000;
@@ -73,7 +77,9 @@ pub async fn diff(
         None => {
             crate::snapshot::latest(store, tenant, source)
                 .await?
-                .ok_or_else(|| EngineError::not_found(format!("a complete sync of source {source}")))?
+                .ok_or_else(|| {
+                    EngineError::not_found(format!("a complete sync of source {source}"))
+                })?
                 .sync_id
         }
     };
