@@ -146,6 +146,22 @@ mod tests {
     }
 
     #[test]
+    fn roster_accepts_every_region_and_partition_of_the_sdk_it_names() {
+        for p in partitions() {
+            let Ok(core) = roster_core::Partition::parse(&p.id) else {
+                continue; // partitions roster does not support yet (aws-iso-e, aws-iso-f)
+            };
+            for r in &p.regions {
+                let region = roster_core::Region::parse(r).expect(r);
+                assert_eq!(region.partition(), core, "{r}");
+            }
+        }
+        let arn =
+            roster_core::RoleArn::parse("arn:aws-eusc:iam::123456789012:role/roster").unwrap();
+        assert_eq!(arn.partition().as_str(), "aws-eusc");
+    }
+
+    #[test]
     fn every_region_resolves_through_the_sdk_to_its_partition() {
         let resolver = aws_sdk_ssoadmin::config::endpoint::DefaultResolver::new();
         for p in partitions() {

@@ -62,15 +62,19 @@ pub enum Partition {
     AwsIso,
     #[serde(rename = "aws-iso-b")]
     AwsIsoB,
+    /// The AWS European Sovereign Cloud.
+    #[serde(rename = "aws-eusc")]
+    AwsEusc,
 }
 
 impl Partition {
-    pub const ALL: [Partition; 5] = [
+    pub const ALL: [Partition; 6] = [
         Self::Aws,
         Self::AwsCn,
         Self::AwsUsGov,
         Self::AwsIso,
         Self::AwsIsoB,
+        Self::AwsEusc,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -80,6 +84,7 @@ impl Partition {
             Self::AwsUsGov => "aws-us-gov",
             Self::AwsIso => "aws-iso",
             Self::AwsIsoB => "aws-iso-b",
+            Self::AwsEusc => "aws-eusc",
         }
     }
 
@@ -87,7 +92,7 @@ impl Partition {
         Self::ALL.into_iter().find(|p| p.as_str() == s).ok_or_else(|| {
             InvalidInput::new(
                 "partition",
-                format!("'{s}' is not an AWS partition (expected aws, aws-cn, aws-us-gov, aws-iso or aws-iso-b)"),
+                format!("'{s}' is not an AWS partition (expected aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b or aws-eusc)"),
             )
         })
     }
@@ -130,6 +135,7 @@ impl Partition {
             Self::AwsUsGov => &["us-gov-west-1", "us-gov-east-1"],
             Self::AwsIso => &["us-iso-east-1", "us-iso-west-1"],
             Self::AwsIsoB => &["us-isob-east-1"],
+            Self::AwsEusc => &["eusc-de-east-1"],
         }
     }
 }
@@ -168,8 +174,9 @@ impl Region {
     pub fn parse(s: &str) -> Result<Self, InvalidInput> {
         let s = s.trim();
         let parts: Vec<&str> = s.split('-').collect();
+        // `eusc-de-east-1`: the European Sovereign Cloud's Regions start with `eusc`.
         let shape_ok = parts.len() >= 3
-            && parts[0].len() == 2
+            && (parts[0].len() == 2 || parts[0] == "eusc")
             && parts[..parts.len() - 1]
                 .iter()
                 .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
@@ -190,6 +197,8 @@ impl Region {
         let s = self.0.as_str();
         if s.starts_with("cn-") {
             Partition::AwsCn
+        } else if s.starts_with("eusc-") {
+            Partition::AwsEusc
         } else if s.starts_with("us-gov-") {
             Partition::AwsUsGov
         } else if s.starts_with("us-isob-") {
