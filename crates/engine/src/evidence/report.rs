@@ -2,9 +2,16 @@
 //! CSS, server-rendered SVG charts, no scripts, no external resources) with
 //! the summary, checks, controls, changes, and directory size and change
 //! over time. Prints cleanly to PDF.
+//!
+//! Rendered with maud, so every value is escaped unless marked otherwise.
+//! The report is inside the signed bundle and must stay byte-identical for
+//! the same snapshot: text values go through [`Text`], which escapes as the
+//! report always has (maud's `& < > "` plus `'`), and SVG's empty elements
+//! keep their `/>` through [`svg_empty`].
 
-use std::fmt::Write as _;
+use std::fmt::Display;
 
+use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
 use roster_core::TenantId;
 use roster_core::evidence::frameworks::{self, CONTROLS};
 use roster_core::evidence::{CheckReport, Diff, SyncChangeCount};
@@ -80,19 +87,38 @@ pub async fn render_report(
     Ok(render(&data))
 }
 
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+/// Text escaped as the report always has: `& < > "` as maud does, and `'`
+/// as `&#39;` too (kept so that re-exported reports stay byte-identical).
+struct Text<'a>(&'a str);
+
+impl Render for Text<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        for c in self.0.chars() {
+            match c {
+                '&' => buffer.push_str("&amp;"),
+                '<' => buffer.push_str("&lt;"),
+                '>' => buffer.push_str("&gt;"),
+                '"' => buffer.push_str("&quot;"),
+                '\'' => buffer.push_str("&#39;"),
+                c => buffer.push(c),
+            }
         }
     }
-    out
+}
+
+/// An empty SVG element written `<name a="v" …/>` (maud writes void
+/// elements without the slash); every value is escaped.
+fn svg_empty(name: &str, attrs: &[(&str, &dyn Display)]) -> Markup {
+    let mut out = format!("<{name}");
+    for (key, value) in attrs {
+        out.push(' ');
+        out.push_str(key);
+        out.push_str("=\"");
+        Text(&value.to_string()).render_to(&mut out);
+        out.push('"');
+    }
+    out.push_str("/>");
+    PreEscaped(out)
 }
 
 const CSS: &str = "body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1d2330;max-width:980px;margin:2rem auto;padding:0 1rem}\
@@ -104,172 +130,173 @@ th{background:#f4f6f9;font-weight:600}.muted{color:#5d6677}.badge{display:inline
 details{margin:.2rem 0}summary{cursor:pointer}code{font-size:.85em}svg text{font:11px system-ui,sans-serif;fill:#5d6677}\
 @media print{body{margin:0;max-width:none;font-size:11px}section{break-inside:avoid-page}details{display:block}details>summary{list-style:none}a{color:inherit;text-decoration:none}}";
 
-fn header(out: &mut String, d: &ReportData) {
+fn header(d: &ReportData) -> Markup {
     let loc = d.source.location.as_ref();
-    let _ = write!(
-        out,
-        "<header><h1>Access evidence: {name}</h1><p class=\"muted\">AWS IAM Identity Center · snapshot of sync {sync} · finished {fin}</p>\
-         <table><tr><th>Identity Store ID</th><td>{store}</td><th>Region</th><td>{region}</td></tr>\
-         <tr><th>Account</th><td>{account}</td><th>Role ARN</th><td><code>{role}</code></td></tr>\
-         <tr><th>Source ID</th><td><code>{src}</code></td><th>Checks evaluated</th><td>{asof}</td></tr></table></header>",
-        name = esc(&d.source.name),
-        sync = d.run.id,
-        fin = esc(d.run.finished_at.as_deref().unwrap_or("")),
-        store = esc(d
-            .run
-            .identity_store_id
-            .as_deref()
-            .or(loc.map(|l| l.identity_store_id.as_str()))
-            .unwrap_or("—")),
-        region = esc(d
-            .run
-            .region
-            .as_deref()
-            .or(loc.map(|l| l.region.as_str()))
-            .unwrap_or("—")),
-        account = esc(&loc.and_then(|l| l.account_id.as_ref()).map_or_else(
-            || d.source
+    let finished = d.run.finished_at.map(|t| t.to_string()).unwrap_or_default();
+    let store = d
+        .run
+        .identity_store_id
+        .as_deref()
+        .or(loc.map(|l| l.identity_store_id.as_str()))
+        .unwrap_or("—");
+    let region = d
+        .run
+        .region
+        .as_deref()
+        .or(loc.map(|l| l.region.as_str()))
+        .unwrap_or("—");
+    let account = loc.and_then(|l| l.account_id.as_ref()).map_or_else(
+        || {
+            d.source
                 .role_arn
                 .as_ref()
-                .map_or("—".to_owned(), |r| r.account().to_string()),
-            ToString::to_string
-        )),
-        role = esc(&d
-            .source
-            .role_arn
-            .as_ref()
-            .map_or("—".to_owned(), ToString::to_string)),
-        src = esc(d.source.id.as_str()),
-        asof = esc(&d.checks.as_of),
+                .map_or("—".to_owned(), |r| r.account().to_string())
+        },
+        ToString::to_string,
     );
+    let role = d
+        .source
+        .role_arn
+        .as_ref()
+        .map_or("—".to_owned(), ToString::to_string);
+    html! {
+        header {
+            h1 { "Access evidence: " (Text(&d.source.name)) }
+            p.muted { "AWS IAM Identity Center · snapshot of sync " (d.run.id) " · finished " (Text(&finished)) }
+            table {
+                tr { th { "Identity Store ID" } td { (Text(store)) } th { "Region" } td { (Text(region)) } }
+                tr { th { "Account" } td { (Text(&account)) } th { "Role ARN" } td { code { (Text(&role)) } } }
+                tr { th { "Source ID" } td { code { (Text(d.source.id.as_str())) } } th { "Checks evaluated" } td { (Text(&d.checks.as_of)) } }
+            }
+        }
+    }
 }
 
-fn summary(out: &mut String, d: &ReportData) {
+fn summary(d: &ReportData) -> Markup {
     let c = d.run.counts;
     let s = d.checks.summary;
     let changes = d.diff.as_ref().map_or("first snapshot".to_owned(), |x| {
         x.summary.total().to_string()
     });
-    let _ = write!(
-        out,
-        "<section><h2>Summary</h2><div class=\"cards\">\
-         <div class=\"card\"><b>{}</b>users</div><div class=\"card\"><b>{}</b>groups</div><div class=\"card\"><b>{}</b>memberships</div>\
-         <div class=\"card\"><b>{}</b>checks passed</div><div class=\"card\"><b>{}</b>checks failed</div><div class=\"card\"><b>{}</b>to review</div>\
-         <div class=\"card\"><b>{}</b>changes since previous</div></div></section>",
-        c.users,
-        c.groups,
-        c.memberships,
-        s.pass,
-        s.fail,
-        s.review,
-        esc(&changes)
-    );
-}
-
-fn checks(out: &mut String, d: &ReportData) {
-    out.push_str("<section><h2>Checks</h2><table><tr><th>Check</th><th>Status</th><th>Result</th><th>Controls</th></tr>");
-    for c in &d.checks.checks {
-        let controls: Vec<String> = c.controls.iter().map(|k| esc(k)).collect();
-        let _ = write!(
-            out,
-            "<tr><td><b>{}</b><br><span class=\"muted\">{}</span></td><td><span class=\"badge {st}\">{st}</span></td><td>{}",
-            c.id,
-            esc(c.title),
-            esc(&c.summary),
-            st = c.status.as_str(),
-        );
-        if !c.findings.is_empty() {
-            let _ = write!(
-                out,
-                "<details><summary>{} finding(s)</summary><ul>",
-                c.findings.len()
-            );
-            for f in c.findings.iter().take(FINDINGS_SHOWN) {
-                let name = f
-                    .name
-                    .as_deref()
-                    .map(|n| format!(" {}", esc(n)))
-                    .unwrap_or_default();
-                let _ = write!(
-                    out,
-                    "<li>{} <code>{}</code>{name}: {}</li>",
-                    f.kind,
-                    esc(&f.id),
-                    esc(&f.detail)
-                );
+    let card = |value: &dyn Display, label: &str| html! { div.card { b { (value) } (label) } };
+    html! {
+        section {
+            h2 { "Summary" }
+            div.cards {
+                (card(&c.users, "users")) (card(&c.groups, "groups")) (card(&c.memberships, "memberships"))
+                (card(&s.pass, "checks passed")) (card(&s.fail, "checks failed")) (card(&s.review, "to review"))
+                div.card { b { (Text(&changes)) } "changes since previous" }
             }
-            if c.findings.len() > FINDINGS_SHOWN {
-                let _ = write!(
-                    out,
-                    "<li>… and {} more (see checks.json)</li>",
-                    c.findings.len() - FINDINGS_SHOWN
-                );
-            }
-            out.push_str("</ul></details>");
         }
-        let _ = write!(out, "</td><td>{}</td></tr>", controls.join("<br>"));
     }
-    out.push_str("</table></section>");
 }
 
-fn controls(out: &mut String, d: &ReportData) {
-    out.push_str("<section><h2>Controls</h2><table><tr><th>Framework</th><th>Control</th><th>Supported by</th></tr>");
-    for ctl in CONTROLS {
-        let key = ctl.key();
-        let by: Vec<String> = frameworks::checks_for(&key)
+fn checks(d: &ReportData) -> Markup {
+    html! {
+        section {
+            h2 { "Checks" }
+            table {
+                tr { th { "Check" } th { "Status" } th { "Result" } th { "Controls" } }
+                @for c in &d.checks.checks {
+                    @let st = c.status.as_str();
+                    tr {
+                        td { b { (c.id) } br; span.muted { (Text(c.title)) } }
+                        td { span class={ "badge " (st) } { (st) } }
+                        td {
+                            (Text(&c.summary))
+                            @if !c.findings.is_empty() {
+                                details {
+                                    summary { (c.findings.len()) " finding(s)" }
+                                    ul {
+                                        @for f in c.findings.iter().take(FINDINGS_SHOWN) {
+                                            li {
+                                                (f.kind) " " code { (Text(&f.id)) }
+                                                @if let Some(n) = &f.name { " " (Text(n)) }
+                                                ": " (Text(&f.detail))
+                                            }
+                                        }
+                                        @if c.findings.len() > FINDINGS_SHOWN {
+                                            li { "… and " (c.findings.len() - FINDINGS_SHOWN) " more (see checks.json)" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        td {
+                            @for (i, k) in c.controls.iter().enumerate() {
+                                @if i > 0 { br; }
+                                (Text(k))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn controls(d: &ReportData) -> Markup {
+    let status = |id: &str| {
+        d.checks
+            .checks
             .iter()
-            .map(|c| {
-                let st = d
-                    .checks
-                    .checks
-                    .iter()
-                    .find(|r| r.id == c.id)
-                    .map_or("skipped", |r| r.status.as_str());
-                format!("{} <span class=\"badge {st}\">{st}</span>", c.id)
-            })
-            .collect();
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td><b>{}</b> {}</td><td>{}</td></tr>",
-            esc(frameworks::framework_name(ctl.framework)),
-            esc(ctl.id),
-            esc(ctl.title),
-            by.join(" ")
-        );
+            .find(|r| r.id == id)
+            .map_or("skipped", |r| r.status.as_str())
+    };
+    html! {
+        section {
+            h2 { "Controls" }
+            table {
+                tr { th { "Framework" } th { "Control" } th { "Supported by" } }
+                @for ctl in CONTROLS {
+                    tr {
+                        td { (Text(frameworks::framework_name(ctl.framework))) }
+                        td { b { (Text(ctl.id)) } " " (Text(ctl.title)) }
+                        td {
+                            @for (i, c) in frameworks::checks_for(&ctl.key()).iter().enumerate() {
+                                @let st = status(c.id);
+                                @if i > 0 { " " }
+                                (c.id) " " span class={ "badge " (st) } { (st) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
-    out.push_str("</table></section>");
 }
 
-fn changes(out: &mut String, d: &ReportData) {
-    out.push_str("<section><h2>Changes since the previous snapshot</h2>");
-    let Some(diff) = &d.diff else {
-        out.push_str("<p class=\"muted\">This is the source's first snapshot.</p></section>");
-        return;
-    };
-    let s = diff.summary;
-    let _ = write!(
-        out,
-        "<p class=\"muted\">From sync {} to sync {}.</p><table><tr><th></th><th>Added</th><th>Removed</th><th>Changed</th></tr>\
-         <tr><td>Users</td><td>{}</td><td>{}</td><td>{}</td></tr><tr><td>Groups</td><td>{}</td><td>{}</td><td>{} renamed, {} changed</td></tr>\
-         <tr><td>Memberships</td><td>{}</td><td>{}</td><td>—</td></tr></table>",
-        diff.from_sync,
-        diff.to_sync,
-        s.users_added,
-        s.users_removed,
-        s.users_changed,
-        s.groups_added,
-        s.groups_removed,
-        s.groups_renamed,
-        s.groups_changed,
-        s.memberships_added,
-        s.memberships_removed
-    );
-    out.push_str("</section>");
+fn changes(d: &ReportData) -> Markup {
+    html! {
+        section {
+            h2 { "Changes since the previous snapshot" }
+            @if let Some(diff) = &d.diff {
+                @let s = diff.summary;
+                p.muted { "From sync " (diff.from_sync) " to sync " (diff.to_sync) "." }
+                table {
+                    tr { th {} th { "Added" } th { "Removed" } th { "Changed" } }
+                    tr { td { "Users" } td { (s.users_added) } td { (s.users_removed) } td { (s.users_changed) } }
+                    tr { td { "Groups" } td { (s.groups_added) } td { (s.groups_removed) } td { (s.groups_renamed) " renamed, " (s.groups_changed) " changed" } }
+                    tr { td { "Memberships" } td { (s.memberships_added) } td { (s.memberships_removed) } td { "—" } }
+                }
+            } @else {
+                p.muted { "This is the source's first snapshot." }
+            }
+        }
+    }
+}
+
+/// One line of the line chart: label, colour, value of a sync, legend's y.
+type Series = (&'static str, &'static str, fn(&SyncRun) -> u64, f64);
+
+/// Every `n`th label along an axis, so that at most about 12 are shown.
+fn labelled(i: usize, n: usize) -> bool {
+    n <= 12 || i.is_multiple_of(n / 12 + 1)
 }
 
 // Chart coordinates: f64 precision is far beyond a pixel.
 #[allow(clippy::cast_precision_loss, clippy::many_single_char_names)]
-fn line_chart(out: &mut String, d: &ReportData) {
+fn line_chart(d: &ReportData) -> Markup {
     let (w, h, pad) = (640.0_f64, 180.0_f64, 30.0_f64);
     let n = d.history.len();
     let max = d
@@ -287,66 +314,39 @@ fn line_chart(out: &mut String, d: &ReportData) {
         }
     };
     let y = |v: u64| h - pad - (h - 2.0 * pad) * v as f64 / max;
-    let _ = write!(
-        out,
-        "<figure><svg viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"Users and groups per snapshot\">\
-        <line x1=\"{pad}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"#ccd\"/><text x=\"2\" y=\"{t}\">{max}</text><text x=\"2\" y=\"{b}\">0</text>",
-        b = h - pad,
-        r = w - pad,
-        t = pad
-    );
-    for (label, color, get) in [
-        (
-            "users",
-            "#2b6cb0",
-            (|r: &SyncRun| r.counts.users) as fn(&SyncRun) -> u64,
-        ),
-        ("groups", "#c05621", |r: &SyncRun| r.counts.groups),
-    ] {
-        let points: Vec<String> = d
-            .history
-            .iter()
-            .enumerate()
-            .map(|(i, r)| format!("{:.1},{:.1}", x(i), y(get(r))))
-            .collect();
-        let _ = write!(
-            out,
-            "<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{}\"/>",
-            points.join(" ")
-        );
-        for p in &points {
-            let (px, py) = p.split_once(',').unwrap_or(("0", "0"));
-            let _ = write!(
-                out,
-                "<circle cx=\"{px}\" cy=\"{py}\" r=\"2.5\" fill=\"{color}\"/>"
-            );
+    let (b, r) = (h - pad, w - pad);
+    let series: [Series; 2] = [
+        ("users", "#2b6cb0", |r| r.counts.users, 12.0),
+        ("groups", "#c05621", |r| r.counts.groups, 26.0),
+    ];
+    html! {
+        figure {
+            svg viewBox=(format!("0 0 {w} {h}")) width="100%" role="img" aria-label="Users and groups per snapshot" {
+                (svg_empty("line", &[("x1", &pad), ("y1", &b), ("x2", &r), ("y2", &b), ("stroke", &"#ccd")]))
+                text x="2" y=(pad) { (max) }
+                text x="2" y=(b) { "0" }
+                @for (label, color, get, ly) in series {
+                    @let points: Vec<(String, String)> = d.history.iter().enumerate()
+                        .map(|(i, r)| (format!("{:.1}", x(i)), format!("{:.1}", y(get(r)))))
+                        .collect();
+                    @let joined = points.iter().map(|(px, py)| format!("{px},{py}")).collect::<Vec<_>>().join(" ");
+                    (svg_empty("polyline", &[("fill", &"none"), ("stroke", &color), ("stroke-width", &"2"), ("points", &joined)]))
+                    @for (px, py) in &points {
+                        (svg_empty("circle", &[("cx", px), ("cy", py), ("r", &"2.5"), ("fill", &color)]))
+                    }
+                    text x=(w - 90.0) y=(ly) style={ "fill:" (color) } { "■ " (label) }
+                }
+                @for (i, r) in d.history.iter().enumerate().filter(|(i, _)| labelled(*i, n)) {
+                    text x=(format!("{:.1}", x(i))) y=(h - 10.0) text-anchor="middle" { (r.id) }
+                }
+            }
+            figcaption.muted { "Users and groups per snapshot (by sync ID)" }
         }
-        let ly = if label == "users" { 12.0 } else { 26.0 };
-        let _ = write!(
-            out,
-            "<text x=\"{}\" y=\"{ly}\" style=\"fill:{color}\">■ {label}</text>",
-            w - 90.0
-        );
     }
-    for (i, r) in d
-        .history
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| n <= 12 || i % (n / 12 + 1) == 0)
-    {
-        let _ = write!(
-            out,
-            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            x(i),
-            h - 10.0,
-            r.id
-        );
-    }
-    out.push_str("</svg><figcaption class=\"muted\">Users and groups per snapshot (by sync ID)</figcaption></figure>");
 }
 
-#[allow(clippy::cast_precision_loss)]
-fn bar_chart(out: &mut String, d: &ReportData) {
+#[allow(clippy::cast_precision_loss, clippy::many_single_char_names)]
+fn bar_chart(d: &ReportData) -> Markup {
     let (w, h, pad) = (640.0_f64, 160.0_f64, 30.0_f64);
     let n = d.changes.len().max(1);
     let max = d
@@ -357,61 +357,60 @@ fn bar_chart(out: &mut String, d: &ReportData) {
         .unwrap_or(0)
         .max(1) as f64;
     let slot = (w - 2.0 * pad) / n as f64;
-    let _ = write!(
-        out,
-        "<figure><svg viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"Changes per sync\">\
-        <line x1=\"{pad}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"#ccd\"/><text x=\"2\" y=\"{pad}\">{max}</text>",
-        b = h - pad,
-        r = w - pad
-    );
-    for (i, c) in d.changes.iter().enumerate() {
-        let bh = (h - 2.0 * pad) * c.total() as f64 / max;
-        let bx = pad + slot * i as f64 + slot * 0.15;
-        let _ = write!(
-            out,
-            "<rect x=\"{bx:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"#805ad5\"><title>sync {}: {} user, {} group, {} membership versions</title></rect>",
-            h - pad - bh,
-            slot * 0.7,
-            c.sync_id,
-            c.users,
-            c.groups,
-            c.memberships
-        );
-        if n <= 12 || i % (n / 12 + 1) == 0 {
-            let _ = write!(
-                out,
-                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                bx + slot * 0.35,
-                h - 10.0,
-                c.sync_id
-            );
+    let (b, r) = (h - pad, w - pad);
+    html! {
+        figure {
+            svg viewBox=(format!("0 0 {w} {h}")) width="100%" role="img" aria-label="Changes per sync" {
+                (svg_empty("line", &[("x1", &pad), ("y1", &b), ("x2", &r), ("y2", &b), ("stroke", &"#ccd")]))
+                text x="2" y=(pad) { (max) }
+                @for (i, c) in d.changes.iter().enumerate() {
+                    @let bh = (h - 2.0 * pad) * c.total() as f64 / max;
+                    @let bx = pad + slot * i as f64 + slot * 0.15;
+                    rect x=(format!("{bx:.1}")) y=(format!("{:.1}", h - pad - bh)) width=(format!("{:.1}", slot * 0.7)) height=(format!("{bh:.1}")) fill="#805ad5" {
+                        title { "sync " (c.sync_id) ": " (c.users) " user, " (c.groups) " group, " (c.memberships) " membership versions" }
+                    }
+                    @if labelled(i, n) {
+                        text x=(format!("{:.1}", bx + slot * 0.35)) y=(h - 10.0) text-anchor="middle" { (c.sync_id) }
+                    }
+                }
+            }
+            figcaption.muted { "Changes per sync: entity versions introduced or ended (a sync without change has no bar)" }
         }
     }
-    out.push_str("</svg><figcaption class=\"muted\">Changes per sync: entity versions introduced or ended (a sync without change has no bar)</figcaption></figure>");
 }
 
 /// Renders the report. Deterministic: the same data gives the same bytes.
 pub fn render(d: &ReportData) -> String {
-    let mut out = String::with_capacity(32 * 1024);
-    let _ = write!(
-        out,
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>roster evidence: {} (sync {})</title><style>{CSS}</style></head><body>",
-        esc(&d.source.name),
-        d.run.id
-    );
-    header(&mut out, d);
-    summary(&mut out, d);
-    checks(&mut out, d);
-    controls(&mut out, d);
-    changes(&mut out, d);
-    out.push_str("<section><h2>Over time</h2>");
-    line_chart(&mut out, d);
-    bar_chart(&mut out, d);
-    let _ = writeln!(
-        out,
-        "</section><footer class=\"muted\"><p>Generated by roster {} from stored snapshots. The bundle's manifest.json holds the SHA-256 of this file, signed with Ed25519; verify with <code>roster evidence verify</code>.</p></footer></body></html>",
-        env!("CARGO_PKG_VERSION")
-    );
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                title { "roster evidence: " (Text(&d.source.name)) " (sync " (d.run.id) ")" }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                (header(d))
+                (summary(d))
+                (checks(d))
+                (controls(d))
+                (changes(d))
+                section {
+                    h2 { "Over time" }
+                    (line_chart(d))
+                    (bar_chart(d))
+                }
+                footer.muted {
+                    p {
+                        "Generated by roster " (env!("CARGO_PKG_VERSION")) " from stored snapshots. The bundle's manifest.json holds the SHA-256 of this file, signed with Ed25519; verify with "
+                        code { "roster evidence verify" } "."
+                    }
+                }
+            }
+        }
+    };
+    let mut out = page.into_string();
+    out.push('\n');
     out
 }
