@@ -44,3 +44,11 @@ use std::sync::Arc;
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     Ok(Arc::new(SqlStore::connect(url).await?))
 }
+
+/// [`connect`], with every stored time taken from `clock` (tests fix it).
+pub async fn connect_with_clock(
+    url: &str,
+    clock: Arc<dyn roster_core::Clock>,
+) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(Arc::new(SqlStore::connect_with_clock(url, clock).await?))
+}
