@@ -3,6 +3,8 @@
 
 use std::net::SocketAddr;
 
+pub use crate::quota::QuotaModel;
+
 /// `roster fake-aws` options.
 #[derive(clap::Args, Debug, Clone)]
 pub struct FakeAwsArgs {
@@ -24,6 +26,10 @@ pub struct FakeAwsArgs {
     /// Requests per second per Identity Store API per instance (AWS: 20).
     #[arg(long, default_value_t = 20)]
     pub tps: u32,
+    /// Whether `--tps` is per Identity Store API (`per-api`) or shared by all
+    /// Identity Store APIs of an instance (`collective`).
+    #[arg(long, value_enum, default_value_t = QuotaModel::PerApi)]
+    pub quota_model: QuotaModel,
     /// Mean latency added to every response, with ±50% jitter.
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
@@ -122,6 +128,7 @@ pub struct FakeAwsConfig {
     pub groups: u32,
     pub memberships: u64,
     pub tps: u32,
+    pub quota_model: QuotaModel,
     pub latency_ms: u64,
     pub throttle_rate: f64,
     pub error_rate: f64,
@@ -154,6 +161,7 @@ impl Default for FakeAwsConfig {
             groups: 40,
             memberships: 900,
             tps: 20,
+            quota_model: QuotaModel::PerApi,
             latency_ms: 0,
             throttle_rate: 0.0,
             error_rate: 0.0,
@@ -183,6 +191,7 @@ impl From<FakeAwsArgs> for FakeAwsConfig {
             groups: a.groups,
             memberships: a.memberships,
             tps: a.tps,
+            quota_model: a.quota_model,
             latency_ms: a.latency_ms,
             throttle_rate: a.throttle_rate,
             error_rate: a.error_rate,
@@ -223,6 +232,11 @@ impl FakeAwsConfig {
     #[must_use]
     pub fn tps(mut self, tps: u32) -> Self {
         self.tps = tps;
+        self
+    }
+    #[must_use]
+    pub fn quota_model(mut self, model: QuotaModel) -> Self {
+        self.quota_model = model;
         self
     }
     #[must_use]

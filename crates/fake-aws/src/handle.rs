@@ -141,6 +141,11 @@ impl FakeAwsHandle {
         self.world.quotas.set_tps(tps.max(1));
     }
 
+    /// Per-API buckets or one collective bucket per instance (buckets restart full).
+    pub fn set_quota_model(&self, model: crate::quota::QuotaModel) {
+        self.world.quotas.set_model(model);
+    }
+
     /// Default lifetime of new `AssumeRole` sessions.
     pub fn set_session_seconds(&self, secs: u64) {
         self.world

@@ -23,7 +23,7 @@ mod util;
 mod world;
 
 pub use cli::run_cli;
-pub use config::{FakeAwsArgs, FakeAwsConfig, KmsKeyState, MemberConfig};
+pub use config::{FakeAwsArgs, FakeAwsConfig, KmsKeyState, MemberConfig, QuotaModel};
 pub use faults::FaultConfig;
 pub use handle::{FakeAws, FakeAwsError, FakeAwsHandle, NewUser};
 pub use info::{AccountKeys, CustomerInfo, FakeAwsInfo, MemberInfo, PlatformInfo};

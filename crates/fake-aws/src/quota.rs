@@ -1,9 +1,12 @@
-//! Token buckets per (instance, API), as AWS enforces Identity Store quotas:
-//! each API its own bucket, refilled at `tps`, burst of one second.
+//! Token buckets per (instance, API), refilled at `tps`, burst of one second.
+//! AWS does not document whether the Identity Store's 20 requests/s are per
+//! API or shared by all its APIs (§5), so both models exist: `per-api` (each
+//! API its own bucket) and `collective` (one bucket for every Identity Store
+//! API of an instance, the stricter one).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 #[derive(Debug)]
@@ -12,9 +15,23 @@ struct Bucket {
     last: Instant,
 }
 
+/// How the Identity Store quota of an instance is shared between its APIs.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QuotaModel {
+    /// Each Identity Store API has its own bucket.
+    #[default]
+    PerApi,
+    /// One bucket for all Identity Store APIs of an instance.
+    Collective,
+}
+
+/// The bucket name all Identity Store APIs share under `collective`.
+const COLLECTIVE: &str = "identitystore:*";
+
 #[derive(Debug)]
 pub struct Quotas {
     tps: AtomicU32,
+    collective: AtomicBool,
     buckets: Mutex<HashMap<(String, &'static str), Bucket>>,
 }
 
@@ -22,6 +39,7 @@ impl Quotas {
     pub fn new(tps: u32) -> Self {
         Self {
             tps: AtomicU32::new(tps),
+            collective: AtomicBool::new(false),
             buckets: Mutex::new(HashMap::new()),
         }
     }
@@ -29,6 +47,22 @@ impl Quotas {
     pub fn set_tps(&self, tps: u32) {
         self.tps.store(tps, Ordering::Relaxed);
         self.buckets.lock().expect("quota lock").clear();
+    }
+
+    /// Switches the model (buckets restart full).
+    pub fn set_model(&self, model: QuotaModel) {
+        self.collective
+            .store(model == QuotaModel::Collective, Ordering::Relaxed);
+        self.buckets.lock().expect("quota lock").clear();
+    }
+
+    /// The bucket an Identity Store API draws from under the current model.
+    pub fn identity_store_bucket(&self, api: &'static str) -> &'static str {
+        if self.collective.load(Ordering::Relaxed) {
+            COLLECTIVE
+        } else {
+            api
+        }
     }
 
     pub fn tps(&self) -> u32 {
@@ -76,6 +110,36 @@ mod tests {
         assert!(q.acquire("d-1", "ListUsers", t1).is_ok());
         assert!(q.acquire("d-1", "ListUsers", t1).is_ok());
         assert!(q.acquire("d-1", "ListUsers", t1).is_err());
+    }
+
+    #[test]
+    fn collective_model_shares_one_bucket_between_identity_store_apis() {
+        let q = Quotas::new(5);
+        q.set_model(QuotaModel::Collective);
+        let t0 = Instant::now();
+        for api in [
+            "ListUsers",
+            "ListGroups",
+            "ListUsers",
+            "ListGroupMemberships",
+            "ListGroups",
+        ] {
+            assert!(q.acquire("d-1", q.identity_store_bucket(api), t0).is_ok());
+        }
+        assert!(
+            q.acquire("d-1", q.identity_store_bucket("DescribeUser"), t0)
+                .is_err()
+        );
+        assert!(
+            q.acquire("d-2", q.identity_store_bucket("ListUsers"), t0)
+                .is_ok(),
+            "per instance"
+        );
+        q.set_model(QuotaModel::PerApi);
+        assert!(
+            q.acquire("d-1", q.identity_store_bucket("ListUsers"), t0)
+                .is_ok()
+        );
     }
 
     #[test]

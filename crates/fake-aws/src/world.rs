@@ -268,7 +268,11 @@ impl World {
         let world = Self {
             iam: Mutex::new(iam),
             instances,
-            quotas: Quotas::new(cfg.tps),
+            quotas: {
+                let q = Quotas::new(cfg.tps);
+                q.set_model(cfg.quota_model);
+                q
+            },
             faults: Faults::new(faults, cfg.seed),
             stats: Stats::new(),
             session_seconds: AtomicU64::new(cfg.session_seconds),

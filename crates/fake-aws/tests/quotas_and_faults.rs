@@ -106,3 +106,31 @@ async fn injected_errors_and_resets_reach_the_client() {
         .expect("recovered");
     assert!(t.elapsed() >= Duration::from_millis(15), "latency applied");
 }
+
+#[tokio::test]
+async fn the_collective_quota_model_shares_one_bucket_between_identity_store_apis() {
+    let h = start(
+        FakeAwsConfig::default()
+            .tps(5)
+            .quota_model(roster_fake_aws::QuotaModel::Collective),
+    )
+    .await;
+    let store = h.info().customer.identity_store_id.clone();
+    let ids = aws_sdk_identitystore::Client::new(&roster_session(&h).await);
+    for _ in 0..5 {
+        ids.list_users()
+            .identity_store_id(&store)
+            .max_results(1)
+            .send()
+            .await
+            .expect("within the burst");
+    }
+    let err = ids
+        .list_groups()
+        .identity_store_id(&store)
+        .max_results(1)
+        .send()
+        .await
+        .expect_err("ListGroups draws on the same bucket as ListUsers");
+    assert_eq!(err.code(), Some("ThrottlingException"));
+}

@@ -119,7 +119,11 @@ pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, AwsError> 
         .unwrap_or("other");
     world
         .quotas
-        .acquire(&scope, api, Instant::now())
+        .acquire(
+            &scope,
+            world.quotas.identity_store_bucket(api),
+            Instant::now(),
+        )
         .map_err(AwsError::throttling)?;
     check_kms(ctx, instance)?;
     if is_read {
