@@ -112,3 +112,13 @@ def test_framework_rejections_answer_code_and_message(pg):
         body = r.json()
         assert body["code"] and body["message"], body
     assert requests.get(c.url("/healthz")).status_code == 200
+
+
+def test_the_evidence_report_keeps_its_own_stricter_csp(pg):
+    c, source = pg["c"], pg["source"]
+    assert wait_for_sync(c, source)["status"] == "complete"
+    r = c.api.get(c.url(f"/api/v1/sources/{source}/report"))
+    assert r.status_code == 200, r.text[:300]
+    assert r.headers["Content-Security-Policy"].startswith("default-src 'none'"), r.headers
+    assert r.headers["X-Frame-Options"] == "DENY"
+    assert "no-store" in r.headers["Cache-Control"]
