@@ -4,7 +4,7 @@
 //! Depends on `roster-core`, `roster-aws` and `roster-store`; knows nothing
 //! of HTTP or the command line.
 
-pub mod connect;
+pub mod connection_test;
 pub mod error;
 pub mod evidence;
 pub mod limiter;

@@ -9,7 +9,7 @@ use axum::body::Body;
 use futures::StreamExt;
 use roster_core::{Diagnosis, IdentityStoreId, Region, RoleArn, SourceId, TenantId};
 use roster_engine::LocationHint;
-use roster_engine::connect::{ConnectRequest, StepEvent, test_connection};
+use roster_engine::connection_test::{ConnectRequest, StepEvent, test_connection};
 use roster_store::DirectoryLocation;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;

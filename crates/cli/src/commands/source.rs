@@ -5,7 +5,7 @@ use std::sync::Arc;
 use roster_aws::Platform;
 use roster_core::policy::{PermissionsOptions, permissions_policy, trust_policy};
 use roster_core::{Diagnosis, ExternalId, IdentityStoreId, Region, RoleArn, SourceId, TenantId};
-use roster_engine::connect::{ConnectRequest, StepEvent, StepStatus, test_connection};
+use roster_engine::connection_test::{ConnectRequest, StepEvent, StepStatus, test_connection};
 use roster_engine::{LocationHint, SyncOptions, SyncProgress, sync_source};
 use roster_store::{NewSource, Source, SourceStatus, Store};
 use serde_json::json;

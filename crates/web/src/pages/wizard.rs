@@ -5,7 +5,7 @@
 use axum::extract::State;
 use axum::response::Html;
 use maud::{Markup, html};
-use roster_engine::connect::Step;
+use roster_engine::connection_test::Step;
 use roster_store::{Source, SourceStatus};
 
 use super::layout::{code_block, page};
