@@ -5,7 +5,6 @@
 pub mod request_id;
 pub mod tenants;
 
-use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -96,15 +95,16 @@ async fn metrics(State(state): State<AppState>, request: Request) -> Response {
     if !allowed {
         return (StatusCode::FORBIDDEN, "metrics: forbidden\n").into_response();
     }
-    let mut text = state.ops.metrics.render();
-    text.push_str("# HELP roster_queue_depth Sync jobs waiting, across tenants.\n# TYPE roster_queue_depth gauge\n");
     match state.store.queue_depth().await {
-        Ok(n) => {
-            let _ = writeln!(text, "roster_queue_depth {n}");
-        }
+        Ok(n) => state.ops.metrics.set_queue_depth(n),
         Err(e) => tracing::warn!(error = %e, "metrics: queue depth unavailable"),
     }
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+    let text = state.ops.metrics.render();
+    (
+        [(header::CONTENT_TYPE, roster_engine::metrics::CONTENT_TYPE)],
+        text,
+    )
+        .into_response()
 }
 
 /// The operator routes of the JSON API (nested under `/api/v1`).
