@@ -34,6 +34,13 @@ macro_rules! string_newtype {
                 &self.0
             }
         }
+        // Eq, Ord and Hash are the inner string's: maps keyed by the ID
+        // can be looked up by `&str`.
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
         impl TryFrom<String> for $name {
             type Error = InvalidInput;
             fn try_from(s: String) -> Result<Self, Self::Error> {

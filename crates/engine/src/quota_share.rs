@@ -21,6 +21,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use roster_store::Store;
+use roster_core::WorkerId;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -58,7 +59,7 @@ pub struct SharedQuotas {
 #[derive(Debug)]
 struct Inner {
     store: Arc<dyn Store>,
-    holder: String,
+    holder: WorkerId,
     timing: ShareTiming,
     entries: Mutex<HashMap<String, Entry>>,
 }
@@ -120,11 +121,11 @@ impl Inner {
 
 impl SharedQuotas {
     /// `holder` names this process (unique among the processes on the store).
-    pub fn new(store: Arc<dyn Store>, holder: impl Into<String>, timing: ShareTiming) -> Self {
+    pub fn new(store: Arc<dyn Store>, holder: WorkerId, timing: ShareTiming) -> Self {
         Self {
             inner: Arc::new(Inner {
                 store,
-                holder: holder.into(),
+                holder,
                 timing,
                 entries: Mutex::new(HashMap::new()),
             }),
@@ -188,7 +189,7 @@ fn share(tps: f64, holders: u32) -> f64 {
 #[derive(Debug)]
 enum Phase {
     /// Waiting for these holders to renew (`None`: not yet seen any view).
-    Joining(Option<BTreeMap<String, i64>>),
+    Joining(Option<BTreeMap<WorkerId, i64>>),
     /// Everyone has slowed down; the first call waits for this instant.
     Settling(Instant),
     /// Calling at `rate`; `faster_since` is when more became allowed.

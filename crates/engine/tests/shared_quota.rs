@@ -9,13 +9,17 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use roster_core::{ExternalId, SourceId};
+use roster_core::{ExternalId, SourceId, WorkerId};
 use roster_engine::{ShareTiming, SharedQuotas, SyncOptions, SyncProgress, run_sync};
 use roster_fake_aws::FakeAwsConfig;
 use roster_store::{NewSource, SourceStatus};
 use support::Rig;
 
 const TPS: f64 = 20.0;
+
+fn holder(name: &str) -> WorkerId {
+    WorkerId::parse(name).unwrap()
+}
 
 fn quick() -> ShareTiming {
     ShareTiming {
@@ -46,7 +50,7 @@ async fn three_processes_syncing_one_instance_keep_to_its_quota_together() {
             .await
             .unwrap()
             .id;
-        let quotas = SharedQuotas::new(rig.store.clone(), format!("process-{p}"), quick());
+        let quotas = SharedQuotas::new(rig.store.clone(), holder(&format!("process-{p}")), quick());
         let (store, tenant, location, client, instance) = (
             rig.store.clone(),
             rig.tenant.clone(),
@@ -88,8 +92,8 @@ async fn three_processes_syncing_one_instance_keep_to_its_quota_together() {
 #[tokio::test]
 async fn a_process_speeds_up_when_the_other_lets_go() {
     let rig = Rig::start(FakeAwsConfig::default().directory(10, 2, 10)).await;
-    let first = SharedQuotas::new(rig.store.clone(), "first", quick());
-    let second = SharedQuotas::new(rig.store.clone(), "second", quick());
+    let first = SharedQuotas::new(rig.store.clone(), holder("first"), quick());
+    let second = SharedQuotas::new(rig.store.clone(), holder("second"), quick());
     let alone = first.join("d-1@eu-west-1", TPS).await;
     let rate = |lease: &roster_engine::QuotaLease| lease.limiters().0[0].current_tps();
     assert!(rate(&alone) > 19.0, "alone: the whole quota");

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use roster_core::WorkerId;
 
 use crate::error::StoreError;
 
@@ -17,7 +18,7 @@ pub struct QuotaHolders {
     pub count: u32,
     /// Every other live holder, with how often it has renewed its share: a
     /// holder whose count went up since this one joined has counted it.
-    pub others: BTreeMap<String, i64>,
+    pub others: BTreeMap<WorkerId, i64>,
 }
 
 #[async_trait]
@@ -29,9 +30,13 @@ pub trait QuotaShares: Send + Sync {
     async fn hold_quota_share(
         &self,
         instance: &str,
-        holder: &str,
+        holder: &WorkerId,
         ttl: Duration,
     ) -> Result<QuotaHolders, StoreError>;
     /// Gives the share back (the others may speed up at their next renewal).
-    async fn release_quota_share(&self, instance: &str, holder: &str) -> Result<(), StoreError>;
+    async fn release_quota_share(
+        &self,
+        instance: &str,
+        holder: &WorkerId,
+    ) -> Result<(), StoreError>;
 }

@@ -4,9 +4,11 @@
 use async_trait::async_trait;
 use std::time::Duration;
 
+use roster_core::WorkerId;
 use sqlx::Row;
 
 use super::SqlStore;
+use super::rows::corrupt;
 
 use crate::error::StoreError;
 use crate::ports::{QuotaHolders, QuotaShares};
@@ -16,7 +18,7 @@ impl QuotaShares for SqlStore {
     async fn hold_quota_share(
         &self,
         instance: &str,
-        holder: &str,
+        holder: &WorkerId,
         ttl: Duration,
     ) -> Result<QuotaHolders, StoreError> {
         let at = self.clock.now();
@@ -33,7 +35,7 @@ impl QuotaShares for SqlStore {
              renewals = quota_shares.renewals + 1",
         )
         .bind(instance)
-        .bind(holder)
+        .bind(holder.as_str())
         .bind(at.plus(ttl).to_string())
         .execute(&mut *tx)
         .await?;
@@ -49,8 +51,8 @@ impl QuotaShares for SqlStore {
         .await?;
         let mut others = std::collections::BTreeMap::new();
         for row in &rows {
-            let name: String = row.try_get(0)?;
-            if name != holder {
+            let name = WorkerId::parse(row.try_get(0)?).map_err(corrupt)?;
+            if &name != holder {
                 others.insert(name, row.try_get::<i64, _>(1)?);
             }
         }
@@ -60,10 +62,14 @@ impl QuotaShares for SqlStore {
         })
     }
 
-    async fn release_quota_share(&self, instance: &str, holder: &str) -> Result<(), StoreError> {
+    async fn release_quota_share(
+        &self,
+        instance: &str,
+        holder: &WorkerId,
+    ) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM quota_shares WHERE instance_key = $1 AND holder = $2")
             .bind(instance)
-            .bind(holder)
+            .bind(holder.as_str())
             .execute(&self.pool)
             .await?;
         Ok(())

@@ -185,19 +185,43 @@ pub async fn quota_shares_count_holders_until_released_or_expired(store: &dyn St
     let long = Duration::from_mins(1);
     let instance = "d-1234567890@eu-west-1";
     let count = |h: roster_store::QuotaHolders| h.count;
-    let first = store.hold_quota_share(instance, "p1", long).await.unwrap();
+    let first = store
+        .hold_quota_share(instance, &worker("p1"), long)
+        .await
+        .unwrap();
     assert_eq!((first.count, first.others.len()), (1, 0));
     assert_eq!(
-        count(store.hold_quota_share(instance, "p1", long).await.unwrap()),
+        count(
+            store
+                .hold_quota_share(instance, &worker("p1"), long)
+                .await
+                .unwrap()
+        ),
         1,
         "renewing is not joining again"
     );
-    let second = store.hold_quota_share(instance, "p2", long).await.unwrap();
+    let second = store
+        .hold_quota_share(instance, &worker("p2"), long)
+        .await
+        .unwrap();
     assert_eq!(second.count, 2);
     let seen = second.others["p1"];
-    let renewed = store.hold_quota_share(instance, "p1", long).await.unwrap();
-    assert_eq!(renewed.others.keys().collect::<Vec<_>>(), ["p2"]);
-    let again = store.hold_quota_share(instance, "p2", long).await.unwrap();
+    let renewed = store
+        .hold_quota_share(instance, &worker("p1"), long)
+        .await
+        .unwrap();
+    assert_eq!(
+        renewed
+            .others
+            .keys()
+            .map(WorkerId::as_str)
+            .collect::<Vec<_>>(),
+        ["p2"]
+    );
+    let again = store
+        .hold_quota_share(instance, &worker("p2"), long)
+        .await
+        .unwrap();
     assert!(
         again.others["p1"] > seen,
         "p2 can tell that p1 renewed since p2 joined"
@@ -205,25 +229,38 @@ pub async fn quota_shares_count_holders_until_released_or_expired(store: &dyn St
     assert_eq!(
         count(
             store
-                .hold_quota_share("d-0000000000@us-east-1", "p1", long)
+                .hold_quota_share("d-0000000000@us-east-1", &worker("p1"), long)
                 .await
                 .unwrap()
         ),
         1,
         "instances have quotas of their own"
     );
-    store.release_quota_share(instance, "p2").await.unwrap();
+    store
+        .release_quota_share(instance, &worker("p2"))
+        .await
+        .unwrap();
     assert_eq!(
-        count(store.hold_quota_share(instance, "p1", long).await.unwrap()),
+        count(
+            store
+                .hold_quota_share(instance, &worker("p1"), long)
+                .await
+                .unwrap()
+        ),
         1
     );
     store
-        .hold_quota_share(instance, "p3", Duration::from_millis(1))
+        .hold_quota_share(instance, &worker("p3"), Duration::from_millis(1))
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(20)).await;
     assert_eq!(
-        count(store.hold_quota_share(instance, "p1", long).await.unwrap()),
+        count(
+            store
+                .hold_quota_share(instance, &worker("p1"), long)
+                .await
+                .unwrap()
+        ),
         1,
         "a holder that stopped renewing no longer counts"
     );
