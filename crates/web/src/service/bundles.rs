@@ -19,10 +19,9 @@ use crate::state::AppState;
 pub const BUNDLE_LIMIT: usize = 64 * 1024 * 1024;
 
 /// Bundles being uploaded for verification at once; more wait their turn
-/// before a byte of theirs is read, so this bounds their memory.
+/// before a byte of theirs is read, so this bounds their memory. (Engine's
+/// verifier runs two verifications at once on the blocking pool.)
 static UPLOADING: Semaphore = Semaphore::const_new(4);
-/// Verifications running at once, each on a blocking thread.
-static VERIFYING: Semaphore = Semaphore::const_new(2);
 
 /// A turn to upload and verify a bundle: take it before reading the upload.
 #[derive(Debug)]
@@ -148,8 +147,9 @@ pub struct VerifyView {
     pub problems: Vec<String>,
 }
 
-/// Verifies bundle bytes against `expected` (or the key embedded in them),
-/// on a blocking thread, at most `VERIFYING` at once.
+/// Verifies bundle bytes against `expected` (or the key embedded in them)
+/// with engine's streaming verifier (bounded per entry and in total, off the
+/// async threads, a few at a time); the upload's slot is held until done.
 pub async fn verify(
     state: &AppState,
     who: &Principal,
@@ -162,17 +162,8 @@ pub async fn verify(
         .map(str::trim)
         .filter(|k| !k.is_empty())
         .map(str::to_owned);
-    let running = VERIFYING
-        .acquire()
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let outcome = tokio::task::spawn_blocking(move || {
-        let outcome = evidence::verify_bundle(&bytes, expected.as_deref());
-        drop((running, slot));
-        outcome
-    })
-    .await
-    .map_err(|e| WebError::Internal(format!("verification failed: {e}")))?;
+    let outcome = evidence::verify(bytes, expected).await?;
+    drop(slot);
     Ok(match outcome {
         Ok(m) => VerifyView {
             valid: true,
