@@ -1,4 +1,5 @@
-//! Command-line arguments (§8).
+//! Command-line arguments: the CLI contract that scripts and the black-box
+//! tests rely on (commands, flags, `--format`, exit codes).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 

@@ -1,4 +1,4 @@
-//! Arguments of the console commands (§8): `roster serve` and `roster demo`.
+//! Arguments of the console commands: `roster serve` and `roster demo`.
 
 use std::net::SocketAddr;
 

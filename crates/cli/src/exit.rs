@@ -17,7 +17,7 @@ pub enum CliError {
     /// Bad input the user can correct on the command line.
     #[error("{0}")]
     Usage(String),
-    /// A §3 diagnosis: code, cause and fix.
+    /// A diagnosis: a stable code, the cause and the exact fix.
     #[error("{0}")]
     Diagnosed(Diagnosis),
     #[error("{0:#}")]

@@ -1,5 +1,5 @@
 //! `roster`: the command line. Parses arguments, wires the layers together,
-//! and maps outcomes to exit codes (§8): 0 success, 1 usage, 2 a diagnosis,
+//! and maps outcomes to exit codes: 0 success, 1 usage, 2 a diagnosis,
 //! 3 other failures.
 
 mod args;

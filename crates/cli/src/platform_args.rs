@@ -1,4 +1,4 @@
-//! Arguments of the headless platform commands (§8): sources, tenants, workers.
+//! Arguments of the headless platform commands: sources, tenants, workers.
 
 use clap::{Args, Subcommand};
 
@@ -25,7 +25,7 @@ pub enum SourceCmd {
         #[command(flatten)]
         db: DatabaseArgs,
     },
-    /// Run the connection test (§2.5) with the customer's role and store where the directory is.
+    /// Run the connection test of the source wizard with the customer's role and store where the directory is.
     Connect {
         id: String,
         /// ARN of the role the customer created.

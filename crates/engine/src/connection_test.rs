@@ -1,4 +1,4 @@
-//! The connection test (§2.5): assume the role with the External ID, prove
+//! The connection test of the source wizard: assume the role with the External ID, prove
 //! the trust policy requires it, locate the directory, and probe the three
 //! reads. Each step is reported as it starts and ends, through a callback,
 //! so the console, the API and the CLI can show it live. On success the

@@ -1,5 +1,6 @@
-//! Where a customer's directory lives: discovered (§4), or typed in when
-//! discovery is not allowed or not available.
+//! Where a customer's directory lives: discovered (the instance and its
+//! home Region, found through `sso:ListInstances` across Regions), or typed
+//! in when discovery is not allowed or not available.
 
 use roster_aws::discovery::{Discovered, discover};
 use roster_aws::{AwsError, CustomerSession};

@@ -55,7 +55,8 @@ impl SyncProgress {
         self.retries.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Something listed a moment ago was gone when read (§5): skipped, reported.
+    /// Something listed a moment ago was gone when read (the directory changed
+    /// during the sync): skipped, and reported.
     pub(crate) fn record_vanished(&self, vanished: roster_core::sync_report::Vanished) {
         self.vanished
             .lock()

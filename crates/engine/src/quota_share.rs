@@ -1,4 +1,5 @@
-//! AWS's quotas are per Identity Center instance, not per process (§5, §9).
+//! AWS's quotas are per Identity Center instance, not per process: every worker
+//! syncing one instance shares its rate.
 //!
 //! Syncs of one instance inside a process share one set of limiters; the
 //! processes syncing it at once divide its quota through the store. Each

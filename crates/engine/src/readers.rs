@@ -126,7 +126,7 @@ impl Readers {
 
     /// One page of a group's memberships; a group deleted since `ListGroups`
     /// listed it (SCIM keeps provisioning) reads as an empty last page and is
-    /// recorded in the sync's report (§5).
+    /// recorded in the sync's report (the directory changed while read).
     async fn memberships_or_vanished(
         &self,
         group: &GroupId,

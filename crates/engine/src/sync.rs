@@ -1,6 +1,7 @@
-//! A sync (§5): the three list APIs run concurrently, each at its quota,
-//! results stream into the store, and the snapshot is published atomically
-//! — or the sync fails with a diagnosis and the previous snapshot stays current.
+//! A sync (one full read of a directory): the three list APIs run
+//! concurrently, each at its quota, results stream into the store, and the
+//! snapshot is published atomically — or the sync fails with a diagnosis and
+//! the previous snapshot stays current.
 
 use std::sync::Arc;
 use std::time::Instant;

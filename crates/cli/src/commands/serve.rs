@@ -1,6 +1,6 @@
 //! `roster serve`: the console and JSON API, with an in-process sync worker.
-//! Learns roster's principal at start (§1); prints the first admin's
-//! one-time setup link when there is no user yet.
+//! Learns roster's principal (the AWS identity customers trust) at start;
+//! prints the first admin's one-time setup link when there is no user yet.
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! `roster source …`: headless management of connections (§8).
+//! `roster source …`: headless management of connections.
 
 use std::sync::Arc;
 
@@ -25,7 +25,8 @@ fn source_id(id: &str) -> Result<SourceId, CliError> {
     SourceId::parse(id).map_err(|e| CliError::Usage(e.to_string()))
 }
 
-/// roster's principal for trust policies: `ROSTER_PRINCIPAL_ARN`, else `sts:GetCallerIdentity` (§1).
+/// roster's principal for trust policies: `ROSTER_PRINCIPAL_ARN`, else `sts:GetCallerIdentity` (the identity customers
+/// trust in their role).
 pub(crate) async fn platform_principal(platform: &Platform) -> Option<String> {
     if let Ok(arn) = std::env::var("ROSTER_PRINCIPAL_ARN") {
         return Some(arn);
@@ -138,6 +139,33 @@ pub async fn run(cmd: SourceCmd) -> Result<(), CliError> {
             db,
         } => interval(&id, hours, &tenant, &db).await,
         SourceCmd::Rate {
+/// `roster source list`: the tenant's connections.
+async fn list(tenant: &TenantArg, out: OutputArgs, db: &DatabaseArgs) -> Result<(), CliError> {
+    let store = roster_store::connect(&db.database_url).await?;
+    let sources = store.list_sources(&tenant_of(&tenant.tenant)?).await?;
+    let body = serde_json::Value::Array(sources.iter().map(source_json).collect());
+    if !print_data(out.format(), &body)? {
+        println!(
+            "{:<21} {:<10} {:<14} {:<8}  NAME",
+            "ID", "STATUS", "STORE", "REGION"
+        );
+        for s in &sources {
+            let (store_id, region) = s.location.as_ref().map_or(("-".into(), "-".into()), |l| {
+                (l.identity_store_id.to_string(), l.region.to_string())
+            });
+            println!(
+                "{:<21} {:<10} {:<14} {:<8}  {}",
+                s.id,
+                s.status.as_str(),
+                store_id,
+                region,
+                s.name
+            );
+        }
+    }
+    Ok(())
+}
+
             id,
             tps,
             tenant,
