@@ -5,12 +5,12 @@ use super::{DESCRIPTION, INLINE_POLICY_NAME, RoleSpec, indent};
 /// The file name the wizard offers the template under.
 pub const CLOUDFORMATION_FILE_NAME: &str = "roster-role.yaml";
 
-/// The command that deploys the template. The template names the role
-/// (`RoleName`), so `CloudFormation` refuses it without `CAPABILITY_NAMED_IAM`.
-pub fn cloudformation_deploy_command(spec: &RoleSpec) -> String {
+/// The command that deploys the template (stack named after the role). The
+/// template names the role (`RoleName`), so `CloudFormation` refuses it
+/// without `CAPABILITY_NAMED_IAM`.
+pub fn cloudformation_deploy_command(role_name: &str) -> String {
     format!(
-        "aws cloudformation deploy --template-file {CLOUDFORMATION_FILE_NAME} --stack-name {} --capabilities CAPABILITY_NAMED_IAM",
-        spec.role_name
+        "aws cloudformation deploy --template-file {CLOUDFORMATION_FILE_NAME} --stack-name {role_name} --capabilities CAPABILITY_NAMED_IAM"
     )
 }
 
@@ -42,7 +42,7 @@ Outputs:
     Value: !GetAtt RosterIdentityStoreRole.Arn
 ",
         name = spec.role_name,
-        deploy = cloudformation_deploy_command(spec),
+        deploy = cloudformation_deploy_command(&spec.role_name),
         trust = indent(&spec.trust.to_json(), 8),
         permissions = indent(&spec.permissions.to_json(), 12),
     )

@@ -72,7 +72,7 @@ fn aws_tab(s: &SetupView) -> Markup {
         section.tab #tab-aws hidden {
             h2 { "Create the IAM role in AWS" }
             ol {
-                li { "Sign in to the organization's " strong { "management account" } " (or the delegated administrator account of IAM Identity Center), where Identity Center is enabled." }
+                li { "Sign in to the account that will hold roster's role: the organization's " strong { "management account" } ", IAM Identity Center's " strong { "delegated administrator account" } ", or " strong { "any member account" } ". Least privilege is a member account (type the Identity Store ID and home Region into the roster tab, since discovery cannot see the organization instance from there), then the delegated administrator account; the management account works but is the most sensitive place for a third party's role." }
                 li { "Open IAM → Roles → " strong { "Create role" } "." }
                 li { "Trusted entity type: " strong { "AWS account" } " → " strong { "Another AWS account" } ", Account ID " code { (account) } "." }
                 li { "Tick " strong { "Require external ID" } " and paste " code { (s.external_id) } "." }
@@ -83,7 +83,7 @@ fn aws_tab(s: &SetupView) -> Markup {
             }
             h3 { "Inline permissions policy" }
             p { "Read-only; exactly the actions roster calls. " strong { "Required:" } " statement " code { "RosterReadIdentityStore" } " (" code { "identitystore:ListUsers" } ", " code { "ListGroups" } ", " code { "ListGroupMemberships" } "). "
-                strong { "Optional:" } " statement " code { "RosterDiscoverIdentityCenter" } " (" code { "sso:ListInstances" } ", " code { "sso:ListRegions" } ") lets roster find the Identity Store ID and home Region itself; without it, type both into the roster tab." }
+                strong { "Optional:" } " statement " code { "RosterDiscoverIdentityCenter" } " (" code { "sso:ListInstances" } ", " code { "sso:ListRegions" } ", " code { "organizations:DescribeOrganization" } ") lets roster find the Identity Store ID and home Region itself and tell the organization's directory from an account instance; without it, type both into the roster tab." }
             (code_block("permissions-policy", &s.permissions_policy, Some("roster-permissions-policy.json")))
             details {
                 summary { "Only the required statement" }
@@ -97,7 +97,8 @@ fn aws_tab(s: &SetupView) -> Markup {
             h3 { "Or create the same role as code" }
             p { "Each carries this connection's principal and External ID." }
             h4 { "CloudFormation" }
-            (code_block("cloudformation", &s.cloudformation, Some("roster-role.yaml")))
+            (code_block("cloudformation", &s.cloudformation, Some(roster_core::iac::CLOUDFORMATION_FILE_NAME)))
+            p { "Deploy it with " code { (roster_core::iac::cloudformation_deploy_command(roster_core::iac::DEFAULT_ROLE_NAME)) } ": the template names the role, so CloudFormation needs " code { "CAPABILITY_NAMED_IAM" } " (in the console, tick the acknowledgement for IAM resources with custom names)." }
             h4 { "Terraform" }
             (code_block("terraform", &s.terraform, Some("roster-role.tf")))
             h4 { "AWS CLI" }
