@@ -1,7 +1,6 @@
 //! Sign in, sign out, the first admin's one-time setup page, and one-time
 //! sign-in links (the demo's printed link).
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -16,6 +15,7 @@ use crate::auth::login_csrf::SIGNIN;
 use crate::auth::secrets::{random_token, sha256_hex};
 use crate::auth::{Principal, password, session};
 use crate::error::WebError;
+use crate::extract::AppForm;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -96,7 +96,7 @@ fn lookup_worthy(email: &str) -> bool {
 pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<SignInForm>,
+    AppForm(f): AppForm<SignInForm>,
 ) -> Result<Response, WebError> {
     SIGNIN.check(&headers, &f.csrf)?;
     let token = f.csrf.clone();
@@ -168,7 +168,7 @@ pub async fn signout(
     State(state): State<AppState>,
     who: Principal,
     headers: HeaderMap,
-    Form(f): Form<CsrfOnly>,
+    AppForm(f): AppForm<CsrfOnly>,
 ) -> Result<Response, WebError> {
     if !crate::auth::secrets::constant_time_eq(who.csrf_token(), &f.csrf) {
         return Err(WebError::Csrf);
@@ -221,7 +221,7 @@ pub async fn setup_form(
 pub async fn setup_submit(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    Form(f): Form<SignInForm>,
+    AppForm(f): AppForm<SignInForm>,
 ) -> Result<Response, WebError> {
     if !setup_link_valid(&state, &token).await? {
         return Err(WebError::NotFound(
