@@ -400,4 +400,64 @@ mod tests {
         assert!(d.fix.contains("AWSSSOReadOnly"));
         assert!(d.to_string().starts_with("identitystore-access-denied: "));
     }
+
+    #[test]
+    fn new_codes_have_their_documented_names_a_cause_and_a_fix() {
+        let cases = [
+            (
+                Diagnosis::platform_credentials_invalid("InvalidClientTokenId", "invalid"),
+                "platform-credentials-invalid",
+            ),
+            (
+                Diagnosis::account_instance(
+                    "arn:aws:sso:::instance/ssoins-1",
+                    "111122223333",
+                    Some("444455556666"),
+                ),
+                "account-instance",
+            ),
+            (
+                Diagnosis::instance_not_active(
+                    "arn:aws:sso:::instance/ssoins-1",
+                    "CREATE_IN_PROGRESS",
+                    None,
+                ),
+                "instance-not-active",
+            ),
+            (
+                Diagnosis::kms_key_unavailable("KMS_DISABLED", "disabled"),
+                "kms-key-unavailable",
+            ),
+            (
+                Diagnosis::credentials_expired("expired"),
+                "credentials-expired",
+            ),
+            (Diagnosis::clock_skew("Signature expired"), "clock-skew"),
+            (
+                Diagnosis::sts_region_disabled("eu-south-2", "111122223333", "not activated"),
+                "sts-region-disabled",
+            ),
+        ];
+        for (d, code) in cases {
+            assert_eq!(d.code.as_str(), code);
+            assert_eq!(
+                serde_json::to_value(d.code).unwrap(),
+                serde_json::json!(code)
+            );
+            assert!(!d.cause.is_empty() && !d.fix.is_empty(), "{code}");
+        }
+    }
+
+    #[test]
+    fn roster_own_credentials_never_send_the_customer_to_the_trust_policy() {
+        for d in [
+            Diagnosis::platform_credentials_invalid("SignatureDoesNotMatch", "m"),
+            Diagnosis::credentials_expired("m"),
+            Diagnosis::clock_skew("m"),
+        ] {
+            assert!(!d.fix.contains("trust policy is exactly"), "{d}");
+        }
+        let kms = Diagnosis::kms_key_unavailable("KMS_INVALID_STATE", "pending deletion");
+        assert!(kms.fix.contains("pending deletion") && kms.fix.contains("not the problem"));
+    }
 }
