@@ -2,6 +2,7 @@
 statuses, KMS key states, clock skew and bad keys, proved with boto3 (a
 client nobody here wrote): wire shapes and error codes as AWS answers them."""
 
+import email.utils
 import time
 
 import pytest
@@ -164,6 +165,9 @@ def test_a_skewed_clock_fails_as_aws_fails_it(skew, wording):
         message = e.value.response["Error"]["Message"]
         assert message.startswith(wording)
         assert message.endswith(" - 15 min.)" if skew > 0 else " + 15 min.)")
+        # The Date header shows fake-aws's own (skewed) clock, as AWS's shows its own.
+        served = email.utils.parsedate_to_datetime(e.value.response["ResponseMetadata"]["HTTPHeaders"]["date"])
+        assert abs(served.timestamp() - time.time() - skew) < 120
         with pytest.raises(ClientError) as e:
             fake_aws_admin(info, "identitystore").list_users(IdentityStoreId=info["customer"]["identity_store_id"])
         assert code(e) == "InvalidSignatureException"

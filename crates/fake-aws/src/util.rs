@@ -111,6 +111,18 @@ pub fn amz_date(epoch: u64) -> String {
     t.format(&fmt).unwrap_or_default()
 }
 
+/// An HTTP `Date` header value (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn http_date(epoch: u64) -> String {
+    let t = i64::try_from(epoch)
+        .ok()
+        .and_then(|e| time::OffsetDateTime::from_unix_timestamp(e).ok())
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let fmt = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    t.format(&fmt).unwrap_or_default()
+}
+
 /// Glob match with `*` (any run) and `?` (one char), as IAM matches actions
 /// and resources. `fold_case` makes the match ASCII case-insensitive.
 pub fn glob_match(pattern: &str, text: &str, fold_case: bool) -> bool {
@@ -183,5 +195,10 @@ mod tests {
         assert_eq!(amz_date(e), "20150830T123600Z");
         assert_eq!(iso8601(e), "2015-08-30T12:36:00Z");
         assert!(parse_amz_date("2015-08-30").is_none());
+    }
+
+    #[test]
+    fn http_dates_are_rfc_7231() {
+        assert_eq!(http_date(784_111_777), "Sun, 06 Nov 1994 08:49:37 GMT");
     }
 }

@@ -111,6 +111,11 @@ pub async fn serve(
     for (k, v) in out.headers {
         resp = resp.header(k, v);
     }
+    if world.clock_skew_seconds != 0 {
+        // The server's (skewed) clock, as AWS's Date header shows its own;
+        // SDKs that correct clock skew read it.
+        resp = resp.header("Date", crate::util::http_date(world.now()));
+    }
     let body = if reset {
         FakeBody::reset_midway(out.body)
     } else {
