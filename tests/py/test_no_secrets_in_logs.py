@@ -80,7 +80,11 @@ def test_debug_logs_carry_ids_but_no_secret(tmp_path):
             r = api.post(f"{base}/api/v1/invitations", json={"email": "auditor@example.com", "role": "auditor"})
             assert r.status_code == 201, r.text
             secrets.append(r.json()["link"].rsplit("/", 1)[1])
-            r = requests.post(base + r.json()["link"], data={"password": PASSWORD + "-auditor"})
+            invited = requests.Session()
+            link = r.json()["link"]
+            invite_csrf = re.search(r'name="csrf" value="([^"]+)"', invited.get(base + link).text).group(1)
+            secrets.append(invite_csrf)
+            r = invited.post(base + link, data={"csrf": invite_csrf, "password": PASSWORD + "-auditor"})
             assert r.status_code == 200, r.text
             secrets.append(PASSWORD + "-auditor")
 
