@@ -15,14 +15,14 @@ impl Cli {
     /// Whether errors should also be printed as one JSON object on stdout.
     pub fn wants_json(&self) -> bool {
         match &self.command {
-            Command::Sync(a) => a.json,
+            Command::Sync(a) => a.out.is_json(),
             Command::Users(ListCmd::List(a))
             | Command::Groups(ListCmd::List(a))
-            | Command::Memberships(ListCmd::List(a)) => a.format == Format::Json,
+            | Command::Memberships(ListCmd::List(a)) => a.out.is_json(),
             Command::Source(cmd) => cmd.json(),
             Command::Tenant(cmd) => cmd.json(),
-            Command::Diff(a) => a.format == crate::evidence_args::ReportFormat::Json,
-            Command::Check(a) => a.format == crate::evidence_args::ReportFormat::Json,
+            Command::Diff(a) => a.out.is_json(),
+            Command::Check(a) => a.out.is_json(),
             _ => false,
         }
     }
@@ -96,9 +96,8 @@ pub struct SyncArgs {
     /// Requests per second per Identity Store API (AWS's default quota: 20).
     #[arg(long, default_value_t = 20.0)]
     pub tps: f64,
-    /// Print one JSON object on stdout instead of a summary.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
     #[command(flatten)]
     pub db: DatabaseArgs,
 }
@@ -116,10 +115,36 @@ pub enum Format {
     Csv,
 }
 
+/// How a command prints its data: `--format table|json|csv` (default:
+/// table), or `--json`, the same as `--format json` (kept for scripts).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct OutputArgs {
+    /// Output format: a table for people, JSON, or CSV.
+    #[arg(long, value_enum, conflicts_with = "json")]
+    pub format: Option<Format>,
+    /// The same as --format json.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl OutputArgs {
+    pub fn format(self) -> Format {
+        if self.json {
+            Format::Json
+        } else {
+            self.format.unwrap_or(Format::Table)
+        }
+    }
+
+    pub fn is_json(self) -> bool {
+        self.format() == Format::Json
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Source to read (needed when there is more than one).
     #[arg(long)]
     pub source: Option<String>,
@@ -128,4 +153,57 @@ pub struct ListArgs {
     pub sync: Option<i64>,
     #[command(flatten)]
     pub db: DatabaseArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    fn format_of(args: &[&str]) -> Result<Format, clap::Error> {
+        let cli = Cli::try_parse_from(args)?;
+        Ok(match cli.command {
+            Command::Sync(a) => a.out.format(),
+            Command::Users(ListCmd::List(a)) => a.out.format(),
+            Command::Source(crate::platform_args::SourceCmd::List { out, .. }) => out.format(),
+            other => panic!("unexpected {other:?}"),
+        })
+    }
+
+    #[test]
+    fn every_data_command_takes_format_and_json_stays_an_alias() {
+        let sync = ["roster", "sync", "--role-arn", "r", "--external-id", "e"];
+        assert_eq!(format_of(&sync).unwrap(), Format::Table);
+        assert_eq!(
+            format_of(&[&sync[..], &["--json"]].concat()).unwrap(),
+            Format::Json
+        );
+        assert_eq!(
+            format_of(&[&sync[..], &["--format", "csv"]].concat()).unwrap(),
+            Format::Csv
+        );
+        assert!(format_of(&[&sync[..], &["--json", "--format", "csv"]].concat()).is_err());
+        assert_eq!(
+            format_of(&["roster", "users", "list", "--json"]).unwrap(),
+            Format::Json
+        );
+        assert_eq!(
+            format_of(&["roster", "source", "list", "--format", "csv"]).unwrap(),
+            Format::Csv
+        );
+        assert_eq!(
+            format_of(&["roster", "source", "list", "--json"]).unwrap(),
+            Format::Json
+        );
+        for cmd in [
+            &["roster", "diff", "--format", "csv"][..],
+            &["roster", "check", "--format", "csv"],
+            &["roster", "tenant", "list", "--format", "csv"],
+            &["roster", "evidence", "verify", "b.zip", "--format", "csv"],
+            &["roster", "source", "show", "s", "--format", "csv"],
+        ] {
+            assert!(Cli::try_parse_from(cmd).is_ok(), "{cmd:?}");
+        }
+    }
 }

@@ -3,15 +3,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 
-use crate::args::DatabaseArgs;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    Table,
-    Json,
-}
+use crate::args::{DatabaseArgs, OutputArgs};
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -24,8 +18,8 @@ pub struct DiffArgs {
     /// Source to compare (needed when there is more than one).
     #[arg(long)]
     pub source: Option<String>,
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    pub format: ReportFormat,
+    #[command(flatten)]
+    pub out: OutputArgs,
     #[command(flatten)]
     pub db: DatabaseArgs,
 }
@@ -53,8 +47,8 @@ pub struct CheckArgs {
     /// Source to check (needed when there is more than one).
     #[arg(long)]
     pub source: Option<String>,
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    pub format: ReportFormat,
+    #[command(flatten)]
+    pub out: OutputArgs,
     #[command(flatten)]
     pub db: DatabaseArgs,
 }
@@ -86,7 +80,6 @@ pub struct VerifyArgs {
     /// The signer's public key (base64) the bundle must carry.
     #[arg(long)]
     pub public_key: Option<String>,
-    /// Print one JSON object on stdout.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }

@@ -85,6 +85,51 @@ pub fn membership_json(m: &MembershipRow) -> serde_json::Value {
     })
 }
 
+/// Data given as JSON, as CSV: an array of objects is one record per object
+/// under the first object's keys; an object is one `field,value` record per
+/// field; nested values are written as compact JSON. Formula-safe.
+pub fn json_csv(value: &serde_json::Value) -> Result<Vec<u8>, CliError> {
+    use serde_json::Value;
+    let cell = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let records: Vec<Vec<String>> = match value {
+        Value::Array(items) if items.is_empty() => Vec::new(),
+        Value::Array(items) => {
+            let keys: Vec<String> = items
+                .first()
+                .and_then(Value::as_object)
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default();
+            let rows = items
+                .iter()
+                .map(|item| keys.iter().map(|k| cell(item.get(k))).collect());
+            std::iter::once(keys.clone()).chain(rows).collect()
+        }
+        Value::Object(fields) => std::iter::once(vec!["field".to_owned(), "value".to_owned()])
+            .chain(fields.iter().map(|(k, v)| vec![k.clone(), cell(Some(v))]))
+            .collect(),
+        other => vec![vec![cell(Some(other))]],
+    };
+    csv_bytes(records.iter().map(Vec::as_slice))
+}
+
+/// Prints `body` as JSON (one line) or CSV and returns `true`; for a table
+/// returns `false`: the caller prints its own.
+pub fn print_data(format: Format, body: &serde_json::Value) -> Result<bool, CliError> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match format {
+        Format::Json => writeln!(out, "{body}")?,
+        Format::Csv => out.write_all(&json_csv(body)?)?,
+        Format::Table => return Ok(false),
+    }
+    out.flush()?;
+    Ok(true)
+}
+
 pub struct Writer<W: Write> {
     format: Format,
     rows: Rows,
@@ -93,7 +138,7 @@ pub struct Writer<W: Write> {
 }
 
 /// One or more CSV records, formula-neutralised, as bytes.
-fn csv_bytes<'a>(records: impl IntoIterator<Item = &'a [String]>) -> Result<Vec<u8>, CliError> {
+pub fn csv_bytes<'a>(records: impl IntoIterator<Item = &'a [String]>) -> Result<Vec<u8>, CliError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for record in records {
         w.write_record(record.iter().map(|c| neutralize_formula(c).into_owned()))
@@ -215,6 +260,20 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(two, json!([{"GroupId": "a"}, {"GroupId": "b"}]));
+    }
+
+    #[test]
+    fn json_data_as_csv_is_records_or_field_value_lines() {
+        let list = json!([{"id": "a", "n": 1, "x": null}, {"id": "=b", "n": 2, "x": [1]}]);
+        let text = String::from_utf8(json_csv(&list).unwrap()).unwrap();
+        assert_eq!(text, "id,n,x\na,1,\n'=b,2,[1]\n");
+        assert!(json_csv(&json!([])).unwrap().is_empty());
+        let object = json!({"status": "ok", "files": ["a", "b"]});
+        let text = String::from_utf8(json_csv(&object).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "field,value\nfiles,\"[\"\"a\"\",\"\"b\"\"]\"\nstatus,ok\n"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand};
 
-use crate::args::DatabaseArgs;
+use crate::args::{DatabaseArgs, OutputArgs};
 
 #[derive(Debug, Args)]
 pub struct TenantArg {
@@ -20,8 +20,8 @@ pub enum SourceCmd {
         name: Option<String>,
         #[command(flatten)]
         tenant: TenantArg,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        out: OutputArgs,
         #[command(flatten)]
         db: DatabaseArgs,
     },
@@ -39,8 +39,8 @@ pub enum SourceCmd {
         identity_store_id: Option<String>,
         #[command(flatten)]
         tenant: TenantArg,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        out: OutputArgs,
         #[command(flatten)]
         db: DatabaseArgs,
     },
@@ -48,8 +48,8 @@ pub enum SourceCmd {
     List {
         #[command(flatten)]
         tenant: TenantArg,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        out: OutputArgs,
         #[command(flatten)]
         db: DatabaseArgs,
     },
@@ -58,8 +58,8 @@ pub enum SourceCmd {
         id: String,
         #[command(flatten)]
         tenant: TenantArg,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        out: OutputArgs,
         #[command(flatten)]
         db: DatabaseArgs,
     },
@@ -71,8 +71,8 @@ pub enum SourceCmd {
         /// Put a job on the queue instead of syncing in this process.
         #[arg(long)]
         enqueue: bool,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        out: OutputArgs,
         #[command(flatten)]
         db: DatabaseArgs,
     },
@@ -115,11 +115,11 @@ pub enum SourceCmd {
 impl SourceCmd {
     pub fn json(&self) -> bool {
         match self {
-            Self::Create { json, .. }
-            | Self::Connect { json, .. }
-            | Self::List { json, .. }
-            | Self::Show { json, .. }
-            | Self::Sync { json, .. } => *json,
+            Self::Create { out, .. }
+            | Self::Connect { out, .. }
+            | Self::List { out, .. }
+            | Self::Show { out, .. }
+            | Self::Sync { out, .. } => out.is_json(),
             Self::Delete { .. } | Self::Interval { .. } | Self::Rate { .. } => false,
         }
     }
@@ -138,8 +138,8 @@ pub enum TenantCmd {
     },
     /// List tenants.
     List {
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        out: OutputArgs,
         #[command(flatten)]
         db: DatabaseArgs,
     },
@@ -147,7 +147,7 @@ pub enum TenantCmd {
 
 impl TenantCmd {
     pub fn json(&self) -> bool {
-        matches!(self, Self::List { json: true, .. })
+        matches!(self, Self::List { out, .. } if out.is_json())
     }
 }
 

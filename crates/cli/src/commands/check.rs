@@ -11,7 +11,8 @@ use roster_engine::evidence::{self, AsOf};
 use roster_store::Store;
 
 use super::resolve;
-use crate::evidence_args::{CheckArgs, ReportFormat};
+use crate::args::Format;
+use crate::evidence_args::CheckArgs;
 use crate::exit::CliError;
 
 /// Who the audit log names for actions taken from the command line.
@@ -69,6 +70,27 @@ async fn save_settings(
     Ok(())
 }
 
+/// One record per check: its ID, title, status, summary, controls and
+/// number of findings (JSON lists the findings themselves).
+fn csv(r: &CheckReport) -> Result<Vec<u8>, CliError> {
+    let header = [
+        "check", "title", "status", "summary", "controls", "findings",
+    ]
+    .map(String::from);
+    let rows = r.checks.iter().map(|c| {
+        [
+            c.id.to_owned(),
+            c.title.to_owned(),
+            c.status.as_str().to_owned(),
+            c.summary.clone(),
+            c.controls.join(" "),
+            c.findings.len().to_string(),
+        ]
+    });
+    let records: Vec<[String; 6]> = std::iter::once(header).chain(rows).collect();
+    crate::output::csv_bytes(records.iter().map(<[String; 6]>::as_slice))
+}
+
 fn table(r: &CheckReport, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(
         out,
@@ -118,9 +140,10 @@ pub async fn run(args: CheckArgs) -> Result<(), CliError> {
     evidence::record_check_run(store.as_ref(), &tenant, &cli_actor(), &report).await?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match args.format {
-        ReportFormat::Json => out.write_all(&json_file(&report))?,
-        ReportFormat::Table => table(&report, &mut out)?,
+    match args.out.format() {
+        Format::Json => out.write_all(&json_file(&report))?,
+        Format::Csv => out.write_all(&csv(&report)?)?,
+        Format::Table => table(&report, &mut out)?,
     }
     out.flush()?;
     Ok(())

@@ -9,8 +9,10 @@ use roster_core::{SyncId, TenantId};
 use serde_json::Value;
 
 use super::resolve;
-use crate::evidence_args::{DiffArgs, ReportFormat};
+use crate::args::Format;
+use crate::evidence_args::DiffArgs;
 use crate::exit::CliError;
+use crate::output::csv_bytes;
 
 fn name(n: Option<&String>, id: &str) -> String {
     n.map_or_else(|| id.to_owned(), |n| format!("{n} ({id})"))
@@ -22,6 +24,90 @@ fn value(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+const CSV_HEADER: [&str; 5] = ["entity", "change", "id", "name", "detail"];
+
+fn fields(changes: &[roster_core::evidence::diff::FieldChange]) -> String {
+    changes
+        .iter()
+        .map(|f| format!("{}: {} → {}", f.field, value(&f.before), value(&f.after)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One record per change: entity, change, ID, name and what changed.
+fn csv(d: &Diff) -> Result<Vec<u8>, CliError> {
+    let row = |entity: &str, change: &str, id: &str, name: Option<&String>, detail: String| {
+        [entity, change, id, name.map_or("", String::as_str)]
+            .map(str::to_owned)
+            .into_iter()
+            .chain([detail])
+            .collect::<Vec<String>>()
+    };
+    let mut records = vec![CSV_HEADER.map(String::from).to_vec()];
+    let u = &d.users;
+    for (change, list) in [("added", &u.added), ("removed", &u.removed)] {
+        records.extend(list.iter().map(|x| {
+            row(
+                "user",
+                change,
+                &x.user_id,
+                x.user_name.as_ref(),
+                String::new(),
+            )
+        }));
+    }
+    records.extend(u.changed.iter().map(|x| {
+        row(
+            "user",
+            "changed",
+            &x.user.user_id,
+            x.user.user_name.as_ref(),
+            fields(&x.fields),
+        )
+    }));
+    let g = &d.groups;
+    for (change, list) in [("added", &g.added), ("removed", &g.removed)] {
+        records.extend(list.iter().map(|x| {
+            row(
+                "group",
+                change,
+                &x.group_id,
+                x.display_name.as_ref(),
+                String::new(),
+            )
+        }));
+    }
+    records.extend(g.renamed.iter().map(|x| {
+        let detail = format!(
+            "{} → {}",
+            x.before.as_deref().unwrap_or("—"),
+            x.after.as_deref().unwrap_or("—")
+        );
+        row("group", "renamed", &x.group_id, x.after.as_ref(), detail)
+    }));
+    records.extend(g.changed.iter().map(|x| {
+        row(
+            "group",
+            "changed",
+            &x.group.group_id,
+            x.group.display_name.as_ref(),
+            fields(&x.fields),
+        )
+    }));
+    let m = &d.memberships;
+    for (change, list) in [("added", &m.added), ("removed", &m.removed)] {
+        records.extend(list.iter().map(|x| {
+            let detail = format!(
+                "user {} in group {}",
+                name(x.user_name.as_ref(), &x.user_id),
+                name(x.group_name.as_ref(), &x.group_id)
+            );
+            row("membership", change, &x.membership_id, None, detail)
+        }));
+    }
+    csv_bytes(records.iter().map(Vec::as_slice))
 }
 
 fn table(d: &Diff, out: &mut impl Write) -> std::io::Result<()> {
@@ -132,11 +218,15 @@ pub async fn run(args: DiffArgs) -> Result<(), CliError> {
     .await?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match (diff, args.format) {
-        (Some(d), ReportFormat::Json) => out.write_all(&json_file(&d))?,
-        (Some(d), ReportFormat::Table) => table(&d, &mut out)?,
-        (None, ReportFormat::Json) => writeln!(out, "null")?,
-        (None, ReportFormat::Table) => writeln!(
+    match (diff, args.out.format()) {
+        (Some(d), Format::Json) => out.write_all(&json_file(&d))?,
+        (Some(d), Format::Csv) => out.write_all(&csv(&d)?)?,
+        (Some(d), Format::Table) => table(&d, &mut out)?,
+        (None, Format::Json) => writeln!(out, "null")?,
+        (None, Format::Csv) => {
+            out.write_all(&csv_bytes([CSV_HEADER.map(String::from).as_slice()])?)?;
+        }
+        (None, Format::Table) => writeln!(
             out,
             "Only one snapshot of source {source}: nothing to compare yet (sync again, or pass --from)"
         )?,

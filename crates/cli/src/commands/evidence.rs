@@ -11,6 +11,7 @@ use super::check::cli_actor;
 use super::resolve;
 use crate::evidence_args::{EvidenceCmd, ExportArgs, VerifyArgs};
 use crate::exit::CliError;
+use crate::output::print_data;
 
 /// The configured signing key seed, if any (never logged).
 fn configured_key() -> Option<String> {
@@ -55,14 +56,9 @@ fn verify(args: &VerifyArgs) -> Result<(), CliError> {
     let mut out = stdout.lock();
     match result {
         Ok(m) => {
-            if args.json {
-                let files: Vec<&str> = m.files.iter().map(|f| f.path.as_str()).collect();
-                writeln!(
-                    out,
-                    "{}",
-                    json!({"status": "ok", "public_key": m.public_key, "files": files})
-                )?;
-            } else {
+            let files: Vec<&str> = m.files.iter().map(|f| f.path.as_str()).collect();
+            let body = json!({"status": "ok", "public_key": m.public_key, "files": files});
+            if !print_data(args.out.format(), &body)? {
                 writeln!(
                     out,
                     "OK: {} files match their SHA-256; the manifest signature is valid",
@@ -74,9 +70,8 @@ fn verify(args: &VerifyArgs) -> Result<(), CliError> {
         }
         Err(problems) => {
             let reasons: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            if args.json {
-                writeln!(out, "{}", json!({"status": "failed", "problems": reasons}))?;
-            } else {
+            let body = json!({"status": "failed", "problems": reasons});
+            if !print_data(args.out.format(), &body)? {
                 for r in &reasons {
                     eprintln!("FAIL: {r}");
                 }

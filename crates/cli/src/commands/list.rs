@@ -27,7 +27,7 @@ where
     Fut: Future<Output = Result<(Vec<Vec<String>>, Vec<String>, Option<String>), CliError>>,
 {
     let stdout = std::io::stdout();
-    let mut out = Writer::new(args.format, rows, stdout.lock())?;
+    let mut out = Writer::new(args.out.format(), rows, stdout.lock())?;
     let mut after = None;
     loop {
         let (cells, json, last) = next_page(after.take()).await?;

@@ -10,8 +10,9 @@ use roster_engine::{LocationHint, SyncOptions, SyncProgress, sync_source};
 use roster_store::{NewSource, Source, SourceStatus, Store};
 use serde_json::json;
 
-use crate::args::DatabaseArgs;
+use crate::args::{DatabaseArgs, Format, OutputArgs};
 use crate::exit::CliError;
+use crate::output::print_data;
 use crate::platform_args::{SourceCmd, TenantArg};
 use crate::progress::ProgressView;
 
@@ -63,59 +64,41 @@ pub async fn run(cmd: SourceCmd) -> Result<(), CliError> {
         SourceCmd::Create {
             name,
             tenant,
-            json,
+            out,
             db,
-        } => create(name, tenant, json, db).await,
+        } => create(name, tenant, out.format(), db).await,
         SourceCmd::Connect {
             id,
             role_arn,
             region,
             identity_store_id,
             tenant,
-            json,
+            out,
             db,
-        } => connect(id, role_arn, region, identity_store_id, tenant, json, db).await,
-        SourceCmd::List { tenant, json, db } => {
-            let store = roster_store::connect(&db.database_url).await?;
-            let sources = store.list_sources(&tenant_of(&tenant.tenant)?).await?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::Value::Array(sources.iter().map(source_json).collect())
-                );
-            } else {
-                println!(
-                    "{:<21} {:<10} {:<14} {:<8}  NAME",
-                    "ID", "STATUS", "STORE", "REGION"
-                );
-                for s in &sources {
-                    let (store_id, region) =
-                        s.location.as_ref().map_or(("-".into(), "-".into()), |l| {
-                            (l.identity_store_id.to_string(), l.region.to_string())
-                        });
-                    println!(
-                        "{:<21} {:<10} {:<14} {:<8}  {}",
-                        s.id,
-                        s.status.as_str(),
-                        store_id,
-                        region,
-                        s.name
-                    );
-                }
-            }
-            Ok(())
+        } => {
+            connect(
+                id,
+                role_arn,
+                region,
+                identity_store_id,
+                tenant,
+                out.format(),
+                db,
+            )
+            .await
         }
+        SourceCmd::List { tenant, out, db } => list(&tenant, out, &db).await,
         SourceCmd::Show {
             id,
             tenant,
-            json,
+            out,
             db,
-        } => show(&id, &tenant, json, &db).await,
+        } => show(&id, &tenant, out.format(), &db).await,
         SourceCmd::Sync {
             id,
             tenant,
             enqueue,
-            json,
+            out,
             db,
         } => {
             let store = roster_store::connect(&db.database_url).await?;
@@ -123,14 +106,13 @@ pub async fn run(cmd: SourceCmd) -> Result<(), CliError> {
             let id = source_id(&id)?;
             if enqueue {
                 let job = store.enqueue_sync(&tenant, &id, "manual").await?;
-                if json {
-                    println!("{}", json!({"job_id": job.id, "status": job.status}));
-                } else {
+                let body = json!({"job_id": job.id, "status": job.status});
+                if !print_data(out.format(), &body)? {
                     println!("Queued job {} for source {id}.", job.id);
                 }
                 return Ok(());
             }
-            sync_now(store, &tenant, &id, json).await
+            sync_now(store, &tenant, &id, out.format()).await
         }
         SourceCmd::Interval {
             id,
@@ -139,6 +121,24 @@ pub async fn run(cmd: SourceCmd) -> Result<(), CliError> {
             db,
         } => interval(&id, hours, &tenant, &db).await,
         SourceCmd::Rate {
+            id,
+            tps,
+            tenant,
+            db,
+            ..
+        } => rate(&id, tps, &tenant, &db).await,
+        SourceCmd::Delete { id, tenant, db } => {
+            let store = roster_store::connect(&db.database_url).await?;
+            let id = source_id(&id)?;
+            store
+                .delete_source(&tenant_of(&tenant.tenant)?, &id)
+                .await?;
+            println!("Deleted source {id} and its history.");
+            Ok(())
+        }
+    }
+}
+
 /// `roster source list`: the tenant's connections.
 async fn list(tenant: &TenantArg, out: OutputArgs, db: &DatabaseArgs) -> Result<(), CliError> {
     let store = roster_store::connect(&db.database_url).await?;
@@ -166,28 +166,10 @@ async fn list(tenant: &TenantArg, out: OutputArgs, db: &DatabaseArgs) -> Result<
     Ok(())
 }
 
-            id,
-            tps,
-            tenant,
-            db,
-            ..
-        } => rate(&id, tps, &tenant, &db).await,
-        SourceCmd::Delete { id, tenant, db } => {
-            let store = roster_store::connect(&db.database_url).await?;
-            let id = source_id(&id)?;
-            store
-                .delete_source(&tenant_of(&tenant.tenant)?, &id)
-                .await?;
-            println!("Deleted source {id} and its history.");
-            Ok(())
-        }
-    }
-}
-
 async fn create(
     name: Option<String>,
     tenant: TenantArg,
-    json: bool,
+    format: Format,
     db: DatabaseArgs,
 ) -> Result<(), CliError> {
     let store = roster_store::connect(&db.database_url).await?;
@@ -208,16 +190,14 @@ async fn create(
         &source.external_id,
     );
     let permissions = permissions_policy(&PermissionsOptions::recommended());
-    if json {
-        let body = json!({
-            "id": source.id,
-            "external_id": source.external_id.expose(),
-            "platform_principal": principal,
-            "trust_policy": serde_json::from_str::<serde_json::Value>(&trust.to_json()).unwrap_or_default(),
-            "inline_policy": serde_json::from_str::<serde_json::Value>(&permissions.to_json()).unwrap_or_default(),
-        });
-        println!("{body}");
-    } else {
+    let body = json!({
+        "id": source.id,
+        "external_id": source.external_id.expose(),
+        "platform_principal": principal,
+        "trust_policy": serde_json::from_str::<serde_json::Value>(&trust.to_json()).unwrap_or_default(),
+        "inline_policy": serde_json::from_str::<serde_json::Value>(&permissions.to_json()).unwrap_or_default(),
+    });
+    if !print_data(format, &body)? {
         println!(
             "Source:      {}\nExternal ID: {}\n",
             source.id,
@@ -237,7 +217,7 @@ async fn connect(
     region: Option<String>,
     identity_store_id: Option<String>,
     tenant: TenantArg,
-    json: bool,
+    format: Format,
     db: DatabaseArgs,
 ) -> Result<(), CliError> {
     let store = roster_store::connect(&db.database_url).await?;
@@ -264,7 +244,7 @@ async fn connect(
         endpoint: roster_engine::AwsEndpoint::from_env(),
     };
     let print_step = |e: StepEvent| {
-        if !json && e.status != StepStatus::Running {
+        if format == Format::Table && e.status != StepStatus::Running {
             eprintln!(
                 "{:<8} {}  {}",
                 format!("{:?}", e.status).to_lowercase(),
@@ -283,12 +263,8 @@ async fn connect(
     )
     .await?;
     let job = store.enqueue_sync(&tenant, &id, "connect").await?;
-    if json {
-        println!(
-            "{}",
-            json!({"status": "connected", "source_id": id, "location": location, "first_sync_job": job.id})
-        );
-    } else {
+    let body = json!({"status": "connected", "source_id": id, "location": location, "first_sync_job": job.id});
+    if !print_data(format, &body)? {
         println!(
             "Connection Configured: Identity Store {} in {}. First sync queued (job {}); run it now with: roster source sync {id}",
             location.identity_store_id, location.region, job.id
@@ -297,16 +273,19 @@ async fn connect(
     Ok(())
 }
 
-async fn show(id: &str, tenant: &TenantArg, json: bool, db: &DatabaseArgs) -> Result<(), CliError> {
+async fn show(
+    id: &str,
+    tenant: &TenantArg,
+    format: Format,
+    db: &DatabaseArgs,
+) -> Result<(), CliError> {
     let store = roster_store::connect(&db.database_url).await?;
     let tenant = tenant_of(&tenant.tenant)?;
     let source = store.get_source(&tenant, &source_id(id)?).await?;
     let syncs = store.list_syncs(&tenant, &source.id, 10).await?;
     let mut body = source_json(&source);
     body["syncs"] = serde_json::to_value(&syncs).map_err(|e| CliError::Other(e.into()))?;
-    if json {
-        println!("{body}");
-    } else {
+    if !print_data(format, &body)? {
         println!(
             "{}",
             serde_json::to_string_pretty(&body).map_err(|e| CliError::Other(e.into()))?
@@ -358,7 +337,7 @@ async fn sync_now(
     store: Arc<dyn Store>,
     tenant: &TenantId,
     id: &SourceId,
-    json: bool,
+    format: Format,
 ) -> Result<(), CliError> {
     let platform = Platform::from_env().await;
     let options = SyncOptions {
@@ -366,7 +345,7 @@ async fn sync_now(
         ..SyncOptions::default()
     };
     let progress = Arc::new(SyncProgress::default());
-    let view = ProgressView::start(progress.clone(), options.tps, json);
+    let view = ProgressView::start(progress.clone(), options.tps, format != Format::Table);
     let outcome = sync_source(store.clone(), &platform, tenant, id, &options, progress).await;
     view.finish().await;
     let outcome = outcome?;
@@ -374,6 +353,6 @@ async fn sync_now(
     let location = source
         .location
         .ok_or_else(|| CliError::Other(anyhow::anyhow!("the source lost its location")))?;
-    super::sync::report(&outcome, id, &location, json);
+    super::sync::report(&outcome, id, &location, format)?;
     Ok(())
 }

@@ -12,8 +12,9 @@ use roster_engine::{
 use roster_store::{DirectoryLocation, NewSource, Source, SourceStatus, Store};
 use serde_json::json;
 
-use crate::args::SyncArgs;
+use crate::args::{Format, SyncArgs};
 use crate::exit::CliError;
+use crate::output::print_data;
 use crate::progress::ProgressView;
 
 fn parse_inputs(args: &SyncArgs) -> Result<(RoleArn, ExternalId, LocationHint), CliError> {
@@ -100,7 +101,11 @@ pub async fn run(args: SyncArgs) -> Result<(), CliError> {
         ..SyncOptions::default()
     };
     let progress = Arc::new(SyncProgress::default());
-    let view = ProgressView::start(progress.clone(), args.tps, args.json);
+    let view = ProgressView::start(
+        progress.clone(),
+        args.tps,
+        args.out.format() != Format::Table,
+    );
     let outcome = run_sync(
         store.clone(),
         &tenant,
@@ -114,17 +119,17 @@ pub async fn run(args: SyncArgs) -> Result<(), CliError> {
     view.finish().await;
     let outcome = outcome?;
 
-    report(&outcome, &source.id, &location, args.json);
+    report(&outcome, &source.id, &location, args.out.format())?;
     Ok(())
 }
 
-/// Prints a finished sync: a summary line, or one JSON object with `json`.
+/// Prints a finished sync: a summary line, one JSON object, or its CSV.
 pub(crate) fn report(
     outcome: &SyncOutcome,
     source: &SourceId,
     location: &DirectoryLocation,
-    json: bool,
-) {
+    format: Format,
+) -> Result<(), CliError> {
     let stats = &outcome.stats;
     if stats.throttled > 0 {
         let warning = Diagnosis::throttled(
@@ -136,25 +141,23 @@ pub(crate) fn report(
             warning.code, warning.cause, stats.throttled
         );
     }
-    if json {
-        let body = json!({
-            "status": "complete",
-            "sync_id": outcome.sync_id,
-            "source_id": source,
-            "identity_store_id": location.identity_store_id,
-            "region": location.region,
-            "users": outcome.counts.users,
-            "groups": outcome.counts.groups,
-            "memberships": outcome.counts.memberships,
-            "calls": stats.calls,
-            "retries": stats.retries,
-            "throttled": stats.throttled,
-            "wall_s": stats.wall_s,
-            "floor_s": stats.floor_s,
-            "ratio": stats.ratio(),
-        });
-        println!("{body}");
-    } else {
+    let body = json!({
+        "status": "complete",
+        "sync_id": outcome.sync_id,
+        "source_id": source,
+        "identity_store_id": location.identity_store_id,
+        "region": location.region,
+        "users": outcome.counts.users,
+        "groups": outcome.counts.groups,
+        "memberships": outcome.counts.memberships,
+        "calls": stats.calls,
+        "retries": stats.retries,
+        "throttled": stats.throttled,
+        "wall_s": stats.wall_s,
+        "floor_s": stats.floor_s,
+        "ratio": stats.ratio(),
+    });
+    if !print_data(format, &body)? {
         println!(
             "Synced {} users, {} groups, {} memberships from {} ({}) as sync {} in {:.1}s (quota floor {:.1}s, {} API calls).",
             outcome.counts.users,
@@ -168,4 +171,5 @@ pub(crate) fn report(
             stats.total_calls()
         );
     }
+    Ok(())
 }

@@ -16,16 +16,14 @@ pub async fn run(cmd: TenantCmd) -> Result<(), CliError> {
                 .await?;
             println!("Created tenant {tenant}.");
         }
-        TenantCmd::List { json, db } => {
+        TenantCmd::List { out, db } => {
             let store = roster_store::connect(&db.database_url).await?;
             let tenants = store.list_tenants().await?;
-            if json {
-                let list: Vec<_> = tenants
-                    .iter()
-                    .map(|t| json!({"id": t.id, "name": t.name, "created_at": t.created_at}))
-                    .collect();
-                println!("{}", serde_json::Value::Array(list));
-            } else {
+            let list: Vec<_> = tenants
+                .iter()
+                .map(|t| json!({"id": t.id, "name": t.name, "created_at": t.created_at}))
+                .collect();
+            if !crate::output::print_data(out.format(), &serde_json::Value::Array(list))? {
                 for t in tenants {
                     println!("{:<24} {}", t.id, t.name);
                 }
