@@ -69,7 +69,14 @@ fn main() -> ExitCode {
         Err(e) => return CliError::Other(e.into()).report(false),
     };
     let json = cli.wants_json();
-    match runtime.block_on(commands::run(cli)) {
+    let outcome = runtime.block_on(async {
+        let outcome = commands::run(cli).await;
+        // Whatever the outcome: fold SQLite's write-ahead log into the
+        // database and close it, so no `-wal` file is left behind.
+        roster_store::close_all().await;
+        outcome
+    });
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => e.report(json),
     }

@@ -27,7 +27,7 @@ pub use records::{
     Source, SourceStatus, StageBatch, SyncFailure, SyncRun, SyncStatus, Tenant, VersionCounts,
     Versioning,
 };
-pub use sql::SqlStore;
+pub use sql::{SqlStore, close_all};
 
 /// The store's traits, for calling their methods on `Arc<dyn Store>`.
 pub mod prelude {

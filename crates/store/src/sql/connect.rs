@@ -29,6 +29,16 @@ fn with_create_mode(url: &str) -> String {
     }
 }
 
+/// Session settings of every `SQLite` connection. The write-ahead log is
+/// checkpointed once it holds 1000 pages (4 MiB) and truncated back to
+/// 4 MiB after each checkpoint that empties it (`journal_size_limit`): it is
+/// bounded while roster runs, not only when it exits (`close`). A single
+/// transaction larger than that still grows it until its next checkpoint.
+const SQLITE_SESSION: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA busy_timeout = 15000; PRAGMA foreign_keys = ON; \
+     PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY; \
+     PRAGMA wal_autocheckpoint = 1000; PRAGMA journal_size_limit = 4194304;";
+
 pub(super) async fn open(url: &str) -> Result<(AnyPool, Backend), StoreError> {
     sqlx::any::install_default_drivers();
     let backend = backend_of(url)?;
@@ -44,13 +54,7 @@ pub(super) async fn open(url: &str) -> Result<(AnyPool, Backend), StoreError> {
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
-                    conn.execute(
-                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA busy_timeout = 15000; PRAGMA foreign_keys = ON; \
-                         PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY; \
-                         PRAGMA wal_autocheckpoint = 16384;",
-                    )
-                    .await?;
+                    conn.execute(SQLITE_SESSION).await?;
                 }
                 Ok(())
             })

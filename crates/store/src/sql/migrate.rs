@@ -184,6 +184,10 @@ impl Migrations for SqlStore {
     async fn migrations_current(&self) -> Result<bool, StoreError> {
         is_current(&self.pool, self.backend).await
     }
+
+    async fn close(&self) -> Result<(), StoreError> {
+        SqlStore::close(self).await
+    }
 }
 
 #[cfg(test)]

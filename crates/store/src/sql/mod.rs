@@ -7,10 +7,12 @@
 //! `versions.rs` writing the versions of the tables `columns.rs` defines), `directory.rs` (`Snapshots`),
 //! `browse.rs`, `history.rs`, `console.rs`, `evidence.rs`
 //! (`EvidenceSettings`), `audit.rs`, `jobs.rs`, `quota_shares.rs` and
-//! `migrate.rs` (`Migrations`). This file holds only the store itself.
+//! `migrate.rs` (`Migrations`); `close.rs` closes stores on exit. This file
+//! holds only the store itself.
 
 mod audit;
 mod browse;
+mod close;
 mod columns;
 mod connect;
 mod console;
@@ -35,12 +37,16 @@ use crate::error::StoreError;
 use crate::ports::Store;
 use crate::records::Backend;
 
+pub use close::close_all;
+
 /// A `Store` over a `SQLite` file or a `PostgreSQL` database.
 #[derive(Debug, Clone)]
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
     clock: Arc<dyn Clock>,
+    /// Closes the pool when the last clone is dropped (see `close`).
+    _open: Arc<close::OpenPool>,
 }
 
 impl SqlStore {
@@ -54,6 +60,7 @@ impl SqlStore {
         let (pool, backend) = connect::open(url).await?;
         migrate::run(&pool, backend, &*clock).await?;
         Ok(Self {
+            _open: close::OpenPool::register(pool.clone(), backend),
             pool,
             backend,
             clock,
@@ -67,12 +74,14 @@ impl SqlStore {
     /// Folds `SQLite`'s write-ahead log into the database file (so file sizes
     /// mean something); nothing to do on `PostgreSQL`.
     pub async fn checkpoint(&self) -> Result<(), StoreError> {
-        if self.backend == Backend::Sqlite {
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&self.pool)
-                .await?;
-        }
-        Ok(())
+        close::checkpoint(&self.pool, self.backend).await
+    }
+
+    /// Checkpoints (as [`Self::checkpoint`]) and closes every connection:
+    /// `SQLite` leaves no write-ahead log behind. Later calls on this store
+    /// (or its clones) fail; closing twice does nothing.
+    pub async fn close(&self) -> Result<(), StoreError> {
+        close::close(&self.pool, self.backend).await
     }
 }
 
