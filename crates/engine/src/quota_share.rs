@@ -21,8 +21,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use roster_store::Store;
 use roster_core::WorkerId;
+use roster_store::Store;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
