@@ -7,7 +7,6 @@ mod assets;
 mod audit;
 mod auth;
 mod catalog;
-mod connect;
 mod error;
 mod extract;
 mod ops;

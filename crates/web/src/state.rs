@@ -59,6 +59,8 @@ pub struct AppState {
     /// Metrics registry and operator tokens (`/metrics`, `/api/v1/admin/*`).
     pub ops: crate::ops::Ops,
     pub(crate) limiter: Arc<SignInLimiter>,
+    /// Where roster's AWS calls go, read once at start (named in diagnoses).
+    pub aws_endpoint: roster_engine::AwsEndpoint,
 }
 
 impl AppState {
@@ -77,6 +79,7 @@ impl AppState {
             signing_key: None,
             ops: crate::ops::Ops::default(),
             limiter: Arc::new(SignInLimiter::default()),
+            aws_endpoint: roster_engine::AwsEndpoint::from_env(),
         }
     }
 

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{ApiWriter, Principal};
 use crate::catalog::{CATALOG, CatalogEntry};
-use crate::connect::{ConnectInput, ConnectResult, LocationView};
+use crate::service::connection_test::{ConnectInput, ConnectResult, LocationView};
 use crate::error::{ErrorBody, WebError};
 use crate::extract::{AppJson, AppQuery, TenantSource};
 use crate::service::sources;

@@ -57,6 +57,7 @@
 
 pub mod audit;
 pub mod bundles;
+pub mod connection_test;
 pub mod directory;
 pub mod evidence;
 pub mod invitations;

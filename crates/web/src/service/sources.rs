@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::audit;
 use crate::auth::Principal;
 use crate::catalog::{CATALOG, IDENTITY_STORE};
-use crate::connect::{self, ConnectInput, ConnectResult};
+use crate::service::connection_test::{self as connect, ConnectInput, ConnectResult};
 use crate::error::WebError;
 use crate::setup::{SetupView, setup_of};
 use crate::state::AppState;
@@ -104,7 +104,7 @@ pub async fn connect(
     input: &ConnectInput,
 ) -> Result<ConnectResult, WebError> {
     who.require_admin()?;
-    let request = connect::parse(input, state.principal.as_deref())?;
+    let request = connect::parse(input, state.principal.as_deref(), &state.aws_endpoint)?;
     connect::run(
         state,
         who.tenant().clone(),
@@ -123,7 +123,7 @@ pub fn connect_streamed(
     input: &ConnectInput,
 ) -> Result<Body, WebError> {
     who.require_admin()?;
-    let request = connect::parse(input, state.principal.as_deref())?;
+    let request = connect::parse(input, state.principal.as_deref(), &state.aws_endpoint)?;
     Ok(connect::stream(
         state,
         who.tenant().clone(),

@@ -84,7 +84,11 @@ pub struct ConnectResult {
 }
 
 /// Parses the input at the edge; a bad ARN is `invalid-role-arn` with the reason.
-pub fn parse(input: &ConnectInput, principal: Option<&str>) -> Result<ConnectRequest, WebError> {
+pub fn parse(
+    input: &ConnectInput,
+    principal: Option<&str>,
+    endpoint: &roster_engine::AwsEndpoint,
+) -> Result<ConnectRequest, WebError> {
     let role = RoleArn::parse(input.role_arn.trim())
         .map_err(|e| Diagnosis::invalid_role_arn(&e.reason))?;
     let nonempty = |s: &Option<String>| {
@@ -108,8 +112,7 @@ pub fn parse(input: &ConnectInput, principal: Option<&str>) -> Result<ConnectReq
             identity_store_id,
         },
         platform_principal: principal.map(str::to_owned),
-        // TODO(web-services): read once into the app's state and pass it here.
-        endpoint: roster_engine::AwsEndpoint::from_env(),
+        endpoint: endpoint.clone(),
     })
 }
 
