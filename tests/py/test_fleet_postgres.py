@@ -1,4 +1,4 @@
-"""The fleet (§9) on PostgreSQL: 50 tenants with one source each, three
+"""The fleet of workers on PostgreSQL: 50 tenants with one source each, three
 `roster worker` processes, one of them SIGKILLed mid-sync. Every source ends
 with exactly one complete snapshot, no duplicate rows, no source synced
 twice at once; all 50 sources read the same Identity Center instance, so the

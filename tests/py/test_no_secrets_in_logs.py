@@ -1,4 +1,4 @@
-"""No secret ever reaches a log line (§11): `roster serve` runs with
+"""No secret ever reaches a log line: `roster serve` runs with
 `ROSTER_LOG=debug` and JSON logs against fake-aws, through the real flows —
 first-admin setup link, sign-in with a password, session cookie, API token
 creation and use, an invitation link, a connection test with an External

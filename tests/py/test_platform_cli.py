@@ -1,4 +1,4 @@
-"""Headless source management (§8) as a black box against fake-aws: create a
+"""Headless source management from the CLI, as a black box against fake-aws: create a
 source, create the role from the printed policies, connect, let a worker run
 the first sync, sync again, and delete; and the connection test's diagnoses."""
 

@@ -1,4 +1,4 @@
-"""roster sync, run as a black box against roster's fake-aws: every §3
+"""roster sync, run as a black box against roster's fake-aws: every
 diagnosis fake-aws can produce, faults survived, and a SIGKILL mid-sync that
 leaves exactly one complete snapshot and no duplicates behind."""
 

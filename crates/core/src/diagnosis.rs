@@ -1,4 +1,4 @@
-//! Diagnoses (§3): every failure a customer can cause maps to a stable code,
+//! Diagnoses: every failure a customer can cause maps to a stable code,
 //! a one-line cause, and the exact fix with this connection's values. The
 //! console, the API and the CLI all show these same texts.
 

@@ -1,6 +1,6 @@
 //! `ExternalId`: the shared secret that guards the customer's trust policy
 //! against the confused-deputy problem. roster generates it; customers never
-//! choose it (§2.3, §11).
+//! choose it (that is what defeats the confused deputy).
 
 use std::fmt;
 

@@ -105,7 +105,7 @@ impl Partition {
     }
 
     /// The commercial Regions worth probing when Identity Center is not found in
-    /// the Region first tried (§4). Bounded on purpose.
+    /// the Region first tried. Bounded on purpose.
     pub fn candidate_regions(self) -> &'static [&'static str] {
         match self {
             Self::Aws => &[

@@ -1,5 +1,5 @@
 //! IAM policy documents roster asks customers to create: the trust policy
-//! (§2.3) and the inline permissions policy (§2.4), as data rendered to JSON,
+//! (the wizard's first step) and the inline permissions policy (its second step), as data rendered to JSON,
 //! and the one list of AWS actions roster may call with the customer's role.
 
 use std::collections::BTreeMap;
@@ -16,7 +16,7 @@ pub const IDENTITY_STORE_ACTIONS: [&str; 3] = [
     "identitystore:ListGroupMemberships",
 ];
 
-/// Optional: lets roster find the Identity Store ID and home Region (§4), and
+/// Optional: lets roster find the Identity Store ID and home Region by itself, and
 /// tell the organization instance (owned by the management account) from an
 /// account instance with `organizations:DescribeOrganization` (read-only).
 pub const DISCOVERY_ACTIONS: [&str; 3] = [

@@ -1,4 +1,4 @@
-//! The quota floor (§5): the least wall time any sync of a directory can take
+//! The quota floor: the least wall time any sync of a directory can take
 //! when each Identity Store list API is limited to a number of requests per second.
 
 /// Items per page: the Identity Store maximum for `MaxResults`.

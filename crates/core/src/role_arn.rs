@@ -1,5 +1,5 @@
 //! `RoleArn`: the ARN of the customer's IAM role, validated with a precise
-//! reason for every rejection (§2.5) before any AWS call is made.
+//! reason for every rejection before any AWS call is made.
 
 use std::fmt;
 use std::str::FromStr;

@@ -21,7 +21,7 @@ pub struct SyncStats {
     pub tps: f64,
     /// What AWS no longer had when roster came to read it (a group deleted
     /// between `ListGroups` and its `ListGroupMemberships`): skipped, not an
-    /// error (§5). Absent from the JSON when nothing vanished.
+    /// error (the directory changes while it is read). Absent from the JSON when nothing vanished.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vanished: Vec<Vanished>,
 }

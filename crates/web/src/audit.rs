@@ -1,4 +1,4 @@
-//! Records console and API changes in the append-only audit log (§7). The
+//! Records console and API changes in the append-only audit log. The
 //! actor is the signed-in user's email, or `token:<prefix>` for API tokens.
 //! Secrets never go into an entry.
 

@@ -1,4 +1,4 @@
-//! The source catalog (§2.1): what can be connected, as cards.
+//! The source catalog: what can be connected, as cards.
 
 use serde::Serialize;
 

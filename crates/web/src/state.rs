@@ -46,7 +46,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// roster's own AWS identity; `None` when it has no credentials at all.
     pub platform: Option<Platform>,
-    /// The principal ARN customers' trust policies name (§1).
+    /// The principal ARN customers' trust policies name.
     pub principal: Option<String>,
     /// Why the principal is unknown, shown on the Sources page.
     pub principal_problem: Option<String>,

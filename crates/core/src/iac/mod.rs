@@ -1,4 +1,4 @@
-//! Infrastructure-as-code for the customer's role (§2.4): the same trust and
+//! Infrastructure-as-code for the customer's role (the wizard's AWS tab): the same trust and
 //! permissions policies rendered as `CloudFormation`, Terraform and AWS CLI
 //! text carrying one connection's values. Pure functions of the policy data.
 

@@ -1,4 +1,4 @@
--- AWS's request quotas (§5, §9), and runs whose versions wait for the publish.
+-- AWS's request quotas (shared by every process syncing one instance), and runs whose versions wait for the publish.
 -- A source's own rate per Identity Store API, for instances whose quota AWS
 -- raised (NULL: the worker's default, AWS's 20 requests per second).
 ALTER TABLE sources ADD COLUMN api_tps BIGINT;

@@ -1,4 +1,4 @@
-//! The append-only audit log: every action that changes something (§7).
+//! The append-only audit log: every action that changes something.
 //! There is no method to change or delete an entry; on `PostgreSQL` and
 //! `SQLite` a trigger rejects UPDATE and DELETE as well.
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::error::StoreError;
 
-/// What a console user may do (§1): `admin` changes things, `auditor` reads.
+/// What a console user may do: `admin` changes things, `auditor` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ConsoleRole {

@@ -1,5 +1,5 @@
 //! Shares of AWS's per-instance request quota among the processes syncing
-//! one Identity Center instance at once (§5, §9). Platform-wide, like job
+//! one Identity Center instance at once (AWS's quota belongs to the instance, not the process). Platform-wide, like job
 //! claiming: the quota belongs to the AWS instance, not to a tenant, and a
 //! share row holds no directory data.
 

@@ -1,4 +1,4 @@
-//! Writing a running sync's rows as versions while it reads (§5, §6).
+//! Writing a running sync's rows as versions while it reads (the snapshot model of ARCHITECTURE.md).
 //!
 //! Each batch is staged (the run's own copy: what it saw, first sighting
 //! wins) and versioned in the same transaction: an object that changed has

@@ -1,4 +1,4 @@
-//! Source settings (§2.6): where the directory is, status, last and next
+//! Source settings: where the directory is, status, last and next
 //! sync, and the buttons Sync now, Test connection, turn off/on, delete.
 
 use axum::extract::State;

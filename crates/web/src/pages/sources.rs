@@ -1,4 +1,4 @@
-//! The Sources page (§2.1): catalog cards with category filter and search,
+//! The Sources page: catalog cards with category filter and search,
 //! the tenant's connections, and "toggle on" creating a pending connection.
 
 use axum::extract::State;

@@ -1,4 +1,4 @@
-//! The connection wizard (§2.3–§2.5): the roster tab (trust policy, External
+//! The connection wizard: the roster tab (trust policy, External
 //! ID, Role ARN, live connection test) and the AWS tab (console steps, inline
 //! policy explained, `CloudFormation`, Terraform and AWS CLI text).
 
