@@ -1,4 +1,4 @@
-"""SCIM keeps provisioning while roster reads (§5): groups deleted after
+"""SCIM keeps provisioning while roster reads: groups deleted after
 `ListGroups` listed them and before their memberships were read do not fail
 the sync; the sync's report names them."""
 

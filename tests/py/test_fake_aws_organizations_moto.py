@@ -1,5 +1,5 @@
 """The same Organizations scenario against moto (an emulator written by
-others) and fake-aws must give the same results (§10's conformance rule):
+others) and fake-aws must give the same results (the conformance rule):
 the management account describes its organization, lists accounts, registers
 a member as IAM Identity Center's delegated administrator and lists it; the
 errors AWS documents for re-registering and for the management account."""

@@ -1,4 +1,4 @@
-"""fake-aws's two Identity Store quota models (§5), seen from boto3: with
+"""fake-aws's two Identity Store quota models, seen from boto3: with
 `per-api` each API has its own bucket; with `collective` every Identity Store
 API of an instance draws on one."""
 

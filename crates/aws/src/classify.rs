@@ -1,4 +1,4 @@
-//! Turning SDK errors into `AwsError`: retryable signals or §3 diagnoses.
+//! Turning SDK errors into `AwsError`: retryable signals or diagnoses.
 //! Handles AWS's JSON error shape and moto's XML 403s alike.
 
 use std::error::Error as StdError;

@@ -25,7 +25,7 @@ pub enum AwsError {
     Diagnosed(Diagnosis),
     /// What was read no longer exists (`ResourceNotFoundException` on a user
     /// or group listed moments ago): the directory changed while roster read
-    /// it (§5). Not an error of the sync; the reader skips it and reports it.
+    /// it (SCIM keeps provisioning). Not an error of the sync; the reader skips it and reports it.
     #[error("{resource_type} {resource_id} vanished while being read ({message})")]
     Vanished {
         /// AWS's `ResourceType`: `GROUP`, `USER`, `GROUP_MEMBERSHIP`.

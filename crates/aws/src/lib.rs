@@ -1,7 +1,7 @@
 //! The AWS adapter: roster's own (platform) identity, the customer's assumed
 //! role with its External ID, discovery of the Identity Center instance, and
 //! page-by-page Identity Store reads. AWS errors become `AwsError`: retryable
-//! signals for the sync engine, or a §3 diagnosis.
+//! signals for the sync engine, or a diagnosis (stable code, cause, fix).
 //!
 //! Depends on `roster-core` and the official AWS SDK. Every call made with a
 //! customer's role passes `guard::ActionGuard`, which refuses any action

@@ -88,7 +88,7 @@ pub fn partition_of(region: &str) -> Option<&'static PartitionInfo> {
 }
 
 /// The other Regions of `region`'s partition, to probe when Identity Center
-/// is not found in `region` (§4).
+/// is not found in `region` (bounded by the partition, probed concurrently).
 pub fn sibling_regions(region: &str) -> Vec<String> {
     partition_of(region)
         .map(|p| {

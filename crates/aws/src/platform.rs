@@ -1,4 +1,4 @@
-//! roster's own AWS identity (the platform principal, §1) and the
+//! roster's own AWS identity (the platform principal roster runs as) and the
 //! `sts:AssumeRole` calls it makes into customer accounts.
 
 use std::time::{Duration, SystemTime};
@@ -16,7 +16,7 @@ use crate::error::AwsError;
 use crate::guard::{ActionGuard, ActionLog};
 use crate::session::CustomerSession;
 
-/// Assumed-role sessions last 15 minutes (§2.5) and are renewed before expiry.
+/// Assumed-role sessions last 15 minutes (the shortest STS allows) and are renewed before expiry.
 pub const SESSION_SECONDS: i32 = 900;
 const FALLBACK_REGION: &str = "us-east-1";
 
@@ -233,7 +233,7 @@ impl Platform {
     }
 }
 
-/// `arn:aws:sts::A:assumed-role/NAME/SESSION` → `arn:aws:iam::A:role/NAME` (§1);
+/// `arn:aws:sts::A:assumed-role/NAME/SESSION` → `arn:aws:iam::A:role/NAME` (what a trust policy names);
 /// other ARNs (IAM users, roles) are returned unchanged.
 pub fn principal_from_caller_arn(arn: &str) -> String {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();

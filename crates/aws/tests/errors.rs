@@ -1,4 +1,4 @@
-//! AWS's failures as roster must read them (§3), produced by fake-aws as AWS
+//! AWS's failures as roster must read them (code, cause, fix), produced by fake-aws as AWS
 //! answers: roster's own bad or expired keys and skewed clock are never
 //! `assume-role-denied`; a disabled STS Region, KMS key states, and a group
 //! that vanished mid-read each get their own outcome.

@@ -1,4 +1,4 @@
-//! Discovery in a real organization's shapes (§4): the role in the
+//! Discovery in a real organization's shapes: the role in the
 //! management account, in Identity Center's delegated administrator account,
 //! in a member account; account instances; instance and Region statuses;
 //! every page of `ListInstances`; retried faults.

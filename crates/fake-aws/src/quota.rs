@@ -1,6 +1,6 @@
 //! Token buckets per (instance, API), refilled at `tps`, burst of one second.
 //! AWS does not document whether the Identity Store's 20 requests/s are per
-//! API or shared by all its APIs (§5), so both models exist: `per-api` (each
+//! API or shared by all its APIs, so both models exist: `per-api` (each
 //! API its own bucket) and `collective` (one bucket for every Identity Store
 //! API of an instance, the stricter one).
 

@@ -1,4 +1,4 @@
-//! Discovery (§4): find the Identity Center instance, its Identity Store ID,
+//! Discovery: find the Identity Center instance, its Identity Store ID,
 //! owner account, status and home Region with `sso:ListInstances` (every
 //! page) / `sso:ListRegions`, and tell the organization instance from an
 //! account instance with `organizations:DescribeOrganization`. Every call is
@@ -147,7 +147,7 @@ async fn enabled_regions(
             if r.is_primary_region() {
                 primary = Some(parsed.clone());
             }
-            // A Region being added or removed cannot be read from (§4).
+            // A Region being added or removed (ADDING, REMOVING) cannot be read from.
             if r.status().is_none_or(|s| s.as_str() == "ACTIVE") {
                 regions.push(parsed);
             }
@@ -234,7 +234,7 @@ pub async fn discover(session: &CustomerSession, first: &Region) -> Result<Disco
                 Diagnosis::account_instance(&instance.arn, &owner, Some(m.as_str())).into(),
             );
         }
-        // Without DescribeOrganization, sync what was found (§4).
+        // Without DescribeOrganization, sync what was found; the type stays unknown.
         None => (InstanceKind::Unknown, Placement::Unknown),
     };
     let identity_store_id = IdentityStoreId::parse(&instance.store_id).map_err(|e| {

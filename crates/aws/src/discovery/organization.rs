@@ -1,6 +1,6 @@
 //! `organizations:DescribeOrganization`: which account is the organization's
 //! management account, so discovery can tell the organization instance
-//! (owned by the management account) from an account instance (§4).
+//! (owned by the management account) from an account instance.
 
 use aws_sdk_organizations::error::ProvideErrorMetadata;
 use roster_core::{AccountId, Region};
