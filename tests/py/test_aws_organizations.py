@@ -96,3 +96,12 @@ def test_roster_own_bad_keys_and_clock_are_never_the_customer_trust_policy(tmp_p
         # Set the scene without signing: every signed call is skewed.
         proc = sync(info, f"arn:aws:iam::{info['customer']['management_account_id']}:role/roster", tmp_path)
         assert diagnosis_of(proc) == "clock-skew"
+
+
+def test_a_member_account_denied_by_an_scp_is_told_where_to_put_the_role(tmp_path):
+    with fake_aws_process("--member-accounts", "1", "--scp-deny-member-reads") as info:
+        m = info["customer"]["member_accounts"][0]
+        role = role_in(info, m["access_key_id"], m["secret_access_key"], READS)
+        proc = sync(info, role, tmp_path, "--identity-store-id", info["customer"]["identity_store_id"])
+        assert diagnosis_of(proc) == "identitystore-access-denied"
+        assert "service control policy" in proc.stderr and "delegated administrator" in proc.stderr

@@ -187,6 +187,11 @@ fn by_code(
                 return Diagnosis::kms_access_denied(reason, message, via_sso).into();
             }
             match op.service {
+                // AWS names the policy type that denied: "… with an explicit
+                // deny in a service control policy".
+                Service::IdentityStore if message.contains("service control policy") => {
+                    Diagnosis::identitystore_denied_by_organization(&op.action(), message).into()
+                }
                 Service::IdentityStore => {
                     Diagnosis::identitystore_access_denied(&[&op.action()], message).into()
                 }

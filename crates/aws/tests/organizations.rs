@@ -193,3 +193,31 @@ async fn discovery_retries_throttling_and_server_errors() {
         discover(&session, &home(&fake)).await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_member_account_limited_by_an_scp_gets_the_organization_fix_not_the_policy_fix() {
+    let fake = start(
+        FakeAwsConfig::default()
+            .member_accounts(1)
+            .scp_deny_member_reads(true),
+    )
+    .await;
+    let member = fake.info().customer.member_accounts[0].clone();
+    let session = session_in(
+        &fake,
+        (&member.access_key_id, &member.secret_access_key),
+        &full_policy(),
+    )
+    .await;
+    let store = IdentityStoreId::parse(&fake.info().customer.identity_store_id).unwrap();
+    let err = DirectoryClient::new(&session, store, home(&fake))
+        .users_page(None, Some(1))
+        .await
+        .unwrap_err();
+    let AwsError::Diagnosed(d) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(d.code, DiagnosisCode::IdentitystoreAccessDenied);
+    assert!(d.cause.contains("service control policy"), "{d}");
+    assert!(d.fix.contains("delegated administrator"), "{d}");
+}

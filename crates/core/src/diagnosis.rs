@@ -161,6 +161,18 @@ impl Diagnosis {
         )
     }
 
+    /// The organization limits Identity Store reads from member accounts (a
+    /// service control policy denies them): no edit of the role helps.
+    pub fn identitystore_denied_by_organization(denied_action: &str, aws_message: &str) -> Self {
+        Self::new(
+            DiagnosisCode::IdentitystoreAccessDenied,
+            format!(
+                "a service control policy of your organization denies {denied_action} to this account (AWS said: {aws_message})"
+            ),
+            "the role's own policy is not the problem: put roster's role in IAM Identity Center's delegated administrator account (or the management account, which SCPs do not restrict), or ask your organization's administrators to exempt this role from the SCP",
+        )
+    }
+
     /// `via_sso` when the denial came from an `sso:` call (reason spelled
     /// `KMS_AccessDeniedException`), whose key use goes through IAM Identity
     /// Center rather than the Identity Store.
@@ -457,6 +469,9 @@ mod tests {
         ] {
             assert!(!d.fix.contains("trust policy is exactly"), "{d}");
         }
+        let scp = Diagnosis::identitystore_denied_by_organization("identitystore:ListUsers", "m");
+        assert_eq!(scp.code.as_str(), "identitystore-access-denied");
+        assert!(scp.fix.contains("delegated administrator") && !scp.fix.contains("inline policy"));
         let kms = Diagnosis::kms_key_unavailable("KMS_INVALID_STATE", "pending deletion");
         assert!(kms.fix.contains("pending deletion") && kms.fix.contains("not the problem"));
     }

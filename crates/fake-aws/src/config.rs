@@ -7,6 +7,7 @@ pub use crate::quota::QuotaModel;
 
 /// `roster fake-aws` options.
 #[derive(clap::Args, Debug, Clone)]
+#[allow(clippy::struct_excessive_bools)] // independent on/off command-line flags
 pub struct FakeAwsArgs {
     /// Address to listen on (port 0 picks a free port; see the first stdout line).
     #[arg(long, default_value = "127.0.0.1:4566")]
@@ -76,6 +77,10 @@ pub struct FakeAwsArgs {
     /// (`ACTIVE`, `ADDING`, `REMOVING`); repeatable.
     #[arg(long, value_parser = parse_region_status)]
     pub region_status: Vec<(String, String)>,
+    /// The organization has a service control policy denying `identitystore:*`
+    /// to member accounts other than Identity Center's delegated administrator.
+    #[arg(long)]
+    pub scp_deny_member_reads: bool,
 }
 
 /// The customer-managed KMS key's state, as KMS reports it.
@@ -121,6 +126,7 @@ impl Default for MemberConfig {
 
 /// Everything `FakeAws::start` needs.
 #[derive(Debug, Clone)]
+#[allow(clippy::struct_excessive_bools)] // the command-line flags, one each
 pub struct FakeAwsConfig {
     pub listen: SocketAddr,
     pub seed: u64,
@@ -149,6 +155,7 @@ pub struct FakeAwsConfig {
     /// Regions where STS is not activated for the customer's accounts:
     /// `AssumeRole` signed for them fails with `RegionDisabledException`.
     pub sts_disabled_regions: Vec<String>,
+    pub scp_deny_member_reads: bool,
 }
 
 impl Default for FakeAwsConfig {
@@ -178,6 +185,7 @@ impl Default for FakeAwsConfig {
             region_status: Vec::new(),
             instances_page_size: 100,
             sts_disabled_regions: Vec::new(),
+            scp_deny_member_reads: false,
         }
     }
 }
@@ -208,6 +216,7 @@ impl From<FakeAwsArgs> for FakeAwsConfig {
             region_status: a.region_status,
             instances_page_size: 100,
             sts_disabled_regions: Vec::new(),
+            scp_deny_member_reads: a.scp_deny_member_reads,
         }
     }
 }
@@ -309,6 +318,11 @@ impl FakeAwsConfig {
     pub fn region_status(mut self, region: &str, status: &str) -> Self {
         self.region_status
             .push((region.to_owned(), status.to_owned()));
+        self
+    }
+    #[must_use]
+    pub fn scp_deny_member_reads(mut self, on: bool) -> Self {
+        self.scp_deny_member_reads = on;
         self
     }
     #[must_use]

@@ -74,6 +74,7 @@ pub struct World {
     pub clock_skew_seconds: i64,
     pub instances_page_size: usize,
     pub sts_disabled_regions: Vec<String>,
+    pub scp_deny_member_reads: bool,
     request_seq: AtomicU64,
     seed: u64,
 }
@@ -281,6 +282,7 @@ impl World {
             clock_skew_seconds: cfg.clock_skew_seconds,
             instances_page_size: cfg.instances_page_size.max(1),
             sts_disabled_regions: cfg.sts_disabled_regions.clone(),
+            scp_deny_member_reads: cfg.scp_deny_member_reads,
             request_seq: AtomicU64::new(0),
             seed: cfg.seed,
         };
@@ -320,6 +322,17 @@ impl World {
     /// Whether `account` may read `inst`'s Identity Store: its owner, or for
     /// the organization instance any account of the organization (AWS allows
     /// Identity Store reads from member accounts unless an SCP says otherwise).
+    /// Whether an SCP denies Identity Store calls to `account` (never the
+    /// management account: SCPs do not apply to it).
+    pub fn scp_denies_identity_store(&self, account: &str) -> bool {
+        self.scp_deny_member_reads
+            && account != self.organization.management
+            && self.organization.has_account(account)
+            && !self
+                .organization
+                .is_delegated_admin(account, "sso.amazonaws.com")
+    }
+
     pub fn may_read_store(&self, account: &str, inst: &Instance) -> bool {
         inst.owner == account || (inst.organization && self.organization.has_account(account))
     }

@@ -109,6 +109,16 @@ pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, AwsError> 
     let owner = instance.map_or(ctx.caller.account.as_str(), |i| i.owner.as_str());
     let resource = format!("arn:aws:identitystore::{owner}:identitystore/{store_id}");
     world.authorize(&ctx.caller, ctx.api, &resource, ctx.protocol)?;
+    if world.scp_denies_identity_store(&ctx.caller.account) {
+        return Err(AwsError::new(
+            400,
+            "AccessDeniedException",
+            format!(
+                "User: {} is not authorized to perform: {} on resource: {resource} with an explicit deny in a service control policy",
+                ctx.caller.arn, ctx.api
+            ),
+        ));
+    }
     let instance = resolve(ctx, instance, store_id, &resource)?;
     let scope = format!("{}/{}", instance.store_id, ctx.region);
     let api: &'static str = READS
