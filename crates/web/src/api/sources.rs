@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{ApiWriter, Principal};
 use crate::catalog::{CATALOG, CatalogEntry};
-use crate::service::connection_test::{ConnectInput, ConnectResult, LocationView};
 use crate::error::{ErrorBody, WebError};
 use crate::extract::{AppJson, AppQuery, TenantSource};
+use crate::service::connection_test::{ConnectInput, ConnectResult, LocationView};
 use crate::service::sources;
 use crate::setup::SetupView;
 use crate::state::AppState;

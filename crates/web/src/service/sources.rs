@@ -9,8 +9,8 @@ use serde_json::json;
 use crate::audit;
 use crate::auth::Principal;
 use crate::catalog::{CATALOG, IDENTITY_STORE};
-use crate::service::connection_test::{self as connect, ConnectInput, ConnectResult};
 use crate::error::WebError;
+use crate::service::connection_test::{self as connect, ConnectInput, ConnectResult};
 use crate::setup::{SetupView, setup_of};
 use crate::state::AppState;
 
