@@ -10,7 +10,8 @@ use crate::error::StoreError;
 use crate::ports::Snapshots;
 use crate::records::{MembershipRow, Snapshot, VersionCounts};
 
-const IN_SNAPSHOT: &str = "valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)";
+/// Rows visible in snapshot `$3` (the `+`s: see `browse::visible`).
+pub(super) const IN_SNAPSHOT: &str = "+valid_from <= $3 AND (+valid_to IS NULL OR +valid_to > $3)";
 
 async fn docs_page(
     pool: &AnyPool,
@@ -94,14 +95,14 @@ impl Snapshots for SqlStore {
         let joined = |alias: &str| {
             format!(
                 "{alias}.tenant_id = m.tenant_id AND {alias}.source_id = m.source_id \
-                 AND {alias}.valid_from <= $3 AND ({alias}.valid_to IS NULL OR {alias}.valid_to > $3)"
+                 AND +{alias}.valid_from <= $3 AND (+{alias}.valid_to IS NULL OR +{alias}.valid_to > $3)"
             )
         };
         let sql = format!(
             "SELECT m.membership_id, m.group_id, m.user_id, g.display_name, u.user_name FROM dir_memberships m \
              LEFT JOIN dir_groups g ON g.group_id = m.group_id AND {g} \
              LEFT JOIN dir_users u ON u.user_id = m.user_id AND {u} \
-             WHERE m.tenant_id = $1 AND m.source_id = $2 AND m.valid_from <= $3 AND (m.valid_to IS NULL OR m.valid_to > $3) \
+             WHERE m.tenant_id = $1 AND m.source_id = $2 AND +m.valid_from <= $3 AND (+m.valid_to IS NULL OR +m.valid_to > $3) \
              AND m.membership_id > $4 ORDER BY m.membership_id LIMIT $5",
             g = joined("g"),
             u = joined("u"),

@@ -16,9 +16,10 @@ use crate::ports::history::History;
 use crate::records::Snapshot;
 
 /// Versions current at `$3` that ended by `$4`: the "before" side.
-const BEFORE: &str = "valid_from <= $3 AND valid_to > $3 AND valid_to <= $4";
+pub(super) const BEFORE: &str = "valid_from <= $3 AND valid_to > $3 AND valid_to <= $4";
 /// Versions introduced after `$3`, still current at `$4`: the "after" side.
-const AFTER: &str = "valid_from > $3 AND valid_from <= $4 AND (valid_to IS NULL OR valid_to > $4)";
+pub(super) const AFTER: &str =
+    "valid_from > $3 AND valid_from <= $4 AND (valid_to IS NULL OR valid_to > $4)";
 
 impl SqlStore {
     async fn changed_docs<T: serde::de::DeserializeOwned>(
@@ -53,7 +54,7 @@ impl SqlStore {
         let joined = |alias: &str| {
             format!(
                 "{alias}.tenant_id = m.tenant_id AND {alias}.source_id = m.source_id \
-                 AND {alias}.valid_from <= {at} AND ({alias}.valid_to IS NULL OR {alias}.valid_to > {at})"
+                 AND +{alias}.valid_from <= {at} AND (+{alias}.valid_to IS NULL OR +{alias}.valid_to > {at})"
             )
         };
         let side = side.replace("valid_", "m.valid_");
@@ -86,6 +87,37 @@ impl SqlStore {
     }
 }
 
+impl SqlStore {
+    /// The directory format a sync was taken in (1 for syncs before it was recorded).
+    async fn directory_format(&self, tenant: &TenantId, sync: SyncId) -> Result<u8, StoreError> {
+        let row =
+            sqlx::query("SELECT directory_format FROM sync_runs WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant.as_str())
+                .bind(sync.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        let format = row
+            .map(|r| r.try_get::<i64, _>(0))
+            .transpose()?
+            .unwrap_or(0);
+        u8::try_from(format).map_err(corrupt)
+    }
+}
+
+/// Each user of snapshot `$3` with the number of its groups.
+pub(super) const USER_FACTS: &str = "SELECT u.user_id, u.user_name, u.display_name, u.email, u.status, u.idp_sourced, \
+     (SELECT COUNT(*) FROM dir_memberships m WHERE m.tenant_id = u.tenant_id AND m.source_id = u.source_id \
+      AND m.user_id = u.user_id AND +m.valid_from <= $3 AND (+m.valid_to IS NULL OR +m.valid_to > $3)) AS n \
+     FROM dir_users u WHERE u.tenant_id = $1 AND u.source_id = $2 \
+     AND +u.valid_from <= $3 AND (+u.valid_to IS NULL OR +u.valid_to > $3) ORDER BY u.user_id";
+
+/// Each group of snapshot `$3` with the number of its members.
+pub(super) const GROUP_FACTS: &str = "SELECT g.group_id, g.display_name, \
+     (SELECT COUNT(*) FROM dir_memberships m WHERE m.tenant_id = g.tenant_id AND m.source_id = g.source_id \
+      AND m.group_id = g.group_id AND +m.valid_from <= $3 AND (+m.valid_to IS NULL OR +m.valid_to > $3)) AS n \
+     FROM dir_groups g WHERE g.tenant_id = $1 AND g.source_id = $2 \
+     AND +g.valid_from <= $3 AND (+g.valid_to IS NULL OR +g.valid_to > $3) ORDER BY g.group_id";
+
 fn count(v: i64) -> Result<u64, StoreError> {
     u64::try_from(v).map_err(corrupt)
 }
@@ -111,6 +143,10 @@ impl History for SqlStore {
                 .await?,
             memberships_before: self.changed_memberships(BEFORE, "$3", a).await?,
             memberships_after: self.changed_memberships(AFTER, "$4", a).await?,
+            formats: (
+                self.directory_format(tenant, from).await?,
+                self.directory_format(tenant, to).await?,
+            ),
         })
     }
 
@@ -161,18 +197,12 @@ impl History for SqlStore {
         tenant: &TenantId,
         snapshot: &Snapshot,
     ) -> Result<Vec<UserFacts>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT u.user_id, u.user_name, u.display_name, u.email, u.status, u.idp_sourced, \
-             (SELECT COUNT(*) FROM dir_memberships m WHERE m.tenant_id = u.tenant_id AND m.source_id = u.source_id \
-              AND m.user_id = u.user_id AND m.valid_from <= $3 AND (m.valid_to IS NULL OR m.valid_to > $3)) AS n \
-             FROM dir_users u WHERE u.tenant_id = $1 AND u.source_id = $2 \
-             AND u.valid_from <= $3 AND (u.valid_to IS NULL OR u.valid_to > $3) ORDER BY u.user_id",
-        )
-        .bind(tenant.as_str())
-        .bind(snapshot.source_id.as_str())
-        .bind(snapshot.sync_id.0)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(USER_FACTS)
+            .bind(tenant.as_str())
+            .bind(snapshot.source_id.as_str())
+            .bind(snapshot.sync_id.0)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let status: Option<String> = r.try_get("status")?;
@@ -194,18 +224,12 @@ impl History for SqlStore {
         tenant: &TenantId,
         snapshot: &Snapshot,
     ) -> Result<Vec<GroupFacts>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT g.group_id, g.display_name, \
-             (SELECT COUNT(*) FROM dir_memberships m WHERE m.tenant_id = g.tenant_id AND m.source_id = g.source_id \
-              AND m.group_id = g.group_id AND m.valid_from <= $3 AND (m.valid_to IS NULL OR m.valid_to > $3)) AS n \
-             FROM dir_groups g WHERE g.tenant_id = $1 AND g.source_id = $2 \
-             AND g.valid_from <= $3 AND (g.valid_to IS NULL OR g.valid_to > $3) ORDER BY g.group_id",
-        )
-        .bind(tenant.as_str())
-        .bind(snapshot.source_id.as_str())
-        .bind(snapshot.sync_id.0)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(GROUP_FACTS)
+            .bind(tenant.as_str())
+            .bind(snapshot.source_id.as_str())
+            .bind(snapshot.sync_id.0)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(GroupFacts {

@@ -35,7 +35,6 @@ use crate::records::Backend;
 #[derive(Debug)]
 enum Script {
     /// One text for both backends (`migrations/shared/`).
-    #[allow(dead_code)] // until the first shared migration lands
     Shared(&'static str),
     /// A text per backend (`migrations/sqlite/`, `migrations/postgres/`).
     PerBackend {
@@ -62,7 +61,6 @@ impl Migration {
 }
 
 /// A migration written once, for both backends.
-#[allow(unused_macros)] // until the first shared migration lands
 macro_rules! shared {
     ($version:literal, $name:literal, $file:literal) => {
         Migration {
@@ -97,6 +95,7 @@ const MIGRATIONS: &[Migration] = &[
     per_backend!(4, "console", "0004_console.sql"),
     per_backend!(5, "quotas", "0005_quotas.sql"),
     per_backend!(6, "console identities", "0006_console_identities.sql"),
+    shared!(8, "indexes justified", "0008_indexes_justified.sql"),
 ];
 
 const LOCK_KEY: i64 = 0x726f_7374_6572; // "roster"

@@ -7,8 +7,9 @@
 //! `versions.rs` writing the versions of the tables `columns.rs` defines), `directory.rs` (`Snapshots`),
 //! `browse.rs`, `history.rs`, `console.rs`, `evidence.rs`
 //! (`EvidenceSettings`), `audit.rs`, `jobs.rs`, `quota_shares.rs` and
-//! `migrate.rs` (`Migrations`); `close.rs` closes stores on exit. This file
-//! holds only the store itself.
+//! `migrate.rs` (`Migrations`); `close.rs` closes stores on exit and
+//! `storage.rs` measures the directory's bytes. This file holds only the
+//! store itself.
 
 mod audit;
 mod browse;
@@ -21,9 +22,12 @@ mod evidence;
 mod history;
 mod jobs;
 mod migrate;
+#[cfg(test)]
+mod plans;
 mod quota_shares;
 mod rows;
 mod sources;
+mod storage;
 mod syncs;
 mod text;
 mod versions;

@@ -76,7 +76,7 @@ impl<T> Versioned<T> {
     /// Ends the current versions begun before the run (`$1`) among the live
     /// rows `live_filter` selects, whose object the run did not stage or (if
     /// `or_changed`) staged with other content. Binds `$1..$3`: run, tenant, source.
-    fn end_sql(&self, live_filter: &str, or_changed: bool) -> String {
+    pub(super) fn end_sql(&self, live_filter: &str, or_changed: bool) -> String {
         let Self {
             live, stage, key, ..
         } = self;
@@ -95,7 +95,7 @@ impl<T> Versioned<T> {
 
     /// Begins a version, at the run, for each staged row `stage_filter`
     /// selects whose object has no current version (new, or ended above).
-    fn begin_sql(&self, stage_filter: &str) -> String {
+    pub(super) fn begin_sql(&self, stage_filter: &str) -> String {
         let Self {
             live, stage, key, ..
         } = self;

@@ -1,0 +1,367 @@
+//! The query plans of the directory's key reads and writes on `SQLite`:
+//! each searches an index (migration 0008 says which serves which), none
+//! scans a directory or staging table.
+//!
+//! The statements are those the store runs, built from the same helpers
+//! where the store has them, with the same shape where it builds them inline
+//! (named after the function they mirror).
+
+#![allow(clippy::unwrap_used)]
+
+use roster_core::{
+    ExternalId, Group, GroupId, IdentityStoreId, Membership, RoleArn, SourceId, SyncId, SyncStats,
+    TenantId, User, UserId,
+};
+use sqlx::Row;
+
+use super::SqlStore;
+use super::browse::{USER_SUMMARY, member_count, visible};
+use super::columns::{MEMBERSHIPS, USERS};
+use super::directory::IN_SNAPSHOT;
+use super::history::{AFTER, BEFORE, GROUP_FACTS, USER_FACTS};
+use crate::ports::{Sources, Syncs};
+use crate::records::{NewSource, SourceStatus, StageBatch};
+
+/// Tables whose size grows with the directory, and the aliases queries give them.
+const BIG: &[&str] = &[
+    "dir_users",
+    "dir_groups",
+    "dir_memberships",
+    "stage_users",
+    "stage_groups",
+    "stage_memberships",
+    "u",
+    "g",
+    "m",
+    "um",
+    "s",
+    "l",
+];
+
+fn directory(users: usize, group_count: usize, drop_every: usize) -> StageBatch {
+    let store = IdentityStoreId::parse("d-1234567890").unwrap();
+    let users: Vec<User> = (0..users)
+        .filter(|i| drop_every == 0 || i % drop_every != 0)
+        .map(|i| {
+            let mut u = User::new(
+                store.clone(),
+                UserId::parse(&format!("user-{i:05}")).unwrap(),
+            );
+            u.user_name = Some(format!("u{i}-{drop_every}"));
+            u
+        })
+        .collect();
+    let groups: Vec<Group> = (0..group_count)
+        .map(|i| Group::new(store.clone(), GroupId::parse(&format!("g-{i:03}")).unwrap()))
+        .collect();
+    let memberships = users
+        .iter()
+        .enumerate()
+        .flat_map(|(n, u)| {
+            // From its JSON form, as AWS returns it: only the three IDs.
+            (0..2).map(move |k| -> Membership {
+                serde_json::from_value(serde_json::json!({
+                    "MembershipId": format!("m-{}-{k}", u.user_id),
+                    "GroupId": format!("g-{:03}", (n + k) % group_count),
+                    "UserId": u.user_id.as_str(),
+                }))
+                .unwrap()
+            })
+        })
+        .collect();
+    StageBatch {
+        users,
+        groups,
+        memberships,
+    }
+}
+
+/// A store holding two syncs of one source (the second changed some users
+/// and removed others), and a third still running; returns the second and third.
+async fn store_with_history() -> (SqlStore, tempfile::TempDir, SourceId, SyncId, SyncId) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("plans.db").display());
+    let store = SqlStore::connect(&url).await.unwrap();
+    let t = TenantId::default_tenant();
+    let new = NewSource {
+        id: SourceId::generate(),
+        name: "plans".into(),
+        role_arn: Some(RoleArn::parse("arn:aws:iam::123456789012:role/roster").unwrap()),
+        external_id: ExternalId::generate(),
+        status: SourceStatus::Connected,
+    };
+    let src = store.create_source(&t, &new).await.unwrap();
+    let mut syncs = Vec::new();
+    for drop_every in [0, 7, 5] {
+        let sync = store.begin_sync(&t, &src.id).await.unwrap();
+        store
+            .stage(&t, sync, &directory(400, 20, drop_every))
+            .await
+            .unwrap();
+        if drop_every != 5 {
+            store
+                .publish_sync(&t, sync, None, &SyncStats::default())
+                .await
+                .unwrap();
+        }
+        syncs.push(sync);
+    }
+    (store, dir, src.id, syncs[1], syncs[2])
+}
+
+/// The plan of `sql`, bound to tenant, source, sync and then `extra` (text,
+/// or integers for values that parse as one), one detail line per step.
+async fn plan(
+    store: &SqlStore,
+    sql: &str,
+    (source, sync): (&SourceId, SyncId),
+    extra: &[&str],
+) -> Vec<String> {
+    let explain = format!("EXPLAIN QUERY PLAN {sql}");
+    let mut q = sqlx::query(&explain)
+        .bind(TenantId::default_tenant().as_str().to_owned())
+        .bind(source.as_str().to_owned())
+        .bind(sync.0);
+    for value in extra {
+        q = match value.parse::<i64>() {
+            Ok(n) => q.bind(n),
+            Err(_) => q.bind((*value).to_owned()),
+        };
+    }
+    let rows = q.fetch_all(&store.pool).await.unwrap();
+    rows.iter()
+        .map(|r| r.try_get::<String, _>("detail").unwrap())
+        .collect()
+}
+
+fn assert_uses_indexes(name: &str, plan: &[String]) {
+    for step in plan {
+        let mut words = step.split_whitespace();
+        if words.next() == Some("SCAN") {
+            let table = words.next().unwrap_or("");
+            assert!(
+                !BIG.contains(&table),
+                "{name} scans {table}: {step}\nplan: {plan:#?}"
+            );
+        }
+    }
+    assert!(
+        plan.iter()
+            .any(|s| s.starts_with("SEARCH") && s.contains("INDEX")),
+        "{name} searches no index: {plan:#?}"
+    );
+}
+
+/// A snapshot read finds rows by key, group or user and checks the snapshot
+/// on each: searching by version bounds reads the source's whole history.
+fn assert_by_key(name: &str, plan: &[String]) {
+    let by_bounds = |s: &String| {
+        ((s.contains("_from (") || s.contains("_to (")) && s.contains("valid_"))
+            || s.contains("MULTI-INDEX OR")
+    };
+    assert!(
+        !plan.iter().any(by_bounds),
+        "{name} searches by version bounds: {plan:#?}"
+    );
+}
+
+fn assert_in_key_order(name: &str, plan: &[String]) {
+    assert!(
+        !plan.iter().any(|s| s.contains("TEMP B-TREE FOR ORDER BY")),
+        "{name} sorts instead of reading an index in key order: {plan:#?}"
+    );
+}
+
+#[tokio::test]
+async fn keyset_pages_search_the_key_index_in_key_order() {
+    let (store, _dir, source, published, _) = store_with_history().await;
+    let at = (&source, published);
+    let key_pages = [
+        // directory.rs docs_page: `roster users list`, the API's user pages, evidence.
+        (
+            "users page",
+            format!(
+                "SELECT doc FROM dir_users WHERE tenant_id = $1 AND source_id = $2 AND {IN_SNAPSHOT} \
+                 AND user_id > $4 ORDER BY user_id LIMIT $5"
+            ),
+            vec!["user-00100", "50"],
+        ),
+        // browse.rs search_users, with a query.
+        (
+            "user search",
+            format!(
+                "SELECT {USER_SUMMARY} FROM dir_users u WHERE {} AND u.user_id > $4 \
+                 AND (LOWER(u.user_name) LIKE $5 ESCAPE '\\' OR LOWER(u.display_name) LIKE $5 ESCAPE '\\' \
+                 OR LOWER(u.email) LIKE $5 ESCAPE '\\') ORDER BY u.user_id LIMIT $6",
+                visible("u")
+            ),
+            vec!["", "%u1%", "50"],
+        ),
+        // browse.rs search_users, filtered by group.
+        (
+            "user search in a group",
+            format!(
+                "SELECT {USER_SUMMARY} FROM dir_users u WHERE {} AND u.user_id > $4 AND EXISTS \
+                 (SELECT 1 FROM dir_memberships m WHERE {} AND m.group_id = $5 AND m.user_id = u.user_id) \
+                 ORDER BY u.user_id LIMIT $6",
+                visible("u"),
+                visible("m")
+            ),
+            vec!["", "g-003", "50"],
+        ),
+        // directory.rs memberships_page: `roster memberships list`, evidence.
+        (
+            "memberships page",
+            format!(
+                "SELECT m.membership_id, m.group_id, m.user_id, g.display_name, u.user_name FROM dir_memberships m \
+                 LEFT JOIN dir_groups g ON g.group_id = m.group_id AND {} \
+                 LEFT JOIN dir_users u ON u.user_id = m.user_id AND {} \
+                 WHERE {} AND m.membership_id > $4 ORDER BY m.membership_id LIMIT $5",
+                visible("g"),
+                visible("u"),
+                visible("m")
+            ),
+            vec!["", "50"],
+        ),
+        // browse.rs search_groups (the console's group list).
+        (
+            "group list",
+            format!(
+                "SELECT g.group_id, g.display_name, {} FROM dir_groups g \
+                 WHERE {} AND g.group_id > $4 AND LOWER(COALESCE(g.display_name, '')) LIKE $5 ESCAPE '\\' \
+                 ORDER BY g.group_id LIMIT $6",
+                member_count(),
+                visible("g")
+            ),
+            vec!["", "%", "50"],
+        ),
+    ];
+    for (name, sql, extra) in &key_pages {
+        let p = plan(&store, sql, at, extra).await;
+        assert_uses_indexes(name, &p);
+        assert_by_key(name, &p);
+        assert_in_key_order(name, &p);
+    }
+}
+
+#[tokio::test]
+async fn lookups_by_id_group_and_user_search_their_index() {
+    let (store, _dir, source, published, _) = store_with_history().await;
+    let at = (&source, published);
+    let lookups = [
+        // browse.rs doc: one user at a snapshot (the console's and API's user page).
+        (
+            "user at a snapshot",
+            format!(
+                "SELECT t.doc FROM dir_users t WHERE {} AND t.user_id = $4",
+                visible("t")
+            ),
+            vec!["user-00042"],
+        ),
+        // browse.rs group_members.
+        (
+            "group members",
+            format!(
+                "SELECT {USER_SUMMARY} FROM dir_memberships m \
+                 JOIN dir_users u ON u.user_id = m.user_id AND {} \
+                 WHERE {} AND m.group_id = $4 AND m.user_id > $5 ORDER BY m.user_id LIMIT $6",
+                visible("u"),
+                visible("m")
+            ),
+            vec!["g-003", "", "50"],
+        ),
+        // browse.rs user_groups.
+        (
+            "a user's groups",
+            format!(
+                "SELECT g.group_id, g.display_name, {} FROM dir_groups g \
+                 WHERE {} AND EXISTS (SELECT 1 FROM dir_memberships um WHERE {} AND um.group_id = g.group_id AND um.user_id = $4) \
+                 ORDER BY g.display_name, g.group_id LIMIT $5",
+                member_count(),
+                visible("g"),
+                visible("um")
+            ),
+            vec!["user-00042", "50"],
+        ),
+        // history.rs changed_memberships, both sides (the diff between two syncs).
+        (
+            "memberships ended between two syncs",
+            format!(
+                "SELECT m.membership_id FROM dir_memberships m WHERE m.tenant_id = $1 AND m.source_id = $2 AND {} ORDER BY m.membership_id",
+                BEFORE.replace("valid_", "m.valid_")
+            ),
+            vec!["9"],
+        ),
+        (
+            "memberships begun between two syncs",
+            format!(
+                "SELECT m.membership_id FROM dir_memberships m WHERE m.tenant_id = $1 AND m.source_id = $2 AND {} ORDER BY m.membership_id",
+                AFTER.replace("valid_", "m.valid_")
+            ),
+            vec!["9"],
+        ),
+        // history.rs user_facts (checks, the evidence's user roster).
+        ("member counts per group", GROUP_FACTS.to_owned(), vec![]),
+        ("group counts per user", USER_FACTS.to_owned(), vec![]),
+    ];
+    for (name, sql, extra) in &lookups {
+        let p = plan(&store, sql, at, extra).await;
+        assert_uses_indexes(name, &p);
+        if !name.contains("between two syncs") {
+            assert_by_key(name, &p);
+        }
+        if *name == "group members" {
+            assert_in_key_order(name, &p);
+            assert!(p[0].contains("dir_memberships_group"), "{p:#?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn versioning_and_publishing_search_the_current_and_staging_keys() {
+    let (store, _dir, source, _, running) = store_with_history().await;
+    // versions.rs: publish's "not seen" (end the versions the run did not
+    // stage) and a batch's "is it new" (begin versions), by key range.
+    let running = (&source, running);
+    let range = |t: &str, key: &str| format!("{t}.{key} > $4 AND {t}.{key} <= $5");
+    let writes = [
+        (
+            "publish: users not seen",
+            USERS.end_sql(&range("dir_users", "user_id"), false),
+        ),
+        (
+            "publish: memberships not seen",
+            MEMBERSHIPS.end_sql(&range("dir_memberships", "membership_id"), false),
+        ),
+        (
+            "publish: changed memberships",
+            MEMBERSHIPS.end_sql(&range("dir_memberships", "membership_id"), true),
+        ),
+        (
+            "versioning: new memberships",
+            MEMBERSHIPS.begin_sql(&range("s", "membership_id")),
+        ),
+    ];
+    for (name, sql) in &writes {
+        assert_uses_indexes(name, &plan(&store, sql, running, &["", "zzz"]).await);
+    }
+}
+
+#[tokio::test]
+async fn the_indexes_of_ended_versions_hold_only_ended_versions() {
+    let (store, _dir, source, published, _) = store_with_history().await;
+    for table in ["dir_users", "dir_groups", "dir_memberships"] {
+        let row = sqlx::query("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $1")
+            .bind(format!("{table}_to"))
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        let sql: String = row.try_get(0).unwrap();
+        assert!(sql.ends_with("WHERE valid_to IS NOT NULL"), "{sql}");
+    }
+    let sql = format!(
+        "SELECT membership_id FROM dir_memberships WHERE tenant_id = $1 AND source_id = $2 AND {BEFORE}"
+    );
+    let p = plan(&store, &sql, (&source, published), &["9"]).await;
+    assert_uses_indexes("memberships ended", &p);
+}
