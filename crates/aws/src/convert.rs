@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use aws_sdk_identitystore::types as sdk;
 use aws_smithy_types::date_time::{DateTime, Format};
 use aws_smithy_types::{Document, Number};
-use roster_core::directory::{Address, Attribute, ExternalIdentifier, Name, Photo, UserStatus};
+use roster_core::directory::{
+    Address, Attribute, ExternalIdentifier, MembershipMeta, Name, Photo, UserStatus,
+};
 use roster_core::{Group, GroupId, IdentityStoreId, Membership, MembershipId, User, UserId};
 
 use crate::error::AwsError;
@@ -183,5 +185,12 @@ pub(crate) fn membership(
             .map_or_else(|| Ok(group.clone()), GroupId::parse)
             .map_err(|e| bad("GroupId", e))?,
         user_id: UserId::parse(user).map_err(|e| bad("UserId", e))?,
+        meta: MembershipMeta {
+            membership_arn: non_empty(m.membership_arn()),
+            created_at: ts(m.created_at()),
+            created_by: m.created_by().map(str::to_owned),
+            updated_at: ts(m.updated_at()),
+            updated_by: m.updated_by().map(str::to_owned),
+        },
     }))
 }

@@ -60,6 +60,7 @@ impl DirectoryClient {
             .client
             .list_users()
             .identity_store_id(self.store_id.as_str())
+            .extensions(roster_core::directory::ENTERPRISE_EXTENSION)
             .max_results(max.unwrap_or(MAX_RESULTS))
             .set_next_token(next)
             .send()

@@ -201,6 +201,25 @@ impl User {
     pub fn is_disabled(&self) -> bool {
         self.user_status == Some(UserStatus::Disabled)
     }
+
+    /// The enterprise extension, when AWS returned one.
+    pub fn enterprise(&self) -> Option<Enterprise> {
+        let doc = self.extensions.get(ENTERPRISE_EXTENSION)?.as_object()?;
+        let text = |k: &str| match doc.get(k)? {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Object(o) => o.get("value")?.as_str().map(str::to_owned),
+            serde_json::Value::Null => None,
+            other => Some(other.to_string()),
+        };
+        Some(Enterprise {
+            employee_number: text("employeeNumber"),
+            cost_center: text("costCenter"),
+            organization: text("organization"),
+            division: text("division"),
+            department: text("department"),
+            manager: text("manager"),
+        })
+    }
 }
 
 /// A group as `ListGroups` returns it.
@@ -254,6 +273,85 @@ pub struct Membership {
     pub membership_id: MembershipId,
     pub group_id: GroupId,
     pub user_id: UserId,
+    /// What AWS says about the membership itself; empty in snapshots taken
+    /// before roster kept it (directory format 1).
+    #[serde(flatten)]
+    pub meta: MembershipMeta,
+}
+
+impl Membership {
+    /// A membership without metadata.
+    pub fn new(membership_id: MembershipId, group_id: GroupId, user_id: UserId) -> Self {
+        Self {
+            membership_id,
+            group_id,
+            user_id,
+            meta: MembershipMeta::default(),
+        }
+    }
+}
+
+/// A membership's own fields: its ARN and who changed it when.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MembershipMeta {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membership_arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+}
+
+impl MembershipMeta {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Which fields a snapshot's directory carries: 1 before the enterprise
+/// extension and membership fields were kept, 2 since. Bundles write the
+/// columns of their snapshot's format; diffs compare only what both have.
+pub const DIRECTORY_FORMAT: u8 = 2;
+
+/// The extension `ListUsers` is asked for.
+pub const ENTERPRISE_EXTENSION: &str = "aws:identitystore:enterprise";
+
+/// The enterprise extension's fields, as shown and exported: (label, value).
+/// `manager` is an object whose `value` is the manager's user ID.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Enterprise {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employee_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_center: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub division: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manager: Option<String>,
+}
+
+impl Enterprise {
+    /// The fields in display order, with their labels.
+    pub fn fields(&self) -> [(&'static str, Option<&str>); 6] {
+        [
+            ("Employee number", self.employee_number.as_deref()),
+            ("Cost center", self.cost_center.as_deref()),
+            ("Organization", self.organization.as_deref()),
+            ("Division", self.division.as_deref()),
+            ("Department", self.department.as_deref()),
+            ("Manager", self.manager.as_deref()),
+        ]
+    }
 }
 
 #[cfg(test)]

@@ -76,6 +76,7 @@ fn sample_diff() -> diff::Diff {
             groups_after: vec![renamed, group("g-3", "new")],
             memberships_before: vec![membership("m-2", "g-2", "ops", "u-3", "cy")],
             memberships_after: vec![membership("m-5", "g-2", "ops-admins", "u-4", "dee")],
+            formats: (0, 0),
         },
     )
 }

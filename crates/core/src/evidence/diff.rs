@@ -34,6 +34,18 @@ pub struct VersionChanges {
     pub groups_after: Vec<Group>,
     pub memberships_before: Vec<MembershipRef>,
     pub memberships_after: Vec<MembershipRef>,
+    /// The directory formats of the two snapshots (see
+    /// [`crate::directory::DIRECTORY_FORMAT`]); 0 when unknown (= current).
+    pub formats: (u8, u8),
+}
+
+/// Fields a snapshot of `format` may lack: never compared with it. (ARNs
+/// follow from IDs, so skipping them hides nothing.)
+fn fields_absent_in(format: u8) -> &'static [&'static str] {
+    match format {
+        1 => &["Extensions", "UserArn", "GroupArn"],
+        _ => &[],
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -208,14 +220,14 @@ fn pair<T, K: Ord>(
     map.into_values().collect()
 }
 
-fn diff_users(before: Vec<User>, after: Vec<User>) -> UserChanges {
+fn diff_users(before: Vec<User>, after: Vec<User>, skip: &[&str]) -> UserChanges {
     let mut out = UserChanges::default();
     for pair in pair(before, after, |u| u.user_id.to_string()) {
         match pair {
             (None, Some(a)) => out.added.push(UserRef::from(&a)),
             (Some(b), None) => out.removed.push(UserRef::from(&b)),
             (Some(b), Some(a)) => {
-                let fields = field_changes(&to_value(&b), &to_value(&a), &[]);
+                let fields = field_changes(&to_value(&b), &to_value(&a), skip);
                 if !fields.is_empty() {
                     out.changed.push(UserChange {
                         user: UserRef::from(&a),
@@ -229,7 +241,7 @@ fn diff_users(before: Vec<User>, after: Vec<User>) -> UserChanges {
     out
 }
 
-fn diff_groups(before: Vec<Group>, after: Vec<Group>) -> GroupChanges {
+fn diff_groups(before: Vec<Group>, after: Vec<Group>, skip: &[&str]) -> GroupChanges {
     let mut out = GroupChanges::default();
     for pair in pair(before, after, |g| g.group_id.to_string()) {
         match pair {
@@ -243,7 +255,8 @@ fn diff_groups(before: Vec<Group>, after: Vec<Group>) -> GroupChanges {
                         after: a.display_name.clone(),
                     });
                 }
-                let fields = field_changes(&to_value(&b), &to_value(&a), &["DisplayName"]);
+                let skip: Vec<&str> = skip.iter().copied().chain(["DisplayName"]).collect();
+                let fields = field_changes(&to_value(&b), &to_value(&a), &skip);
                 if !fields.is_empty() {
                     out.changed.push(GroupChange {
                         group: GroupRef::from(&a),
@@ -278,8 +291,14 @@ fn diff_memberships(before: Vec<MembershipRef>, after: Vec<MembershipRef>) -> Me
 
 /// Computes the diff from the changed versions between two snapshots.
 pub fn compute(source_id: &str, from_sync: i64, to_sync: i64, changes: VersionChanges) -> Diff {
-    let users = diff_users(changes.users_before, changes.users_after);
-    let groups = diff_groups(changes.groups_before, changes.groups_after);
+    let (f, t) = changes.formats;
+    let skip: Vec<&str> = fields_absent_in(f)
+        .iter()
+        .chain(fields_absent_in(t))
+        .copied()
+        .collect();
+    let users = diff_users(changes.users_before, changes.users_after, &skip);
+    let groups = diff_groups(changes.groups_before, changes.groups_after, &skip);
     let memberships = diff_memberships(changes.memberships_before, changes.memberships_after);
     let summary = DiffSummary {
         users_added: users.added.len(),

@@ -70,6 +70,8 @@ const TITLES: &[&str] = &[
 
 /// Base of generated timestamps: 2020-01-01T00:00:00Z.
 const EPOCH_2020: u64 = 1_577_836_800;
+/// The only extension AWS defines.
+pub const ENTERPRISE: &str = "aws:identitystore:enterprise";
 const SCIM_ISSUER: &str = "https://scim.example-idp.com/roster";
 
 fn pick<'a>(list: &[&'a str], h: u64) -> &'a str {
@@ -156,6 +158,21 @@ impl Generator {
             attrs.insert("Title".into(), json!(pick(TITLES, h >> 40)));
         }
         attrs.insert("Locale".into(), json!("en-US"));
+        // ~70% carry the enterprise extension their IdP provisions (returned
+        // only when `ListUsers` asks for it).
+        if roll(10, 10) < 7 {
+            let dept = pick(DEPTS, self.h(1, idx, 11));
+            attrs.insert(
+                "Extensions".into(),
+                json!({ENTERPRISE: {
+                    "employeeNumber": format!("E{:06}", idx + 1),
+                    "costCenter": format!("CC-{}", 100 + roll(12, 40)),
+                    "organization": "Example Corp",
+                    "division": if roll(13, 2) == 0 { "Products" } else { "Operations" },
+                    "department": dept,
+                }}),
+            );
+        }
         let created_at = EPOCH_2020 + roll(8, 4 * 365 * 86_400);
         UserRecord {
             attrs,

@@ -53,6 +53,31 @@ fn user_not_found(id: &str) -> AwsError {
     AwsError::not_found("USER", id, format!("User {id} not found."))
 }
 
+/// The request's `Extensions`: names as AWS validates them (1–10, each
+/// `aws:identitystore:` and 1–20 lowercase letters; only `enterprise` exists).
+fn extensions(body: &Value) -> Result<Vec<&str>, AwsError> {
+    let Some(list) = body.get("Extensions") else {
+        return Ok(Vec::new());
+    };
+    let names: Vec<&str> = list
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if names.is_empty() || names.len() > 10 {
+        return Err(AwsError::validation(
+            "Extensions must contain between 1 and 10 items",
+        ));
+    }
+    for n in &names {
+        if *n != crate::directory::generate::ENTERPRISE {
+            return Err(AwsError::validation(format!(
+                "Extension {n} is not supported"
+            )));
+        }
+    }
+    Ok(names)
+}
+
 fn group_not_found(id: &str) -> AwsError {
     AwsError::not_found("GROUP", id, format!("Group {id} not found."))
 }
@@ -66,9 +91,10 @@ pub fn handle(ctx: &Ctx<'_>, inst: &Instance, op: &str, body: &Value) -> Result<
             let name = filter(body, "UserName")?;
             let bind = paging::binding(op, store, name.unwrap_or_default());
             let (page, next) = dir.users_page(start(ctx, bind, body)?, limit, name);
+            let ext = extensions(body)?;
             let items = page
                 .into_iter()
-                .filter_map(|i| render::user(&dir, i, store))
+                .filter_map(|i| render::user(&dir, i, store, &ext))
                 .collect();
             Ok(page_json(ctx, "Users", items, bind, next))
         }
@@ -110,8 +136,9 @@ pub fn handle(ctx: &Ctx<'_>, inst: &Instance, op: &str, body: &Value) -> Result<
         }
         "DescribeUser" => {
             let uid = required_str(body, "UserId")?;
+            let ext = extensions(body)?;
             dir.find_user(uid)
-                .and_then(|u| render::user(&dir, u, store))
+                .and_then(|u| render::user(&dir, u, store, &ext))
                 .ok_or_else(|| user_not_found(uid))
         }
         "DescribeGroup" => {

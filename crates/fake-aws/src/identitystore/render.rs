@@ -1,14 +1,34 @@
 //! JSON rendering of users, groups and memberships exactly as the Identity
 //! Store API returns them (AWS field names; timestamps as epoch seconds).
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::directory::Directory;
 
-pub fn user(dir: &Directory, idx: u32, store_id: &str) -> Option<Value> {
+/// `extensions`: the extension names the request asked for (`Extensions`);
+/// AWS returns a user's extensions only when asked.
+pub fn user(dir: &Directory, idx: u32, store_id: &str, extensions: &[&str]) -> Option<Value> {
     let u = dir.user(idx)?;
     let mut m = u.attrs.clone();
-    m.insert("UserId".into(), json!(dir.user_id(idx)));
+    match m.remove("Extensions") {
+        Some(Value::Object(all)) => {
+            let asked: Map<String, Value> = all
+                .into_iter()
+                .filter(|(k, _)| extensions.contains(&k.as_str()))
+                .collect();
+            if !asked.is_empty() {
+                m.insert("Extensions".into(), Value::Object(asked));
+            }
+        }
+        _ => {}
+    }
+    let id = dir.user_id(idx);
+    m.insert(
+        "UserArn".into(),
+        json!(format!("arn:aws:identitystore:::user/{id}")),
+    );
+    m.insert("Revision".into(), json!(u.updated_at.to_string()));
+    m.insert("UserId".into(), json!(id));
     m.insert("IdentityStoreId".into(), json!(store_id));
     m.insert(
         "UserStatus".into(),
@@ -22,7 +42,13 @@ pub fn user(dir: &Directory, idx: u32, store_id: &str) -> Option<Value> {
 pub fn group(dir: &Directory, idx: u32, store_id: &str) -> Option<Value> {
     let g = dir.group(idx)?;
     let mut m = g.attrs.clone();
-    m.insert("GroupId".into(), json!(dir.group_id(idx)));
+    let id = dir.group_id(idx);
+    m.insert(
+        "GroupArn".into(),
+        json!(format!("arn:aws:identitystore:::group/{id}")),
+    );
+    m.insert("Revision".into(), json!(g.updated_at.to_string()));
+    m.insert("GroupId".into(), json!(id));
     m.insert("IdentityStoreId".into(), json!(store_id));
     m.insert("CreatedAt".into(), json!(g.created_at));
     m.insert("UpdatedAt".into(), json!(g.updated_at));
@@ -31,9 +57,19 @@ pub fn group(dir: &Directory, idx: u32, store_id: &str) -> Option<Value> {
 
 pub fn membership(dir: &Directory, idx: u32, store_id: &str) -> Option<Value> {
     let (g, u) = dir.membership(idx)?;
+    let id = dir.membership_id(idx);
+    // A membership is as old as the younger of its group and its user.
+    let created = dir
+        .user(u)
+        .map(|x| x.created_at)
+        .max(dir.group(g).map(|x| x.created_at))
+        .unwrap_or_default();
     Some(json!({
         "IdentityStoreId": store_id,
-        "MembershipId": dir.membership_id(idx),
+        "MembershipId": id,
+        "MembershipArn": format!("arn:aws:identitystore:::membership/{id}"),
+        "CreatedAt": created,
+        "UpdatedAt": created,
         "GroupId": dir.group_id(g),
         "MemberId": {"UserId": dir.user_id(u)},
     }))

@@ -95,6 +95,47 @@ fn attribute_path(path: &str) -> Vec<String> {
         .collect()
 }
 
+/// `aws:identitystore:enterprise` (the whole document) or
+/// `aws:identitystore:enterprise.<field>` (one field, e.g. `department`);
+/// a null value removes it.
+fn set_extension(attrs: &mut Map<String, Value>, rest: &str, value: Value) -> Result<(), AwsError> {
+    let ext = crate::directory::generate::ENTERPRISE;
+    let all = attrs.entry("Extensions").or_insert_with(|| json!({}));
+    let Some(all) = all.as_object_mut() else {
+        return Err(AwsError::internal());
+    };
+    match rest.strip_prefix('.') {
+        None if rest.is_empty() => {
+            if value.is_null() {
+                all.remove(ext);
+            } else if value.is_object() {
+                all.insert(ext.to_owned(), value);
+            } else {
+                return Err(AwsError::validation(format!("{ext} must be an object")));
+            }
+        }
+        Some(field) if !field.is_empty() && !field.contains('.') => {
+            let doc = all.entry(ext).or_insert_with(|| json!({}));
+            if let Some(doc) = doc.as_object_mut() {
+                if value.is_null() {
+                    doc.remove(field);
+                } else {
+                    doc.insert(field.to_owned(), value);
+                }
+            }
+        }
+        _ => {
+            return Err(AwsError::validation(format!(
+                "Invalid AttributePath {ext}{rest}"
+            )));
+        }
+    }
+    if all.is_empty() {
+        attrs.remove("Extensions");
+    }
+    Ok(())
+}
+
 fn apply_operations(
     attrs: &mut Map<String, Value>,
     enabled: &mut bool,
@@ -106,6 +147,10 @@ fn apply_operations(
             .and_then(Value::as_str)
             .ok_or_else(|| AwsError::validation("AttributePath is required"))?;
         let value = op.get("AttributeValue").cloned().unwrap_or(Value::Null);
+        if let Some(rest) = path.strip_prefix(crate::directory::generate::ENTERPRISE) {
+            set_extension(attrs, rest, value)?;
+            continue;
+        }
         let segs = attribute_path(path);
         match segs.as_slice() {
             [s] if s == "UserStatus" => *enabled = value.as_str() != Some("DISABLED"),

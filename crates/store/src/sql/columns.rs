@@ -145,8 +145,14 @@ pub(super) const MEMBERSHIPS: Versioned<Membership> = Versioned {
             name: "user_id",
             value: |m| Ok(key(m.user_id.as_str())),
         },
+        // `MembershipArn` and the timestamps: a membership is re-versioned
+        // only when AWS changes one of them (they are not touched per sync).
+        Column {
+            name: "doc",
+            value: |m| Ok(Value::Text(Some(to_json(&m.meta)?))),
+        },
     ],
-    compared: &["group_id", "user_id"],
+    compared: &["group_id", "user_id", "doc"],
 };
 
 #[cfg(test)]
@@ -165,7 +171,7 @@ mod tests {
         );
         assert_eq!(
             MEMBERSHIPS.column_list(""),
-            "membership_id, group_id, user_id"
+            "membership_id, group_id, user_id, doc"
         );
         for (live, stage) in TABLES {
             assert!(live.starts_with("dir_") && stage.starts_with("stage_"));

@@ -99,7 +99,7 @@ impl Snapshots for SqlStore {
             )
         };
         let sql = format!(
-            "SELECT m.membership_id, m.group_id, m.user_id, g.display_name, u.user_name FROM dir_memberships m \
+            "SELECT m.membership_id, m.group_id, m.user_id, g.display_name, u.user_name, m.doc FROM dir_memberships m \
              LEFT JOIN dir_groups g ON g.group_id = m.group_id AND {g} \
              LEFT JOIN dir_users u ON u.user_id = m.user_id AND {u} \
              WHERE m.tenant_id = $1 AND m.source_id = $2 AND +m.valid_from <= $3 AND (+m.valid_to IS NULL OR +m.valid_to > $3) \
@@ -122,6 +122,13 @@ impl Snapshots for SqlStore {
                         membership_id: MembershipId::parse(r.try_get(0)?).map_err(corrupt)?,
                         group_id: GroupId::parse(r.try_get(1)?).map_err(corrupt)?,
                         user_id: UserId::parse(r.try_get(2)?).map_err(corrupt)?,
+                        // NULL in rows synced before the fields were kept.
+                        meta: r
+                            .try_get::<Option<String>, _>(5)?
+                            .map(|d| serde_json::from_str(&d))
+                            .transpose()
+                            .map_err(corrupt)?
+                            .unwrap_or_default(),
                     },
                     group_display_name: r.try_get(3)?,
                     user_name: r.try_get(4)?,

@@ -111,11 +111,12 @@ impl Syncs for SqlStore {
         }
         versions::clean_staging(&mut tx, tenant, source).await?;
         let row = sqlx::query(
-            "INSERT INTO sync_runs (tenant_id, source_id, status, started_at) VALUES ($1, $2, 'running', $3) RETURNING id",
+            "INSERT INTO sync_runs (tenant_id, source_id, status, started_at, directory_format) VALUES ($1, $2, 'running', $3, $4) RETURNING id",
         )
         .bind(tenant.as_str())
         .bind(source.as_str())
         .bind(&now)
+        .bind(i64::from(roster_core::directory::DIRECTORY_FORMAT))
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -233,6 +234,6 @@ impl Syncs for SqlStore {
         let mut tx = super::connect::begin_write(&self.pool).await?;
         versions::clean_staging(&mut tx, tenant, source).await?;
         tx.commit().await?;
-        Ok(())
+        super::close::release_free_pages(&self.pool, self.backend).await
     }
 }

@@ -31,6 +31,7 @@ pub fn membership(i: usize, g: usize, u: usize) -> Membership {
         membership_id: MembershipId::parse(&format!("m-{i:05}")).unwrap(),
         group_id: GroupId::parse(&format!("group-{g:05}")).unwrap(),
         user_id: UserId::parse(&format!("user-{u:05}")).unwrap(),
+        meta: Default::default(),
     }
 }
 

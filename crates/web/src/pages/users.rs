@@ -1,5 +1,5 @@
 //! Users (search; filters by group, status, IdP-sourced; keyset pages) and
-//! User detail (attributes and groups), for the source's latest snapshot.
+//! User detail (attributes, the enterprise extension and groups), for the source's latest snapshot.
 
 use std::fmt::Write as _;
 
@@ -151,6 +151,14 @@ pub async fn detail(
             dt { "Primary email" } dd { (user.primary_email().unwrap_or_default()) }
             dt { "From IdP" } dd { (if user.is_idp_sourced() { "yes" } else { "no" }) }
             dt { "Disabled" } dd { (if user.is_disabled() { "yes" } else { "no" }) }
+        }
+        @if let Some(ent) = user.enterprise() {
+            h2 { "Enterprise" }
+            dl.kv #user-enterprise {
+                @for (label, value) in ent.fields() {
+                    @if let Some(v) = value { dt { (label) } dd { (v) } }
+                }
+            }
         }
         h2 { "Groups (" (groups.len()) ")" }
         ul #user-groups { @for g in &groups { li { a href={ "/groups/" (g.group_id) "?source=" (source.id) } { (g.display_name.clone().unwrap_or_else(|| g.group_id.clone())) } } } }
