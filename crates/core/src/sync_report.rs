@@ -16,9 +16,18 @@ pub struct SyncStats {
     /// Time spent publishing the snapshot (known once it is published).
     #[serde(default)]
     pub publish_s: f64,
+    /// The quota floor the sync was measured against (see `quota::CallPlan::floor_seconds`).
     pub floor_s: f64,
-    /// The client-side rate limit per API the sync ran with.
+    /// The quota's requests per second (per bucket) the sync ran against;
+    /// the sync used `tps × budget` of it.
     pub tps: f64,
+    /// How the quota was counted (absent from runs before the setting existed,
+    /// which ran each API at `tps`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota_model: Option<crate::quota::QuotaModel>,
+    /// The fraction of the quota the sync used (absent from older runs: all of it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<f64>,
     /// What AWS no longer had when roster came to read it (a group deleted
     /// between `ListGroups` and its `ListGroupMemberships`): skipped, not an
     /// error (the directory changes while it is read). Absent from the JSON when nothing vanished.

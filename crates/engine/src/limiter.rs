@@ -1,6 +1,18 @@
-//! A client-side rate limiter per API: calls are spaced at least `1/tps`
-//! apart, so no one-second window ever holds more than `tps` calls. On
-//! throttling it slows down (and pauses for AWS's hint), then recovers.
+//! Client-side rate limiters, one per quota bucket: calls are spaced at least
+//! `1/rate` apart, so no one-second window ever holds more than `rate` calls,
+//! where `rate` is roster's budget of the bucket (`tps × budget`).
+//!
+//! Throttling: roster keeps within its budget, so a `ThrottlingException`
+//! means someone else (the customer's SCIM provisioning, their scripts) is
+//! drawing on the same quota. The rule:
+//! - each throttle slows the limiter by half again (spacing × 1.5), to at
+//!   most an eighth of the budget (AWS's `RetryAfterSeconds` still pauses
+//!   the throttled call for longer, see `retry`);
+//! - recovery starts only after [`QUIET_CALLS`] successes in a row since the
+//!   last throttle, then speeds up 10% per success; so while throttles keep
+//!   coming, the limiter stays slowed down;
+//! - recovery stops at the budget: the limiter never runs faster than
+//!   `tps × budget`, however long it has gone without throttles.
 //!
 //! Two lanes: a call that continues a pagination already under way takes
 //! the next free slot at once; other calls line up (fairly, one at a time)
@@ -11,7 +23,10 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
+use roster_core::quota::{QuotaModel, QuotaUse};
 use tokio::time::Instant;
+
+use crate::progress::Api;
 
 #[derive(Debug)]
 pub struct RateLimiter {
@@ -36,6 +51,8 @@ struct State {
     /// Spacing now: `base`, or longer after throttling.
     interval: Duration,
     next: Instant,
+    /// Successes since the last throttle (saturating).
+    quiet: u32,
 }
 
 /// Spacing margin over the nominal rate (see `RateLimiter::new`).
@@ -44,6 +61,9 @@ const SAFETY: f64 = 1.03;
 /// Slowest the limiter goes after repeated throttling: an eighth of its rate
 /// (AWS's hint still pauses it for longer when given).
 const MAX_SLOWDOWN: u32 = 8;
+
+/// Successes in a row after a throttle before the limiter speeds up again.
+pub const QUIET_CALLS: u32 = 3;
 
 impl RateLimiter {
     /// `tps` must be positive; values are clamped to at least 0.1.
@@ -57,6 +77,7 @@ impl RateLimiter {
                 base,
                 interval: base,
                 next: Instant::now(),
+                quiet: QUIET_CALLS,
             }),
             queue: tokio::sync::Mutex::new(()),
         }
@@ -119,16 +140,20 @@ impl RateLimiter {
     }
 
     /// AWS throttled a call: slow down by half (at most to an eighth of the
-    /// rate). The throttled call itself waits for AWS's hint (see `retry`).
+    /// rate) and restart the quiet count. The throttled call itself waits for
+    /// AWS's hint (see `retry`).
     pub fn on_throttle(&self) {
         let mut s = self.lock();
         s.interval = (s.interval.mul_f64(1.5)).min(s.base * MAX_SLOWDOWN);
+        s.quiet = 0;
     }
 
-    /// A call succeeded: drift back towards the configured rate.
+    /// A call succeeded: after [`QUIET_CALLS`] in a row, drift back towards
+    /// the budget, never beyond it.
     pub fn on_success(&self) {
         let mut s = self.lock();
-        if s.interval > s.base {
+        s.quiet = s.quiet.saturating_add(1);
+        if s.quiet >= QUIET_CALLS && s.interval > s.base {
             s.interval = s.interval.mul_f64(0.9).max(s.base);
         }
     }
@@ -218,6 +243,40 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn throttles_that_keep_coming_keep_it_slow_and_recovery_stops_at_the_budget() {
+        // A budget of half of 20/s.
+        let limiter = RateLimiter::new(10.0);
+        let budget = 10.0 / SAFETY;
+        limiter.on_throttle();
+        let slowed = limiter.current_tps();
+        // Someone else keeps drawing on the quota: a throttle every other call.
+        for _ in 0..50 {
+            limiter.on_success();
+            limiter.on_throttle();
+        }
+        assert!(
+            limiter.current_tps() < slowed,
+            "still slowing while throttles continue: {}",
+            limiter.current_tps()
+        );
+        for _ in 0..(QUIET_CALLS - 1) {
+            limiter.on_success();
+        }
+        assert!(
+            limiter.current_tps() < slowed,
+            "no recovery before a quiet spell"
+        );
+        for _ in 0..1_000 {
+            limiter.on_success();
+        }
+        assert!(
+            (limiter.current_tps() - budget).abs() < 1e-6,
+            "recovers to the budget and never beyond: {}",
+            limiter.current_tps()
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_new_rate_keeps_the_slowdown_in_proportion() {
         let limiter = RateLimiter::new(20.0);
         limiter.on_throttle();
@@ -232,23 +291,49 @@ mod tests {
     }
 }
 
-/// One limiter per Identity Store list API, as AWS's quotas are per API.
+/// The limiters of the three Identity Store list APIs, as the quota model
+/// says: `collective`, one limiter shared by all three; `per-api`, one each.
 #[derive(Debug)]
-pub struct ApiLimiters(pub [RateLimiter; 3]);
+pub struct ApiLimiters {
+    model: QuotaModel,
+    /// One bucket (collective) or one per API, in `Api` order (per-api).
+    buckets: Vec<RateLimiter>,
+}
 
 impl ApiLimiters {
-    pub fn new(tps: f64) -> Self {
-        Self([
-            RateLimiter::new(tps),
-            RateLimiter::new(tps),
-            RateLimiter::new(tps),
-        ])
+    /// Limiters for `model`, each bucket at `rate` calls per second.
+    pub fn new(model: QuotaModel, rate: f64) -> Self {
+        let count = match model {
+            QuotaModel::Collective => 1,
+            QuotaModel::PerApi => Api::ALL.len(),
+        };
+        Self {
+            model,
+            buckets: (0..count).map(|_| RateLimiter::new(rate)).collect(),
+        }
     }
 
-    /// Sets every API's rate (each API has its own quota of `tps`).
-    pub fn set_rate(&self, tps: f64) {
-        for limiter in &self.0 {
-            limiter.set_rate(tps);
+    /// Limiters for a source's quota: each bucket at `tps × budget`.
+    pub fn for_quota(quota: &QuotaUse) -> Self {
+        Self::new(quota.model, quota.rate())
+    }
+
+    pub fn model(&self) -> QuotaModel {
+        self.model
+    }
+
+    /// The limiter calls of `api` wait on.
+    pub fn limiter(&self, api: Api) -> &RateLimiter {
+        match self.model {
+            QuotaModel::Collective => &self.buckets[0],
+            QuotaModel::PerApi => &self.buckets[api as usize],
+        }
+    }
+
+    /// Sets every bucket's rate (a process's share of the instance's quota).
+    pub fn set_rate(&self, rate: f64) {
+        for limiter in &self.buckets {
+            limiter.set_rate(rate);
         }
     }
 }

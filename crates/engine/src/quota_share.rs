@@ -2,11 +2,14 @@
 //! syncing one instance shares its rate.
 //!
 //! Syncs of one instance inside a process share one set of limiters; the
-//! processes syncing it at once divide its quota through the store. Each
-//! holds a share, renewed every `heartbeat`, and runs at a whole number of
-//! calls per second, `floor(tps / holders)`, so that n processes' windows
-//! add up to at most the quota (each may have one call more in a window
-//! than its rate says; the floor and the limiter's margin pay for it).
+//! processes syncing it at once divide roster's budget of its quota
+//! (`tps × budget`, for each bucket the quota model has: one collective
+//! bucket, or one per API) through the store. Each holds a share, renewed
+//! every `heartbeat`, and runs each bucket at a whole number of calls per
+//! second, `floor(tps × budget / holders)`, so that n processes' windows add
+//! up to at most the budget (each may have one call more in a window than
+//! its rate says; the floor and the limiter's margin pay for it). The first
+//! sync of an instance in a process sets the quota model its limiters use.
 //!
 //! Changes of rate keep to AWS's one-second window:
 //! - a holder that sees more holders slows down at once;
@@ -22,6 +25,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use roster_core::WorkerId;
+use roster_core::quota::QuotaUse;
 use roster_store::Store;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -133,14 +137,15 @@ impl SharedQuotas {
         }
     }
 
-    /// Joins the quota of `instance` (`identity_store_id@region`), whose
-    /// per-API rate is `tps`, and returns once calls may start.
-    pub async fn join(&self, instance: &str, tps: f64) -> QuotaLease {
+    /// Joins the quota of `instance` (`identity_store_id@region`), counted
+    /// as `quota` says (roster's whole budget: `quota.rate()` per bucket),
+    /// and returns once calls may start.
+    pub async fn join(&self, instance: &str, quota: QuotaUse) -> QuotaLease {
         let (limiters, mut ready) = {
             let mut entries = self.inner.lock();
             let entry = entries
                 .entry(instance.to_owned())
-                .or_insert_with(|| start(&self.inner, instance, tps));
+                .or_insert_with(|| start(&self.inner, instance, quota));
             entry.users += 1;
             (entry.limiters.clone(), entry.ready.clone())
         };
@@ -156,13 +161,13 @@ impl SharedQuotas {
     }
 }
 
-fn start(inner: &Arc<Inner>, instance: &str, tps: f64) -> Entry {
-    let limiters = Arc::new(ApiLimiters::new(CRAWL_TPS));
+fn start(inner: &Arc<Inner>, instance: &str, quota: QuotaUse) -> Entry {
+    let limiters = Arc::new(ApiLimiters::new(quota.model, CRAWL_TPS));
     let (ready_tx, ready) = watch::channel(false);
     let keeper = tokio::spawn(keep_share(
         inner.clone(),
         instance.to_owned(),
-        tps,
+        quota.rate(),
         limiters.clone(),
         ready_tx,
     ));

@@ -1,4 +1,5 @@
-//! The three list APIs, each paginated behind its own rate limiter. Groups
+//! The three list APIs, each paginated behind its rate limiter (its own, or
+//! one shared by all three, as the quota model says). Groups
 //! feed a queue that membership workers drain while groups are still arriving.
 
 use std::sync::Arc;
@@ -39,7 +40,7 @@ fn repeated_token(api: Api) -> Diagnosis {
 
 impl Readers {
     fn limiter(&self, api: Api) -> &RateLimiter {
-        &self.limiters.0[api as usize]
+        self.limiters.limiter(api)
     }
 
     async fn emit(&self, batch: StageBatch) -> Result<(), Diagnosis> {

@@ -1,5 +1,6 @@
 //! A sync (one full read of a directory): the three list APIs run
-//! concurrently, each at its quota, results stream into the store, and the
+//! concurrently within roster's budget of the instance's quota (one bucket
+//! for all three, or one each, as the quota model says), results stream into the store, and the
 //! snapshot is published atomically — or the sync fails with a diagnosis and
 //! the previous snapshot stays current.
 
@@ -7,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use roster_aws::DirectoryClient;
-use roster_core::quota::DEFAULT_TPS;
+use roster_core::quota::{CallPlan, DEFAULT_BUDGET, DEFAULT_TPS, QuotaModel, QuotaUse};
 use roster_core::{Diagnosis, SnapshotCounts, SourceId, SyncId, SyncStats, TenantId};
 use roster_store::{DirectoryLocation, Store, SyncFailure};
 use tokio::sync::{Mutex, mpsc};
@@ -24,8 +25,13 @@ use crate::writer::write_batches;
 
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
-    /// Requests per second per Identity Store API (AWS's default quota is 20).
+    /// The instance's quota in requests per second, per bucket (AWS's default is 20).
     pub tps: f64,
+    /// How the quota is counted: one bucket for the three list APIs, or one each.
+    pub quota_model: QuotaModel,
+    /// The fraction of the quota this sync uses, in (0, 1]: each bucket's
+    /// limiter runs at `tps × budget`.
+    pub budget: f64,
     /// Concurrent `ListGroupMemberships` readers.
     pub membership_workers: usize,
     /// Rows per store write.
@@ -38,14 +44,26 @@ pub struct SyncOptions {
 }
 
 impl SyncOptions {
-    /// These options with `source`'s own rate, when AWS raised its quota.
+    /// These options with `source`'s own rate (when AWS raised its quota),
+    /// quota model and budget.
     #[must_use]
     pub fn for_source(&self, source: &roster_store::Source) -> Self {
         let mut options = self.clone();
         if let Some(tps) = source.api_tps {
             options.tps = f64::from(tps);
         }
+        options.quota_model = source.quota_model;
+        options.budget = source.quota_budget;
         options
+    }
+
+    /// The quota this sync reads within.
+    pub fn quota(&self) -> QuotaUse {
+        QuotaUse {
+            tps: self.tps,
+            model: self.quota_model,
+            budget: self.budget,
+        }
     }
 }
 
@@ -53,6 +71,8 @@ impl Default for SyncOptions {
     fn default() -> Self {
         Self {
             tps: DEFAULT_TPS,
+            quota_model: QuotaModel::default(),
+            budget: DEFAULT_BUDGET,
             membership_workers: 32,
             batch_rows: 2_000,
             retry: RetryPolicy::default(),
@@ -69,14 +89,15 @@ pub struct SyncOutcome {
     pub stats: SyncStats,
 }
 
-fn stats_of(progress: &SyncProgress, started: Instant, tps: f64) -> SyncStats {
-    let busiest = Api::ALL
-        .iter()
-        .map(|a| progress.pages(*a))
-        .max()
-        .unwrap_or(0);
-    #[allow(clippy::cast_precision_loss)]
-    let floor_s = busiest as f64 / tps;
+/// The sync's figures; the floor is that of the calls it needed (its pages),
+/// at its budget of the quota.
+fn stats_of(progress: &SyncProgress, started: Instant, quota: &QuotaUse) -> SyncStats {
+    let plan = CallPlan {
+        list_users: progress.pages(Api::ListUsers),
+        list_groups: progress.pages(Api::ListGroups),
+        list_group_memberships: progress.pages(Api::ListGroupMemberships),
+    };
+    let floor_s = plan.floor_seconds(quota);
     SyncStats {
         calls: Api::ALL
             .iter()
@@ -87,7 +108,9 @@ fn stats_of(progress: &SyncProgress, started: Instant, tps: f64) -> SyncStats {
         wall_s: started.elapsed().as_secs_f64(),
         publish_s: 0.0,
         floor_s,
-        tps,
+        tps: quota.tps,
+        quota_model: Some(quota.model),
+        budget: Some(quota.budget),
         vanished: progress.vanished(),
     }
 }
@@ -147,7 +170,7 @@ pub async fn run_sync(
     )
     .instrument(tracing::info_span!("sync", sync_id = %sync, source_id = %source))
     .await;
-    let stats = stats_of(&progress, started, options.tps);
+    let stats = stats_of(&progress, started, &options.quota());
     let failure = match result {
         Ok(()) if progress.items(Api::ListUsers) == 0 && progress.items(Api::ListGroups) == 0 => {
             let account = location.account_id.as_ref().map_or("?", |a| a.as_str());
@@ -217,7 +240,7 @@ async fn read_directory(
         limiters: options
             .limiters
             .clone()
-            .unwrap_or_else(|| Arc::new(ApiLimiters::new(options.tps))),
+            .unwrap_or_else(|| Arc::new(ApiLimiters::for_quota(&options.quota()))),
         policy: options.retry,
         progress,
         out: tx,

@@ -203,7 +203,7 @@ impl Worker {
         let _lease = match &source.location {
             Some(loc) => {
                 let key = format!("{}@{}", loc.identity_store_id, loc.region);
-                let lease = self.quotas.join(&key, options.tps).await;
+                let lease = self.quotas.join(&key, options.quota()).await;
                 options.limiters = Some(lease.limiters());
                 Some(lease)
             }

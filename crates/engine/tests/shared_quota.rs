@@ -9,6 +9,7 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
+use roster_core::quota::{QuotaModel, QuotaUse};
 use roster_core::{ExternalId, SourceId, WorkerId};
 use roster_engine::{ShareTiming, SharedQuotas, SyncOptions, SyncProgress, run_sync};
 use roster_fake_aws::FakeAwsConfig;
@@ -16,6 +17,16 @@ use roster_store::{NewSource, SourceStatus};
 use support::Rig;
 
 const TPS: f64 = 20.0;
+
+/// The quota these tests were written for: each API its own bucket of 20/s,
+/// all of it roster's.
+fn whole_per_api_quota() -> QuotaUse {
+    QuotaUse {
+        tps: TPS,
+        model: QuotaModel::PerApi,
+        budget: 1.0,
+    }
+}
 
 fn holder(name: &str) -> WorkerId {
     WorkerId::parse(name).unwrap()
@@ -59,9 +70,11 @@ async fn three_processes_syncing_one_instance_keep_to_its_quota_together() {
             instance.clone(),
         );
         runs.spawn(async move {
-            let lease = quotas.join(&instance, TPS).await;
+            let lease = quotas.join(&instance, whole_per_api_quota()).await;
             let options = SyncOptions {
                 tps: TPS,
+                quota_model: QuotaModel::PerApi,
+                budget: 1.0,
                 limiters: Some(lease.limiters()),
                 ..SyncOptions::default()
             };
@@ -94,17 +107,22 @@ async fn a_process_speeds_up_when_the_other_lets_go() {
     let rig = Rig::start(FakeAwsConfig::default().directory(10, 2, 10)).await;
     let first = SharedQuotas::new(rig.store.clone(), holder("first"), quick());
     let second = SharedQuotas::new(rig.store.clone(), holder("second"), quick());
-    let alone = first.join("d-1@eu-west-1", TPS).await;
-    let rate = |lease: &roster_engine::QuotaLease| lease.limiters().0[0].current_tps();
+    let alone = first.join("d-1@eu-west-1", whole_per_api_quota()).await;
+    let rate = |lease: &roster_engine::QuotaLease| {
+        lease
+            .limiters()
+            .limiter(roster_engine::Api::ListUsers)
+            .current_tps()
+    };
     assert!(rate(&alone) > 19.0, "alone: the whole quota");
     let started = tokio::time::Instant::now();
-    let joined = second.join("d-1@eu-west-1", TPS).await;
+    let joined = second.join("d-1@eu-west-1", whole_per_api_quota()).await;
     assert!(
         started.elapsed() >= quick().window,
         "a joiner waits for the others to slow down, then a window"
     );
     assert!(rate(&alone) < 10.0 && rate(&joined) < 10.0, "half each");
-    let also_first = first.join("d-1@eu-west-1", TPS).await;
+    let also_first = first.join("d-1@eu-west-1", whole_per_api_quota()).await;
     assert!(
         Arc::ptr_eq(&also_first.limiters(), &alone.limiters()),
         "syncs of one process share its limiters"

@@ -1,12 +1,16 @@
 //! The sync engine against fake-aws misbehaving the way AWS does: every run
 //! completes with exact counts or fails with a diagnosis, never a partial or
 //! duplicated snapshot; and the limiter keeps to its rate at the server.
+//!
+//! These runs use the per-API quota model at the whole quota, the model they
+//! were written for; `quota_model.rs` tests the models and the budget.
 #![allow(clippy::unwrap_used)]
 
 mod support;
 
 use std::time::Duration;
 
+use roster_core::quota::QuotaModel;
 use roster_engine::SyncOptions;
 use roster_engine::retry::RetryPolicy;
 use roster_fake_aws::{FakeAwsConfig, FaultConfig};
@@ -24,6 +28,8 @@ async fn the_limiter_never_exceeds_its_rate_in_any_second_at_the_server() {
     let outcome = rig
         .sync(&SyncOptions {
             tps: 20.0,
+            quota_model: QuotaModel::PerApi,
+            budget: 1.0,
             ..SyncOptions::default()
         })
         .await
@@ -64,6 +70,8 @@ async fn a_throttling_storm_slows_the_sync_but_never_fails_it() {
     let outcome = rig
         .sync(&SyncOptions {
             tps: 100.0,
+            quota_model: QuotaModel::PerApi,
+            budget: 1.0,
             ..SyncOptions::default()
         })
         .await
@@ -85,6 +93,8 @@ async fn server_errors_and_connection_resets_are_retried() {
     let outcome = rig
         .sync(&SyncOptions {
             tps: 200.0,
+            quota_model: QuotaModel::PerApi,
+            budget: 1.0,
             ..SyncOptions::default()
         })
         .await
@@ -99,6 +109,8 @@ async fn a_persistent_fault_fails_with_a_diagnosis_and_keeps_the_last_snapshot()
     let good = rig
         .sync(&SyncOptions {
             tps: 200.0,
+            quota_model: QuotaModel::PerApi,
+            budget: 1.0,
             ..SyncOptions::default()
         })
         .await
@@ -116,6 +128,8 @@ async fn a_persistent_fault_fails_with_a_diagnosis_and_keeps_the_last_snapshot()
     let err = rig
         .sync(&SyncOptions {
             tps: 200.0,
+            quota_model: QuotaModel::PerApi,
+            budget: 1.0,
             retry: quick,
             ..SyncOptions::default()
         })

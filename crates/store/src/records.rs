@@ -1,5 +1,6 @@
 //! The records the store reads and writes.
 
+use roster_core::quota::QuotaModel;
 use roster_core::{
     AccountId, ExternalId, Group, IdentityStoreId, JobId, Membership, Region, RoleArn,
     SnapshotCounts, SourceId, SyncId, SyncStats, TenantId, Timestamp, User, WorkerId,
@@ -65,6 +66,10 @@ pub struct Source {
     /// Requests per second per Identity Store API, when AWS raised this
     /// instance's quota (None: the worker's default, AWS's 20).
     pub api_tps: Option<u32>,
+    /// How AWS counts this instance's quota (default `collective`).
+    pub quota_model: QuotaModel,
+    /// The fraction of the quota syncs use, in (0, 1] (default 0.5).
+    pub quota_budget: f64,
 }
 
 #[derive(Debug, Clone)]

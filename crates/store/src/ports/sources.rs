@@ -1,6 +1,7 @@
 //! Tenants and sources (connections).
 
 use async_trait::async_trait;
+use roster_core::quota::QuotaModel;
 use roster_core::{ExternalId, RoleArn, SourceId, TenantId};
 
 use crate::error::StoreError;
@@ -52,6 +53,15 @@ pub trait Sources: Send + Sync {
         tenant: &TenantId,
         id: &SourceId,
         tps: Option<u32>,
+    ) -> Result<(), StoreError>;
+    /// How this source's instance counts its quota and the fraction of it
+    /// syncs use (`budget` in (0, 1], checked by the caller).
+    async fn set_source_quota(
+        &self,
+        tenant: &TenantId,
+        id: &SourceId,
+        model: QuotaModel,
+        budget: f64,
     ) -> Result<(), StoreError>;
     /// Deletes a source with its whole history (snapshots, syncs, jobs).
     async fn delete_source(&self, tenant: &TenantId, id: &SourceId) -> Result<(), StoreError>;

@@ -96,6 +96,8 @@ const MIGRATIONS: &[Migration] = &[
     per_backend!(5, "quotas", "0005_quotas.sql"),
     per_backend!(6, "console identities", "0006_console_identities.sql"),
     shared!(8, "indexes justified", "0008_indexes_justified.sql"),
+    shared!(9, "quota model", "0009_quota_model.sql"),
+    shared!(10, "directory fields", "0010_directory_fields.sql"),
 ];
 
 const LOCK_KEY: i64 = 0x726f_7374_6572; // "roster"

@@ -1,6 +1,7 @@
 //! Decoding rows into records. Stored values were validated on the way in;
 //! a value that no longer parses is reported as `Corrupt`, never unwrapped.
 
+use roster_core::quota::QuotaModel;
 use roster_core::{
     AccountId, ExternalId, IdentityStoreId, Region, RoleArn, SnapshotCounts, SourceId, SyncId,
     SyncStats, TenantId, Timestamp,
@@ -34,7 +35,7 @@ fn count(row: &AnyRow, col: &str) -> Result<u64, StoreError> {
     u64::try_from(v).map_err(corrupt)
 }
 
-pub(super) const SOURCE_COLUMNS: &str = "id, tenant_id, name, role_arn, external_id, region, identity_store_id, instance_arn, account_id, status, created_at, sync_interval_s, next_sync_at, api_tps";
+pub(super) const SOURCE_COLUMNS: &str = "id, tenant_id, name, role_arn, external_id, region, identity_store_id, instance_arn, account_id, status, created_at, sync_interval_s, next_sync_at, api_tps, quota_model, quota_budget";
 
 pub(super) fn source(row: &AnyRow) -> Result<Source, StoreError> {
     let role_arn: Option<String> = row.try_get("role_arn")?;
@@ -77,6 +78,11 @@ pub(super) fn source(row: &AnyRow) -> Result<Source, StoreError> {
             .map(u32::try_from)
             .transpose()
             .map_err(corrupt)?,
+        quota_model: {
+            let model: String = row.try_get("quota_model")?;
+            QuotaModel::parse(&model).ok_or_else(|| corrupt(format!("quota model {model}")))?
+        },
+        quota_budget: row.try_get("quota_budget")?,
     })
 }
 

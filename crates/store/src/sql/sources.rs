@@ -1,6 +1,7 @@
 //! Tenants and sources (connections).
 
 use async_trait::async_trait;
+use roster_core::quota::QuotaModel;
 use roster_core::{ExternalId, RoleArn, SourceId, TenantId};
 use sqlx::Row;
 
@@ -222,6 +223,25 @@ impl Sources for SqlStore {
             .bind(id.as_str())
             .execute(&self.pool)
             .await?;
+        expect_one(&r, id)
+    }
+
+    async fn set_source_quota(
+        &self,
+        tenant: &TenantId,
+        id: &SourceId,
+        model: QuotaModel,
+        budget: f64,
+    ) -> Result<(), StoreError> {
+        let r = sqlx::query(
+            "UPDATE sources SET quota_model = $1, quota_budget = $2 WHERE tenant_id = $3 AND id = $4",
+        )
+        .bind(model.as_str())
+        .bind(budget)
+        .bind(tenant.as_str())
+        .bind(id.as_str())
+        .execute(&self.pool)
+        .await?;
         expect_one(&r, id)
     }
 
