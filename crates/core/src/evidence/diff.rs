@@ -187,15 +187,51 @@ fn field_changes(before: &Value, after: &Value, skip: &[&str]) -> Vec<FieldChang
     let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
     keys.into_iter()
         .filter(|k| !NOISE_FIELDS.contains(&k.as_str()) && !skip.contains(&k.as_str()))
-        .filter_map(|k| {
+        .flat_map(|k| {
             let (x, y) = (b.get(k), a.get(k));
-            (x != y).then(|| FieldChange {
-                field: k.clone(),
-                before: x.cloned().unwrap_or(Value::Null),
-                after: y.cloned().unwrap_or(Value::Null),
-            })
+            if k == "Extensions" {
+                return extension_changes(x, y);
+            }
+            (x != y)
+                .then(|| FieldChange {
+                    field: k.clone(),
+                    before: x.cloned().unwrap_or(Value::Null),
+                    after: y.cloned().unwrap_or(Value::Null),
+                })
+                .into_iter()
+                .collect()
         })
         .collect()
+}
+
+/// `Extensions` compared per field of each extension, named
+/// `Extensions.<extension>.<field>` (`….aws:identitystore:enterprise.department`).
+fn extension_changes(before: Option<&Value>, after: Option<&Value>) -> Vec<FieldChange> {
+    let empty = serde_json::Map::new();
+    let docs = |v: Option<&Value>| v.and_then(Value::as_object).unwrap_or(&empty).clone();
+    let (b, a) = (docs(before), docs(after));
+    let names: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+    let mut out = Vec::new();
+    for name in names {
+        let (x, y) = (b.get(name), a.get(name));
+        match (x.and_then(Value::as_object), y.and_then(Value::as_object)) {
+            (Some(_), _) | (_, Some(_)) => {
+                for mut c in
+                    field_changes(x.unwrap_or(&Value::Null), y.unwrap_or(&Value::Null), &[])
+                {
+                    c.field = format!("Extensions.{name}.{}", c.field);
+                    out.push(c);
+                }
+            }
+            _ if x != y => out.push(FieldChange {
+                field: format!("Extensions.{name}"),
+                before: x.cloned().unwrap_or(Value::Null),
+                after: y.cloned().unwrap_or(Value::Null),
+            }),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn to_value<T: Serialize>(v: &T) -> Value {

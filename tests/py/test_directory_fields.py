@@ -1,0 +1,72 @@
+"""Every field the Identity Store returns, end to end against fake-aws: a
+user's enterprise extension (employee number, cost center, organization,
+division, department, manager) reaches `roster users list --format json`, and
+a change of department made through boto3 `update_user` is a user change in
+the next sync's `roster diff`. fake-aws returns the extension only when
+`ListUsers` asks for it, as AWS does."""
+
+import json
+
+from fake_aws_fixtures import EXTERNAL_ID, fake_aws_admin, fake_aws_create_role, fake_aws_process
+from roster_fixtures import aws_env, roster_json, run_roster
+
+READS = ["identitystore:ListUsers", "identitystore:ListGroups", "identitystore:ListGroupMemberships"]
+DISCOVERY = ["sso:ListInstances", "sso:ListRegions"]
+ENTERPRISE = "aws:identitystore:enterprise"
+
+
+def platform_env(info):
+    p = info["platform"]
+    return aws_env(info["endpoint"], p["access_key_id"], p["secret_access_key"], info["customer"]["home_region"])
+
+
+def sync(info, role, db):
+    return roster_json(["sync", "--role-arn", role, "--external-id", EXTERNAL_ID, "--database-url", db, "--json"],
+                       platform_env(info))
+
+
+def listed_users(db, env):
+    out = run_roster(["users", "list", "--format", "json", "--database-url", db], env, check=0).stdout.strip()
+    if out.startswith("["):
+        return json.loads(out)
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def test_enterprise_fields_are_listed_and_a_department_change_is_a_user_change(tmp_path):
+    db = f"sqlite://{tmp_path / 'r.db'}"
+    with fake_aws_process("--users", "20", "--groups", "3", "--memberships", "20", "--seed", "7") as info:
+        store_id = info["customer"]["identity_store_id"]
+        ids = fake_aws_admin(info, "identitystore")
+        plain = ids.list_users(IdentityStoreId=store_id, MaxResults=100)["Users"]
+        assert all("Extensions" not in u for u in plain), "only returned when asked for"
+        asked = ids.list_users(IdentityStoreId=store_id, MaxResults=100, Extensions=[ENTERPRISE])["Users"]
+        target = next(u for u in asked if "Extensions" in u)
+        manager = next(u for u in asked if u["UserId"] != target["UserId"])
+        ids.update_user(IdentityStoreId=store_id, UserId=target["UserId"], Operations=[
+            {"AttributePath": f"{ENTERPRISE}.manager", "AttributeValue": {"value": manager["UserId"]}}])
+        ent = ids.describe_user(IdentityStoreId=store_id, UserId=target["UserId"],
+                                Extensions=[ENTERPRISE])["Extensions"][ENTERPRISE]
+        assert ent["manager"] == {"value": manager["UserId"]}
+
+        role = fake_aws_create_role(info, "roster", READS + DISCOVERY)
+        env = platform_env(info)
+        sync(info, role, db)
+        listed = {u["UserId"]: u for u in listed_users(db, env)}
+        kept = listed[target["UserId"]]["Extensions"][ENTERPRISE]
+        assert kept == ent
+        for field in ("employeeNumber", "costCenter", "organization", "division", "department", "manager"):
+            assert field in kept, field
+        assert listed[target["UserId"]]["UserArn"].endswith(target["UserId"])
+
+        old_department = ent["department"]
+        ids.update_user(IdentityStoreId=store_id, UserId=target["UserId"], Operations=[
+            {"AttributePath": f"{ENTERPRISE}.department", "AttributeValue": "Treasury"}])
+        sync(info, role, db)
+
+    diff = roster_json(["diff", "--format", "json", "--database-url", db], env)
+    assert diff["summary"]["users_changed"] == 1, diff
+    change = diff["users"]["changed"][0]
+    assert change["user_id"] == target["UserId"]
+    assert change["fields"] == [{"field": f"Extensions.{ENTERPRISE}.department",
+                                 "before": old_department, "after": "Treasury"}]
+    assert diff["memberships"] == {"added": [], "removed": []}
