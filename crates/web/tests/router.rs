@@ -40,6 +40,12 @@ fn routes(
             None,
         ),
         ("POST", format!("/sources/{s}/rate"), Some("tps=40"), None),
+        (
+            "POST",
+            format!("/sources/{s}/quota"),
+            Some("quota_model=per-api&budget=0.8"),
+            None,
+        ),
         ("GET", "/settings/team".into(), None, None),
         (
             "POST",

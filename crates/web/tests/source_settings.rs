@@ -1,5 +1,5 @@
-//! Source settings: the sync interval and the API rate an admin may choose,
-//! from the console and from the API.
+//! Source settings: the sync interval, the API rate, the quota model and
+//! the budget an admin may choose, from the console and from the API.
 
 #![allow(clippy::unwrap_used)]
 
@@ -146,4 +146,127 @@ async fn the_api_sets_interval_and_rate_together_or_not_at_all() {
     assert_eq!(r.status(), StatusCode::OK);
     let got = a.store.get_source(&tenant, &a.source).await.unwrap();
     assert_eq!(got.api_tps, None, "absent: back to AWS's default");
+}
+
+#[tokio::test]
+async fn a_new_source_is_collective_at_half_the_quota_and_admins_change_both_from_the_console() {
+    let a = app().await;
+    let tenant = roster_core::TenantId::default_tenant();
+    let got = a.store.get_source(&tenant, &a.source).await.unwrap();
+    assert_eq!(got.quota_model, roster_core::quota::QuotaModel::Collective);
+    assert!((got.quota_budget - 0.5).abs() < 1e-12);
+    let show = format!("/sources/{}", a.source);
+    let page = text(send(&a, "GET", &show, Who::Session(&a.admin), None, None).await).await;
+    assert!(
+        page.contains("collective") && page.contains("50% of the quota"),
+        "{page}"
+    );
+    let path = format!("/sources/{}/quota", a.source);
+    let r = send(
+        &a,
+        "POST",
+        &path,
+        Who::Session(&a.admin),
+        Some("quota_model=per-api&budget=0.8"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = text(send(&a, "GET", &show, Who::Session(&a.admin), None, None).await).await;
+    assert!(page.contains("80% of the quota"), "{page}");
+    for bad in [
+        "quota_model=per-api&budget=0",
+        "quota_model=per-api&budget=1.5",
+        "quota_model=per-api&budget=half",
+        "quota_model=shared&budget=0.5",
+        "budget=0.5",
+    ] {
+        let r = send(&a, "POST", &path, Who::Session(&a.admin), Some(bad), None).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{bad}");
+    }
+    let got = a.store.get_source(&tenant, &a.source).await.unwrap();
+    assert_eq!(got.quota_model, roster_core::quota::QuotaModel::PerApi);
+    assert!(
+        (got.quota_budget - 0.8).abs() < 1e-12,
+        "refused forms change nothing"
+    );
+    let r = send(
+        &a,
+        "POST",
+        &path,
+        Who::SessionNoCsrf(&a.admin),
+        Some("quota_model=collective&budget=0.5"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "no CSRF token");
+    let auditor = send(
+        &a,
+        "POST",
+        &path,
+        Who::Session(&a.auditor),
+        Some("quota_model=collective&budget=0.5"),
+        None,
+    )
+    .await;
+    assert_eq!(auditor.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_api_refuses_a_bad_budget_or_model_in_rosters_error_shape_and_changes_nothing() {
+    let a = app().await;
+    let path = format!("/api/v1/sources/{}/schedule", a.source);
+    let token = a.token.as_str();
+    let tenant = roster_core::TenantId::default_tenant();
+    for (bad, code) in [
+        (r#"{"interval_hours":6,"budget":0}"#, "invalid-budget"),
+        (r#"{"interval_hours":6,"budget":1.5}"#, "invalid-budget"),
+        (
+            r#"{"interval_hours":6,"quota_model":"per-second"}"#,
+            "invalid-quota-model",
+        ),
+    ] {
+        let r = send(&a, "PUT", &path, Who::Bearer(token), None, Some(bad)).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{bad}");
+        let body: serde_json::Value = serde_json::from_str(&text(r).await).unwrap();
+        assert_eq!(body["code"], code, "{bad}: {body}");
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    let got = a.store.get_source(&tenant, &a.source).await.unwrap();
+    assert_eq!(
+        (got.sync_interval_s, got.quota_model),
+        (24 * 3600, roster_core::quota::QuotaModel::Collective),
+        "a refused body changes nothing"
+    );
+    let r = send(
+        &a,
+        "PUT",
+        &path,
+        Who::Bearer(token),
+        None,
+        Some(r#"{"interval_hours":6,"quota_model":"per-api","budget":1.0}"#),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: serde_json::Value = serde_json::from_str(&text(r).await).unwrap();
+    assert_eq!(
+        (body["quota_model"].as_str(), body["budget"].as_f64()),
+        (Some("per-api"), Some(1.0))
+    );
+    let r = send(
+        &a,
+        "PUT",
+        &path,
+        Who::Bearer(token),
+        None,
+        Some(r#"{"interval_hours":6}"#),
+    )
+    .await;
+    let body: serde_json::Value = serde_json::from_str(&text(r).await).unwrap();
+    assert_eq!(body["quota_model"], "per-api", "absent: unchanged");
+    let doc = roster_web::openapi_json();
+    assert!(
+        doc.contains("quota_model") && doc.contains("budget"),
+        "documented"
+    );
 }

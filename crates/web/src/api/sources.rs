@@ -36,6 +36,11 @@ pub struct SourceView {
     /// Requests per second per Identity Store API, if AWS raised this
     /// instance's quota (null: AWS's default, 20).
     pub api_tps: Option<u32>,
+    /// How AWS counts this instance's quota: `collective` (one bucket for
+    /// ListUsers, ListGroups and ListGroupMemberships) or `per-api`.
+    pub quota_model: String,
+    /// The fraction of the quota syncs use, in (0, 1].
+    pub budget: f64,
 }
 
 impl From<&Source> for SourceView {
@@ -50,6 +55,8 @@ impl From<&Source> for SourceView {
             sync_interval_s: s.sync_interval_s,
             next_sync_at: s.next_sync_at,
             api_tps: s.api_tps,
+            quota_model: s.quota_model.as_str().to_owned(),
+            budget: s.quota_budget,
         }
     }
 }
@@ -191,6 +198,12 @@ pub struct Schedule {
     /// this instance's quota; null or absent: AWS's default, 20.
     #[serde(default)]
     pub api_tps: Option<u32>,
+    /// `collective` or `per-api`; absent: unchanged.
+    #[serde(default)]
+    pub quota_model: Option<String>,
+    /// The fraction of the quota syncs use, above 0 and at most 1; absent: unchanged.
+    #[serde(default)]
+    pub budget: Option<f64>,
 }
 
 #[utoipa::path(put, path = "/api/v1/sources/{id}/schedule", tag = "sources", params(("id" = String, Path, description = "Source ID")), request_body = Schedule, responses((status = 200, body = SourceView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
@@ -203,8 +216,13 @@ pub async fn set_schedule(
     }: TenantSource<ApiWriter>,
     AppJson(body): AppJson<Schedule>,
 ) -> Result<Json<SourceView>, WebError> {
-    let source =
-        sources::set_schedule(&state, &who, &source, body.interval_hours, body.api_tps).await?;
+    let input = sources::ScheduleInput {
+        interval_hours: body.interval_hours,
+        api_tps: body.api_tps,
+        quota_model: body.quota_model,
+        budget: body.budget,
+    };
+    let source = sources::set_schedule(&state, &who, &source, &input).await?;
     Ok(Json(SourceView::from(&source)))
 }
 

@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sources/{id}/delete", post(settings::delete))
         .route("/sources/{id}/interval", post(settings::interval))
         .route("/sources/{id}/rate", post(settings::rate))
+        .route("/sources/{id}/quota", post(settings::quota))
         .route("/users", get(users::list))
         .route("/users/{user_id}", get(users::detail))
         .route("/groups", get(groups::list))

@@ -1,9 +1,11 @@
 //! Source settings: where the directory is, status, last and next
-//! sync, and the buttons Sync now, Test connection, turn off/on, delete.
+//! sync, the quota model and budget, and the buttons Sync now, Test
+//! connection, turn off/on, delete.
 
 use axum::extract::State;
 use axum::response::{Html, Redirect};
 use maud::html;
+use roster_core::quota::QuotaModel;
 use roster_store::SourceStatus;
 use serde::Deserialize;
 
@@ -45,6 +47,14 @@ pub async fn show(
                     None => { "20 requests/s per API (AWS's default quota)" }
                 }
             }
+            dt { "Quota model" } dd #quota-model {
+                (source.quota_model.as_str())
+                @match source.quota_model {
+                    QuotaModel::Collective => { " (one quota for ListUsers, ListGroups and ListGroupMemberships together)" }
+                    QuotaModel::PerApi => { " (each API its own quota)" }
+                }
+            }
+            dt { "Budget" } dd #quota-budget { (format!("{:.0}", source.quota_budget * 100.0)) "% of the quota (the rest is left to your own provisioning and scripts)" }
         }
         @if who.is_admin() {
             div.filters style="margin-top:1rem" {
@@ -65,6 +75,19 @@ pub async fn show(
                 form method="post" action={ "/sources/" (source.id) "/rate" } title="Only if AWS raised this instance's Identity Store quota; leave empty for AWS's default" {
                     (csrf_field(&who))
                     label { "Requests/s per API " input #api-tps type="number" name="tps" min="1" max="1000" placeholder="20" value=[source.api_tps] style="width:5em"; " " }
+                    button.secondary type="submit" { "Save" }
+                }
+                form method="post" action={ "/sources/" (source.id) "/quota" } title="How AWS counts this instance's Identity Store quota, and how much of it roster uses" {
+                    (csrf_field(&who))
+                    label { "Quota model "
+                        select #quota-model-input name="quota_model" {
+                            @for m in QuotaModel::ALL {
+                                option value=(m.as_str()) selected[m == source.quota_model] { (m.as_str()) }
+                            }
+                        }
+                        " "
+                    }
+                    label { "Budget " input #quota-budget-input type="number" name="budget" min="0.01" max="1" step="0.01" value=(source.quota_budget) style="width:5em"; " " }
                     button.secondary type="submit" { "Save" }
                 }
                 form method="post" action={ "/sources/" (source.id) "/delete" } data-confirm="Delete this connection and all of its snapshots? This cannot be undone." {
@@ -172,6 +195,35 @@ pub async fn rate(
         })?),
     };
     sources::set_api_tps(&state, &who, &source, tps).await?;
+    Ok(Redirect::to(&format!("/sources/{}", source.id)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct QuotaForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    quota_model: String,
+    #[serde(default)]
+    budget: String,
+}
+
+/// Sets the quota model and budget (both checked before either changes).
+#[tracing::instrument(skip_all, fields(tenant = %who.tenant()))]
+pub async fn quota(
+    State(state): State<AppState>,
+    TenantSource { who, source }: TenantSource,
+    AppForm(f): AppForm<QuotaForm>,
+) -> Result<Redirect, WebError> {
+    who.check_form(&f.csrf)?;
+    let model = sources::parse_quota_model(&f.quota_model)?;
+    let budget = f.budget.trim().parse().map_err(|_| {
+        WebError::bad_request(
+            "invalid-budget",
+            "the budget must be a fraction of the quota above 0 and at most 1 (0.5: half)",
+        )
+    })?;
+    sources::set_quota(&state, &who, &source, model, budget).await?;
     Ok(Redirect::to(&format!("/sources/{}", source.id)))
 }
 

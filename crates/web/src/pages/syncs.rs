@@ -1,5 +1,6 @@
 //! The Syncs page: each run with counts, API calls, duration against the
-//! quota floor, and failures with their diagnosis.
+//! quota floor (with the quota model and budget it was computed at), and
+//! failures with their diagnosis.
 
 use axum::extract::State;
 use axum::response::Html;
@@ -48,7 +49,13 @@ pub async fn list(
                                 td { (r.id) } td { (r.status.as_str()) } td { (r.started_at) }
                                 td { (r.counts.users) } td { (r.counts.groups) } td { (r.counts.memberships) }
                                 td { (r.stats.total_calls()) @for (op, n) in &r.stats.calls { br; span.meta { (op) ": " (n) } } }
-                                td { (format!("{:.1} s / {:.1} s", r.stats.wall_s, r.stats.floor_s)) @if let Some(ratio) = r.stats.ratio() { br; span.meta { (format!("× {ratio:.2}")) } } }
+                                td.floor {
+                                    (format!("{:.1} s / {:.1} s", r.stats.wall_s, r.stats.floor_s))
+                                    @if let Some(ratio) = r.stats.ratio() { br; span.meta { (format!("× {ratio:.2}")) } }
+                                    @if let (Some(model), Some(budget)) = (r.stats.quota_model, r.stats.budget) {
+                                        br; span.meta.quota { (model.as_str()) ", " (format!("{:.0}", budget * 100.0)) "% of " (format!("{}", r.stats.tps)) " requests/s" }
+                                    }
+                                }
                                 td {
                                     @if let Some(f) = &r.failure {
                                         code { (f.code) } br; (f.cause) details { summary { "Fix" } pre.code { (f.fix) } }

@@ -23,6 +23,7 @@
 //! | `PUT /api/v1/sources/{id}/schedule` | `api::sources::set_schedule` | `sources::set_schedule` |
 //! | `POST /sources/{id}/interval` | `pages::settings::interval` | `sources::set_interval` |
 //! | `POST /sources/{id}/rate` | `pages::settings::rate` | `sources::set_api_tps` |
+//! | `POST /sources/{id}/quota` | `pages::settings::quota` | `sources::set_quota` |
 //! | `GET /api/v1/sources/{id}/syncs`, `GET /syncs` | `api::syncs::list`, `pages::syncs::list` | `syncs::list` (+ `syncs::pending_jobs`) |
 //! | `GET /api/v1/sources/{id}/users`, `GET /users` | `api::directory::users`, `pages::users::list` | `directory::users` |
 //! | `GET /api/v1/sources/{id}/users/{user_id}`, `GET /users/{user_id}` | `api::directory::user`, `pages::users::detail` | `directory::user` |

@@ -1,7 +1,9 @@
 //! Sources (connections): create a pending one, look one up, connect it,
-//! sync it now, switch it off/on, set its interval and rate, delete it.
+//! sync it now, switch it off/on, set its interval, rate, quota model and
+//! budget, delete it.
 
 use axum::body::Body;
+use roster_core::quota::QuotaModel;
 use roster_core::{ExternalId, JobId, SourceId, SourceName};
 use roster_store::{NewSource, Source, SourceStatus};
 use serde_json::json;
@@ -214,6 +216,53 @@ fn check_api_tps(tps: Option<u32>) -> Result<(), WebError> {
     }
 }
 
+/// A quota model as typed (`per-api` or `collective`).
+pub fn parse_quota_model(text: &str) -> Result<QuotaModel, WebError> {
+    QuotaModel::parse(text.trim()).ok_or_else(|| {
+        WebError::bad_request(
+            "invalid-quota-model",
+            "the quota model must be per-api or collective",
+        )
+    })
+}
+
+fn check_budget(budget: f64) -> Result<(), WebError> {
+    if roster_core::quota::budget_is_valid(budget) {
+        Ok(())
+    } else {
+        Err(WebError::bad_request(
+            "invalid-budget",
+            "the budget must be a fraction of the quota above 0 and at most 1 (0.5: half)",
+        ))
+    }
+}
+
+/// Sets how AWS counts the source's quota and the fraction of it syncs use
+/// (admins only; audited).
+pub async fn set_quota(
+    state: &AppState,
+    who: &Principal,
+    source: &Source,
+    model: QuotaModel,
+    budget: f64,
+) -> Result<(), WebError> {
+    who.require_admin()?;
+    check_budget(budget)?;
+    state
+        .store
+        .set_source_quota(who.tenant(), &source.id, model, budget)
+        .await?;
+    audit::by(
+        state,
+        who,
+        "source.quota",
+        source.id.as_str(),
+        json!({"quota_model": model, "budget": budget}),
+    )
+    .await;
+    Ok(())
+}
+
 /// Sets how often a source is synced on schedule (admins only; audited).
 pub async fn set_interval(
     state: &AppState,
@@ -263,20 +312,44 @@ pub async fn set_api_tps(
     Ok(())
 }
 
-/// Interval and rate together, both checked before either changes (a bad
-/// input changes nothing); returns the source as it is now.
+/// A source's schedule and quota settings, as one request changes them.
+#[derive(Debug, Clone)]
+pub struct ScheduleInput {
+    pub interval_hours: u32,
+    /// `None`: AWS's default quota.
+    pub api_tps: Option<u32>,
+    /// `None`: unchanged.
+    pub quota_model: Option<String>,
+    /// `None`: unchanged.
+    pub budget: Option<f64>,
+}
+
+/// Interval, rate, quota model and budget together, all checked before any
+/// changes (a bad input changes nothing); returns the source as it is now.
 pub async fn set_schedule(
     state: &AppState,
     who: &Principal,
     source: &Source,
-    interval_hours: u32,
-    api_tps: Option<u32>,
+    input: &ScheduleInput,
 ) -> Result<Source, WebError> {
     who.require_admin()?;
-    check_interval(interval_hours)?;
-    check_api_tps(api_tps)?;
-    set_interval(state, who, source, interval_hours).await?;
-    set_api_tps(state, who, source, api_tps).await?;
+    check_interval(input.interval_hours)?;
+    check_api_tps(input.api_tps)?;
+    let model = input
+        .quota_model
+        .as_deref()
+        .map(parse_quota_model)
+        .transpose()?;
+    if let Some(budget) = input.budget {
+        check_budget(budget)?;
+    }
+    set_interval(state, who, source, input.interval_hours).await?;
+    set_api_tps(state, who, source, input.api_tps).await?;
+    if model.is_some() || input.budget.is_some() {
+        let model = model.unwrap_or(source.quota_model);
+        let budget = input.budget.unwrap_or(source.quota_budget);
+        set_quota(state, who, source, model, budget).await?;
+    }
     Ok(state.store.get_source(who.tenant(), &source.id).await?)
 }
 
