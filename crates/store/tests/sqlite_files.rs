@@ -1,4 +1,5 @@
-//! `SQLite`'s files on disk: the write-ahead log left after a store closes.
+//! `SQLite`'s files on disk: the write-ahead log left after a store closes,
+//! and the pages a sync's staging used, returned once it is published.
 
 #![allow(clippy::unwrap_used)]
 
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use roster_core::{ExternalId, RoleArn, SourceId, SyncStats, TenantId};
-use roster_store::{NewSource, SourceStatus, SqlStore, StageBatch, Store};
+use roster_store::{NewSource, SourceStatus, SqlStore, StageBatch, Store, Syncs};
 
 const WAL_BOUND: u64 = 4 * 1024 * 1024;
 
@@ -21,7 +22,7 @@ fn wal_bytes(db: &Path) -> Option<u64> {
 
 /// Syncs a directory large enough that its versions and staged rows take
 /// well over 4 MiB of log, in several transactions.
-async fn write_a_large_sync(store: &dyn Store) {
+async fn write_a_large_sync(store: &dyn Store) -> SourceId {
     let t = TenantId::default_tenant();
     let new = NewSource {
         id: SourceId::generate(),
@@ -46,6 +47,7 @@ async fn write_a_large_sync(store: &dyn Store) {
         .publish_sync(&t, sync, None, &SyncStats::default())
         .await
         .unwrap();
+    src.id
 }
 
 #[tokio::test]
@@ -94,4 +96,29 @@ async fn close_all_closes_stores_already_dropped_and_those_still_open() {
         );
     }
     assert!(b.migrations_current().await.is_err(), "b was closed");
+}
+
+async fn pragma(store: &SqlStore, name: &str) -> i64 {
+    let row = sqlx::query(&format!("PRAGMA {name}"))
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    sqlx::Row::try_get(&row, 0).unwrap()
+}
+
+#[tokio::test]
+async fn a_new_database_returns_the_pages_of_published_staging() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("roster.db");
+    let store = SqlStore::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    assert_eq!(pragma(&store, "auto_vacuum").await, 2, "incremental");
+    let source = write_a_large_sync(&store).await;
+    store
+        .clean_staging(&TenantId::default_tenant(), &source)
+        .await
+        .unwrap();
+    assert_eq!(pragma(&store, "freelist_count").await, 0);
+    store.close().await.unwrap();
 }

@@ -1,6 +1,7 @@
 //! `roster bench sync`: a sync against an in-process fake-aws at a given
 //! size, quota, latency and fault rate, printed as one JSON object (wall
-//! time against the quota floor, calls, retries, memory, CPU, storage).
+//! time against the quota floor, calls, retries, memory, CPU, storage: the
+//! database and log left after exit, and bytes per user, group and membership).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use std::time::Instant;
 
 use roster_aws::{CustomerSession, DirectoryClient, Platform};
 use roster_core::policy::{PermissionsOptions, permissions_policy, trust_policy};
+use roster_core::quota::QuotaModel;
 use roster_core::{ExternalId, Region, RoleArn, SourceId, TenantId};
 use roster_engine::{
     AwsEndpoint, LocationHint, SyncOptions, SyncProgress, diagnosis_of, locate, run_sync,
@@ -48,6 +50,18 @@ fn file_size(path: Option<&PathBuf>) -> Option<u64> {
     Some(std::fs::metadata(path?).ok()?.len())
 }
 
+/// The size of `SQLite`'s write-ahead log beside `db` (0 when there is none).
+fn wal_size(db: Option<&PathBuf>) -> Option<u64> {
+    let mut wal = db?.clone().into_os_string();
+    wal.push("-wal");
+    Some(file_size(Some(&PathBuf::from(wal))).unwrap_or(0))
+}
+
+/// `bytes / rows`, when both are known and there are rows.
+fn per_row(bytes: Option<u64>, rows: u64) -> Option<u64> {
+    bytes.filter(|_| rows > 0).map(|b| b / rows)
+}
+
 fn fail(what: &str, e: impl std::fmt::Display) -> CliError {
     CliError::Other(anyhow::anyhow!("{what}: {e}"))
 }
@@ -70,6 +84,10 @@ async fn connect_to_fake(
         .seed(args.seed)
         .directory(args.users, args.groups, args.memberships)
         .tps(args.tps)
+        .quota_model(match args.quota_model {
+            QuotaModel::Collective => roster_fake_aws::QuotaModel::Collective,
+            QuotaModel::PerApi => roster_fake_aws::QuotaModel::PerApi,
+        })
         .latency_ms(args.latency_ms)
         .faults(args.throttle_rate, args.error_rate);
     let fake = FakeAws::start(config)
@@ -107,6 +125,13 @@ struct Figures {
     size_after_first: Option<u64>,
     size_after_all: Option<u64>,
     backend: roster_store::Backend,
+    /// The log right after the first sync, before anything checkpointed it.
+    wal_after_first: Option<u64>,
+    /// Main file + log once the store is closed, as a command leaves them.
+    db_bytes: Option<u64>,
+    wal_bytes: Option<u64>,
+    /// Bytes of each directory table with its indexes.
+    tables: Option<roster_store::VersionCounts>,
 }
 
 fn report(
@@ -128,6 +153,8 @@ fn report(
                 "calls": s.calls, "retries": s.retries, "throttled": s.throttled,
                 "wall_s": s.wall_s, "publish_s": s.publish_s, "floor_s": s.floor_s, "ratio": s.ratio(),
                 "tps": args.tps, "latency_ms": args.latency_ms,
+                "quota_model": args.quota_model, "budget": args.budget,
+                "rate": f64::from(args.tps) * args.budget,
                 "throttle_rate": args.throttle_rate, "error_rate": args.error_rate,
                 "peak_rss_mb": status_kb("VmHWM:").map(|kb| kb / 1024),
                 "cpu_s": figures.cpu_s,
@@ -135,6 +162,13 @@ fn report(
                 "db_bytes_after_first": figures.size_after_first,
                 "db_bytes_after_all": figures.size_after_all,
                 "backend": figures.backend,
+                "db_bytes": figures.db_bytes,
+                "wal_bytes": figures.wal_bytes,
+                "wal_bytes_after_first_sync": figures.wal_after_first,
+                "table_bytes": figures.tables,
+                "bytes_per_user": per_row(figures.tables.map(|t| t.users), c.users),
+                "bytes_per_group": per_row(figures.tables.map(|t| t.groups), c.groups),
+                "bytes_per_membership": per_row(figures.tables.map(|t| t.memberships), c.memberships),
             })
         }
         (_, Some(e)) => {
@@ -182,6 +216,8 @@ pub async fn sync(args: BenchSyncArgs) -> Result<(), CliError> {
     let source = store.create_source(&tenant, &new).await?;
     let options = SyncOptions {
         tps: f64::from(args.tps),
+        quota_model: args.quota_model,
+        budget: args.budget,
         ..SyncOptions::default()
     };
 
@@ -189,6 +225,7 @@ pub async fn sync(args: BenchSyncArgs) -> Result<(), CliError> {
     let (cpu_before, started) = (cpu_seconds(), Instant::now());
     let mut first = None;
     let mut size_after_first = None;
+    let mut wal_after_first = None;
     let mut last = Err(CliError::Other(anyhow::anyhow!("no sync ran")));
     for round in 0..args.repeat.max(1) {
         let client = DirectoryClient::new(
@@ -209,6 +246,7 @@ pub async fn sync(args: BenchSyncArgs) -> Result<(), CliError> {
         .await
         .map_err(CliError::from);
         if round == 0 {
+            wal_after_first = wal_size(db_path.as_ref());
             sql.checkpoint().await?;
             size_after_first = file_size(db_path.as_ref());
             first = last.as_ref().ok().cloned();
@@ -220,12 +258,23 @@ pub async fn sync(args: BenchSyncArgs) -> Result<(), CliError> {
     let total_wall = started.elapsed().as_secs_f64();
     sql.checkpoint().await?;
     let cpu_s = cpu_seconds() - cpu_before;
+    let size_after_all = file_size(db_path.as_ref());
+    let tables = sql.directory_bytes().await?;
+    let backend = store.backend();
+    drop(store);
+    sql.close().await?;
+    let wal_bytes = wal_size(db_path.as_ref());
+    let main_bytes = file_size(db_path.as_ref());
     let figures = Figures {
         cpu_s,
         total_wall,
         size_after_first,
-        size_after_all: file_size(db_path.as_ref()),
-        backend: store.backend(),
+        size_after_all,
+        backend,
+        wal_after_first,
+        db_bytes: main_bytes.map(|main| main + wal_bytes.unwrap_or(0)),
+        wal_bytes,
+        tables,
     };
     let body = report(
         &args,

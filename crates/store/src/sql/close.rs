@@ -1,6 +1,7 @@
-//! Closing a store cleanly: `SQLite`'s write-ahead log folded into the
-//! database file and truncated, then every connection closed, so a command
-//! or server leaves no `-wal` file behind when it exits.
+//! Giving `SQLite`'s disk space back: free pages released after a sync, and
+//! on close the write-ahead log folded into the database file and truncated,
+//! then every connection closed, so a command or server leaves no `-wal`
+//! file behind when it exits.
 //!
 //! Every open store is registered here. [`close_all`] (called by the CLI
 //! before it exits, whatever the command's outcome) closes those still open
@@ -64,6 +65,24 @@ pub(super) async fn checkpoint(pool: &AnyPool, backend: Backend) -> Result<(), S
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(pool)
             .await?;
+    }
+    Ok(())
+}
+
+/// After a sync's staged rows are removed (a fifth to a third of the file):
+/// returns the database's free pages to the file system, on a `SQLite` file
+/// created with `auto_vacuum = INCREMENTAL`, then folds the log, which
+/// removing and moving those pages filled, back into the file and truncates
+/// it. A checkpoint that other connections keep from completing is left to
+/// the next one (`wal_autocheckpoint`).
+pub(super) async fn release_free_pages(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
+    if backend == Backend::Sqlite {
+        sqlx::query("PRAGMA incremental_vacuum")
+            .execute(pool)
+            .await?;
+        if let Err(e) = checkpoint(pool, backend).await {
+            tracing::debug!(error = %e, "checkpoint after a sync deferred");
+        }
     }
     Ok(())
 }

@@ -29,12 +29,16 @@ fn with_create_mode(url: &str) -> String {
     }
 }
 
-/// Session settings of every `SQLite` connection. The write-ahead log is
+/// Session settings of every `SQLite` connection. A new database file
+/// frees pages incrementally (`auto_vacuum`, which only takes effect before
+/// the first table exists): the pages a sync's staging used are returned to
+/// the file system once it is published (`close::release_free_pages`); a
+/// database created before keeps them for the next sync. The write-ahead log is
 /// checkpointed once it holds 1000 pages (4 MiB) and truncated back to
 /// 4 MiB after each checkpoint that empties it (`journal_size_limit`): it is
 /// bounded while roster runs, not only when it exits (`close`). A single
 /// transaction larger than that still grows it until its next checkpoint.
-const SQLITE_SESSION: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+const SQLITE_SESSION: &str = "PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
      PRAGMA busy_timeout = 15000; PRAGMA foreign_keys = ON; \
      PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY; \
      PRAGMA wal_autocheckpoint = 1000; PRAGMA journal_size_limit = 4194304;";
