@@ -3,9 +3,13 @@ user's enterprise extension (employee number, cost center, organization,
 division, department, manager) reaches `roster users list --format json`, and
 a change of department made through boto3 `update_user` is a user change in
 the next sync's `roster diff`. fake-aws returns the extension only when
-`ListUsers` asks for it, as AWS does."""
+`ListUsers` asks for it, as AWS does. The bundle of such a snapshot has the
+new columns and says so in `collection.json`'s format."""
 
+import csv
+import io
 import json
+import zipfile
 
 from fake_aws_fixtures import EXTERNAL_ID, fake_aws_admin, fake_aws_create_role, fake_aws_process
 from roster_fixtures import aws_env, roster_json, run_roster
@@ -70,3 +74,14 @@ def test_enterprise_fields_are_listed_and_a_department_change_is_a_user_change(t
     assert change["fields"] == [{"field": f"Extensions.{ENTERPRISE}.department",
                                  "before": old_department, "after": "Treasury"}]
     assert diff["memberships"] == {"added": [], "removed": []}
+
+    # The bundle of a snapshot with the new fields says so and carries them.
+    out = tmp_path / "b.zip"
+    run_roster(["evidence", "export", "--out", str(out), "--database-url", db], env, check=0)
+    with zipfile.ZipFile(out) as z:
+        assert json.loads(z.read("collection.json"))["format"] == "roster-evidence/2"
+        users = {r["UserId"]: r for r in csv.DictReader(io.StringIO(z.read("users.csv").decode()))}
+        members = list(csv.DictReader(io.StringIO(z.read("memberships.csv").decode())))
+    assert users[target["UserId"]]["Department"] == "Treasury"
+    assert users[target["UserId"]]["Manager"] == manager["UserId"]
+    assert all(m["MembershipArn"].endswith(m["MembershipId"]) and m["CreatedAt"] for m in members)

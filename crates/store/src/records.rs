@@ -145,6 +145,11 @@ pub struct SyncRun {
     pub identity_store_id: Option<String>,
     pub region: Option<String>,
     pub failure: Option<SyncFailure>,
+    /// Which directory fields the sync read (`roster_core::directory::DIRECTORY_FORMAT`):
+    /// 1 for syncs before the enterprise extension and membership fields
+    /// were kept. Not serialised: API output stays as it was.
+    #[serde(skip)]
+    pub directory_format: u8,
 }
 
 impl SyncRun {

@@ -1,6 +1,12 @@
 //! The bundle's CSV files (`users.csv`, `groups.csv`, `memberships.csv`):
 //! headers, one record per entity, RFC 4180 quoting and formula-injection
 //! prefixes neutralised. Pure: callers feed rows and collect bytes.
+//!
+//! The columns follow the snapshot's directory format
+//! ([`crate::directory::DIRECTORY_FORMAT`]): format 1 (snapshots taken before
+//! roster kept the enterprise extension and membership fields) keeps the
+//! original columns, so an old snapshot re-exports byte-identically; format 2
+//! appends the new ones.
 
 use crate::directory::UserStatus;
 use crate::export::neutralize_formula;
@@ -32,6 +38,101 @@ pub const MEMBERSHIP_HEADER: &[&str] = &[
     "UserId",
     "UserName",
 ];
+
+/// Columns format 2 appends to `users.csv`.
+const USER_COLUMNS_2: &[&str] = &[
+    "UserArn",
+    "CreatedBy",
+    "UpdatedBy",
+    "EmployeeNumber",
+    "CostCenter",
+    "Organization",
+    "Division",
+    "Department",
+    "Manager",
+];
+/// Columns format 2 appends to `groups.csv`.
+const GROUP_COLUMNS_2: &[&str] = &["GroupArn", "CreatedBy", "UpdatedBy"];
+/// Columns format 2 appends to `memberships.csv`.
+const MEMBERSHIP_COLUMNS_2: &[&str] = &[
+    "MembershipArn",
+    "CreatedAt",
+    "UpdatedAt",
+    "CreatedBy",
+    "UpdatedBy",
+];
+
+fn header(base: &[&'static str], added: &[&'static str], format: u8) -> Vec<&'static str> {
+    let mut h = base.to_vec();
+    if format >= 2 {
+        h.extend_from_slice(added);
+    }
+    h
+}
+
+/// `users.csv`'s header for a snapshot of directory `format`.
+pub fn user_header(format: u8) -> Vec<&'static str> {
+    header(USER_HEADER, USER_COLUMNS_2, format)
+}
+
+pub fn group_header(format: u8) -> Vec<&'static str> {
+    header(GROUP_HEADER, GROUP_COLUMNS_2, format)
+}
+
+pub fn membership_header(format: u8) -> Vec<&'static str> {
+    header(MEMBERSHIP_HEADER, MEMBERSHIP_COLUMNS_2, format)
+}
+
+fn text(s: Option<&str>) -> String {
+    s.unwrap_or_default().to_owned()
+}
+
+/// A user's record in directory `format`'s columns.
+pub fn user_record_in(u: &User, format: u8) -> Vec<String> {
+    let mut r = user_record(u);
+    if format >= 2 {
+        let e = u.enterprise().unwrap_or_default();
+        r.extend([
+            text(u.user_arn.as_deref()),
+            text(u.created_by.as_deref()),
+            text(u.updated_by.as_deref()),
+        ]);
+        r.extend(e.fields().iter().map(|(_, v)| text(*v)));
+    }
+    r
+}
+
+pub fn group_record_in(g: &Group, format: u8) -> Vec<String> {
+    let mut r = group_record(g);
+    if format >= 2 {
+        r.extend([
+            text(g.group_arn.as_deref()),
+            text(g.created_by.as_deref()),
+            text(g.updated_by.as_deref()),
+        ]);
+    }
+    r
+}
+
+pub fn membership_record_in(
+    m: &Membership,
+    group_name: Option<&str>,
+    user_name: Option<&str>,
+    format: u8,
+) -> Vec<String> {
+    let mut r = membership_record(m, group_name, user_name);
+    if format >= 2 {
+        let meta = &m.meta;
+        r.extend([
+            text(meta.membership_arn.as_deref()),
+            text(meta.created_at.as_deref()),
+            text(meta.updated_at.as_deref()),
+            text(meta.created_by.as_deref()),
+            text(meta.updated_by.as_deref()),
+        ]);
+    }
+    r
+}
 
 fn external_ids(ids: &[crate::directory::ExternalIdentifier]) -> String {
     ids.iter()
@@ -155,6 +256,35 @@ mod tests {
         assert_eq!(&r[4], "DISABLED");
         assert_eq!(&r[5], "true");
         assert_eq!(&r[6], "'@okta:-1");
+    }
+
+    #[test]
+    fn format_1_keeps_the_original_columns_and_format_2_appends_the_new_fields() {
+        let mut u = User::new(
+            IdentityStoreId::parse("d-1234567890").unwrap(),
+            UserId::parse("u-1").unwrap(),
+        );
+        u.extensions.insert(
+            crate::directory::ENTERPRISE_EXTENSION.into(),
+            serde_json::json!({"department": "Sales", "manager": {"value": "u-9"}}),
+        );
+        assert_eq!(user_header(1), USER_HEADER);
+        assert_eq!(user_record_in(&u, 1), user_record(&u));
+        let (h, r) = (user_header(2), user_record_in(&u, 2));
+        assert_eq!(h.len(), r.len());
+        let at = |name: &str| &r[h.iter().position(|c| *c == name).unwrap()];
+        assert_eq!(at("Department"), "Sales");
+        assert_eq!(at("Manager"), "u-9");
+        let mut m = Membership::new(
+            crate::MembershipId::parse("m-1").unwrap(),
+            crate::GroupId::parse("g-1").unwrap(),
+            UserId::parse("u-1").unwrap(),
+        );
+        m.meta.membership_arn = Some("arn:aws:identitystore:::membership/m-1".into());
+        assert_eq!(membership_header(1), MEMBERSHIP_HEADER);
+        let r = membership_record_in(&m, None, None, 2);
+        assert_eq!(r.len(), membership_header(2).len());
+        assert_eq!(r[5], "arn:aws:identitystore:::membership/m-1");
     }
 
     #[test]

@@ -62,15 +62,16 @@ async fn users_csv(
     store: &dyn Store,
     tenant: &TenantId,
     snap: &Snapshot,
+    format: u8,
 ) -> Result<Vec<u8>, EngineError> {
-    let mut file = CsvFile::new(tables::USER_HEADER);
+    let mut file = CsvFile::new(&tables::user_header(format));
     let mut after: Option<String> = None;
     loop {
         let page = store
             .users_page(tenant, snap, after.as_deref(), PAGE)
             .await?;
         for u in &page {
-            file.push(&tables::user_record(u));
+            file.push(&tables::user_record_in(u, format));
         }
         match page.last() {
             Some(last) if page.len() == PAGE as usize => after = Some(last.user_id.to_string()),
@@ -83,15 +84,16 @@ async fn groups_csv(
     store: &dyn Store,
     tenant: &TenantId,
     snap: &Snapshot,
+    format: u8,
 ) -> Result<Vec<u8>, EngineError> {
-    let mut file = CsvFile::new(tables::GROUP_HEADER);
+    let mut file = CsvFile::new(&tables::group_header(format));
     let mut after: Option<String> = None;
     loop {
         let page = store
             .groups_page(tenant, snap, after.as_deref(), PAGE)
             .await?;
         for g in &page {
-            file.push(&tables::group_record(g));
+            file.push(&tables::group_record_in(g, format));
         }
         match page.last() {
             Some(last) if page.len() == PAGE as usize => after = Some(last.group_id.to_string()),
@@ -104,18 +106,20 @@ async fn memberships_csv(
     store: &dyn Store,
     tenant: &TenantId,
     snap: &Snapshot,
+    format: u8,
 ) -> Result<Vec<u8>, EngineError> {
-    let mut file = CsvFile::new(tables::MEMBERSHIP_HEADER);
+    let mut file = CsvFile::new(&tables::membership_header(format));
     let mut after: Option<String> = None;
     loop {
         let page = store
             .memberships_page(tenant, snap, after.as_deref(), PAGE)
             .await?;
         for m in &page {
-            file.push(&tables::membership_record(
+            file.push(&tables::membership_record_in(
                 &m.membership,
                 m.group_display_name.as_deref(),
                 m.user_name.as_deref(),
+                format,
             ));
         }
         match page.last() {
@@ -127,6 +131,19 @@ async fn memberships_csv(
     }
 }
 
+/// `collection.json`'s `format`: the manifest's format for snapshots of
+/// directory format 1 (their bundles stay byte-identical), `roster-evidence/2`
+/// when the CSVs carry format 2's added columns (ARNs, who changed what,
+/// the enterprise extension, membership timestamps). `manifest.json` keeps
+/// its own format: signing and verification are unchanged.
+fn collection_format(directory_format: u8) -> &'static str {
+    if directory_format >= 2 {
+        "roster-evidence/2"
+    } else {
+        manifest::FORMAT
+    }
+}
+
 fn collection(
     tenant: &TenantId,
     source: &roster_store::Source,
@@ -135,7 +152,7 @@ fn collection(
 ) -> Vec<u8> {
     let location = source.location.as_ref();
     json_file(&Collection {
-        format: manifest::FORMAT,
+        format: collection_format(run.directory_format),
         roster_version: env!("CARGO_PKG_VERSION"),
         tenant: tenant.as_str(),
         source_id: source.id.as_str(),
@@ -204,16 +221,23 @@ pub async fn export_bundle(
     )
     .await?;
     let data = ReportData::gather(store, tenant, &source, &run, &checks, diff.as_ref()).await?;
+    let format = run.directory_format;
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         (
             "collection.json",
             collection(tenant, &source, &run, diff.as_ref().map(|d| d.from_sync)),
         ),
-        ("users.csv", users_csv(store, tenant, snapshot).await?),
-        ("groups.csv", groups_csv(store, tenant, snapshot).await?),
+        (
+            "users.csv",
+            users_csv(store, tenant, snapshot, format).await?,
+        ),
+        (
+            "groups.csv",
+            groups_csv(store, tenant, snapshot, format).await?,
+        ),
         (
             "memberships.csv",
-            memberships_csv(store, tenant, snapshot).await?,
+            memberships_csv(store, tenant, snapshot, format).await?,
         ),
         ("checks.json", json_file(&checks)),
     ];

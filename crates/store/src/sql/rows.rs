@@ -86,7 +86,7 @@ pub(super) fn source(row: &AnyRow) -> Result<Source, StoreError> {
     })
 }
 
-pub(super) const SYNC_COLUMNS: &str = "id, source_id, status, started_at, finished_at, users_count, groups_count, memberships_count, stats, identity_store_id, region, error_code, error_cause, error_fix";
+pub(super) const SYNC_COLUMNS: &str = "id, source_id, status, started_at, finished_at, users_count, groups_count, memberships_count, stats, identity_store_id, region, error_code, error_cause, error_fix, directory_format";
 
 pub(super) fn sync_run(row: &AnyRow) -> Result<SyncRun, StoreError> {
     let status: String = row.try_get("status")?;
@@ -120,6 +120,8 @@ pub(super) fn sync_run(row: &AnyRow) -> Result<SyncRun, StoreError> {
         identity_store_id: row.try_get("identity_store_id")?,
         region: row.try_get("region")?,
         failure,
+        directory_format: u8::try_from(row.try_get::<i64, _>("directory_format")?)
+            .map_err(corrupt)?,
     })
 }
 
