@@ -27,12 +27,11 @@ pub fn group(i: usize) -> Group {
 }
 
 pub fn membership(i: usize, g: usize, u: usize) -> Membership {
-    Membership {
-        membership_id: MembershipId::parse(&format!("m-{i:05}")).unwrap(),
-        group_id: GroupId::parse(&format!("group-{g:05}")).unwrap(),
-        user_id: UserId::parse(&format!("user-{u:05}")).unwrap(),
-        meta: Default::default(),
-    }
+    Membership::new(
+        MembershipId::parse(&format!("m-{i:05}")).unwrap(),
+        GroupId::parse(&format!("group-{g:05}")).unwrap(),
+        UserId::parse(&format!("user-{u:05}")).unwrap(),
+    )
 }
 
 /// 5 users, 2 groups, 3 memberships.
