@@ -188,7 +188,7 @@ impl Browse for SqlStore {
     ) -> Result<Vec<GroupSummary>, StoreError> {
         let sql = format!(
             "SELECT g.group_id, g.display_name, {count} FROM dir_groups g \
-             WHERE {g} AND EXISTS (SELECT 1 FROM dir_memberships um WHERE {um} AND um.group_id = g.group_id AND um.user_id = $4) \
+             WHERE {g} AND g.group_id IN (SELECT um.group_id FROM dir_memberships um WHERE {um} AND um.user_id = $4) \
              ORDER BY g.display_name, g.group_id LIMIT $5",
             count = member_count(),
             g = visible("g"),
