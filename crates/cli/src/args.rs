@@ -93,9 +93,17 @@ pub struct SyncArgs {
     /// Identity Store ID (d-xxxxxxxxxx) when discovery (sso:ListInstances) is not allowed.
     #[arg(long)]
     pub identity_store_id: Option<String>,
-    /// Requests per second per Identity Store API (AWS's default quota: 20).
+    /// The instance's quota in requests per second (AWS's default: 20).
     #[arg(long, default_value_t = 20.0)]
     pub tps: f64,
+    /// How AWS counts the quota: `collective` (the list APIs together) or
+    /// `per-api` (default: the source's setting, `collective` for a new one).
+    #[arg(long)]
+    pub quota_model: Option<roster_core::quota::QuotaModel>,
+    /// The fraction of the quota this sync uses, above 0 and at most 1
+    /// (default: the source's setting, 0.5 for a new one).
+    #[arg(long, value_parser = crate::platform_args::parse_budget)]
+    pub budget: Option<f64>,
     #[command(flatten)]
     pub out: OutputArgs,
     #[command(flatten)]

@@ -1,6 +1,7 @@
 //! Arguments of `roster bench`.
 
 use clap::{Args, Subcommand};
+use roster_core::quota::QuotaModel;
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCmd {
@@ -16,9 +17,16 @@ pub struct BenchSyncArgs {
     pub groups: u32,
     #[arg(long, default_value_t = 100_000)]
     pub memberships: u64,
-    /// Quota per Identity Store API at fake-aws, and roster's rate limit.
+    /// The instance's quota at fake-aws (requests per second, per bucket).
     #[arg(long, default_value_t = 20)]
     pub tps: u32,
+    /// How fake-aws counts the quota and roster keeps to it: `collective`
+    /// (the three list APIs together) or `per-api`.
+    #[arg(long, default_value_t = QuotaModel::Collective)]
+    pub quota_model: QuotaModel,
+    /// The fraction of the quota roster uses, above 0 and at most 1.
+    #[arg(long, default_value_t = roster_core::quota::DEFAULT_BUDGET, value_parser = crate::platform_args::parse_budget)]
+    pub budget: f64,
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
     #[arg(long, default_value_t = 0.0)]

@@ -1,8 +1,22 @@
 //! Arguments of the headless platform commands: sources, tenants, workers.
 
 use clap::{Args, Subcommand};
+use roster_core::quota::QuotaModel;
 
 use crate::args::{DatabaseArgs, OutputArgs};
+
+/// A budget as typed: a fraction of the quota above 0 and at most 1.
+pub fn parse_budget(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse()
+        .ok()
+        .filter(|b| roster_core::quota::budget_is_valid(*b))
+        .ok_or_else(|| {
+            format!(
+                "{text:?} is not a budget: a fraction of the quota above 0 and at most 1, e.g. 0.5"
+            )
+        })
+}
 
 #[derive(Debug, Args)]
 pub struct TenantArg {
@@ -87,16 +101,24 @@ pub enum SourceCmd {
         #[command(flatten)]
         db: DatabaseArgs,
     },
-    /// Requests per second per Identity Store API, for an instance whose
-    /// quota AWS raised (shared by every worker syncing that instance).
+    /// The instance's quota (requests per second, for an instance whose quota
+    /// AWS raised), how AWS counts it, and the fraction of it roster uses
+    /// (shared by every worker syncing that instance).
     Rate {
         id: String,
         /// 1 to 1000.
-        #[arg(long, conflicts_with = "default", required_unless_present = "default")]
+        #[arg(long, conflicts_with = "default", required_unless_present_any = ["default", "quota_model", "budget"])]
         tps: Option<u32>,
         /// Back to AWS's default quota, 20.
         #[arg(long)]
         default: bool,
+        /// `collective` (one quota for ListUsers, ListGroups and
+        /// ListGroupMemberships together) or `per-api` (one each).
+        #[arg(long)]
+        quota_model: Option<QuotaModel>,
+        /// The fraction of the quota syncs use, above 0 and at most 1 (default 0.5).
+        #[arg(long, value_parser = parse_budget)]
+        budget: Option<f64>,
         #[command(flatten)]
         tenant: TenantArg,
         #[command(flatten)]

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use roster_aws::Platform;
 use roster_core::policy::{PermissionsOptions, permissions_policy, trust_policy};
+use roster_core::quota::QuotaModel;
 use roster_core::{Diagnosis, ExternalId, IdentityStoreId, Region, RoleArn, SourceId, TenantId};
 use roster_engine::connection_test::{ConnectRequest, StepEvent, StepStatus, test_connection};
 use roster_engine::{LocationHint, SyncOptions, SyncProgress, sync_source};
@@ -54,6 +55,8 @@ fn source_json(source: &Source) -> serde_json::Value {
         "location": source.location,
         "sync_interval_s": source.sync_interval_s,
         "api_tps": source.api_tps,
+        "quota_model": source.quota_model,
+        "budget": source.quota_budget,
         "next_sync_at": source.next_sync_at,
         "created_at": source.created_at,
     })
@@ -123,10 +126,15 @@ pub async fn run(cmd: SourceCmd) -> Result<(), CliError> {
         SourceCmd::Rate {
             id,
             tps,
+            default,
+            quota_model,
+            budget,
             tenant,
             db,
-            ..
-        } => rate(&id, tps, &tenant, &db).await,
+        } => {
+            let tps = (tps.is_some() || default).then_some(tps);
+            rate(&id, tps, quota_model, budget, &tenant, &db).await
+        }
         SourceCmd::Delete { id, tenant, db } => {
             let store = roster_store::connect(&db.database_url).await?;
             let id = source_id(&id)?;
@@ -294,24 +302,47 @@ async fn show(
     Ok(())
 }
 
+/// `tps`: `None` leaves the rate as it is, `Some(None)` goes back to AWS's
+/// default; `model` and `budget` left out stay as they are.
 async fn rate(
     id: &str,
-    tps: Option<u32>,
+    tps: Option<Option<u32>>,
+    model: Option<QuotaModel>,
+    budget: Option<f64>,
     tenant: &TenantArg,
     db: &DatabaseArgs,
 ) -> Result<(), CliError> {
-    if tps.is_some_and(|t| !roster_core::quota::API_TPS.contains(&t)) {
+    if tps
+        .flatten()
+        .is_some_and(|t| !roster_core::quota::API_TPS.contains(&t))
+    {
         return Err(CliError::Usage("--tps must be 1 to 1000".into()));
     }
     let store = roster_store::connect(&db.database_url).await?;
-    let id = source_id(id)?;
-    store
-        .set_source_api_tps(&tenant_of(&tenant.tenant)?, &id, tps)
-        .await?;
-    match tps {
-        Some(t) => println!("Source {id} reads at {t} requests/s per Identity Store API."),
-        None => println!("Source {id} reads at AWS's default quota, 20 requests/s per API."),
+    let tenant = tenant_of(&tenant.tenant)?;
+    let source = store.get_source(&tenant, &source_id(id)?).await?;
+    let id = source.id.clone();
+    if let Some(tps) = tps {
+        store.set_source_api_tps(&tenant, &id, tps).await?;
     }
+    if model.is_some() || budget.is_some() {
+        let model = model.unwrap_or(source.quota_model);
+        let budget = budget.unwrap_or(source.quota_budget);
+        store.set_source_quota(&tenant, &id, model, budget).await?;
+    }
+    let source = store.get_source(&tenant, &id).await?;
+    let quota = source
+        .api_tps
+        .map_or(roster_core::quota::DEFAULT_TPS, f64::from);
+    let counted = match source.quota_model {
+        QuotaModel::Collective => "for the Identity Store APIs together (collective)",
+        QuotaModel::PerApi => "per Identity Store API (per-api)",
+    };
+    println!(
+        "Source {id} reads at {:.0}% of {quota} requests/s {counted}: {} requests/s.",
+        source.quota_budget * 100.0,
+        quota * source.quota_budget,
+    );
     Ok(())
 }
 
@@ -345,7 +376,11 @@ async fn sync_now(
         ..SyncOptions::default()
     };
     let progress = Arc::new(SyncProgress::default());
-    let view = ProgressView::start(progress.clone(), options.tps, format != Format::Table);
+    let rate = options
+        .for_source(&store.get_source(tenant, id).await?)
+        .quota()
+        .rate();
+    let view = ProgressView::start(progress.clone(), rate, format != Format::Table);
     let outcome = sync_source(store.clone(), &platform, tenant, id, &options, progress).await;
     view.finish().await;
     let outcome = outcome?;

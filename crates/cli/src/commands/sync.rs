@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use roster_aws::{DirectoryClient, Platform};
+use roster_core::quota::QuotaModel;
 use roster_core::{Diagnosis, ExternalId, IdentityStoreId, Region, RoleArn, SourceId, TenantId};
 use roster_engine::{
     AwsEndpoint, LocationHint, SyncOptions, SyncOutcome, SyncProgress, diagnosis_of, locate,
@@ -97,13 +98,15 @@ pub async fn run(args: SyncArgs) -> Result<(), CliError> {
     );
     let options = SyncOptions {
         tps: args.tps,
+        quota_model: args.quota_model.unwrap_or(source.quota_model),
+        budget: args.budget.unwrap_or(source.quota_budget),
         endpoint,
         ..SyncOptions::default()
     };
     let progress = Arc::new(SyncProgress::default());
     let view = ProgressView::start(
         progress.clone(),
-        args.tps,
+        options.quota().rate(),
         args.out.format() != Format::Table,
     );
     let outcome = run_sync(
@@ -132,10 +135,8 @@ pub(crate) fn report(
 ) -> Result<(), CliError> {
     let stats = &outcome.stats;
     if stats.throttled > 0 {
-        let warning = Diagnosis::throttled(
-            stats.tps * stats.floor_s / stats.wall_s.max(1e-9),
-            stats.tps,
-        );
+        let rate = stats.tps * stats.budget.unwrap_or(1.0);
+        let warning = Diagnosis::throttled(rate * stats.floor_s / stats.wall_s.max(1e-9), rate);
         eprintln!(
             "warning[{}]: {} ({} throttled calls)",
             warning.code, warning.cause, stats.throttled
@@ -156,10 +157,13 @@ pub(crate) fn report(
         "wall_s": stats.wall_s,
         "floor_s": stats.floor_s,
         "ratio": stats.ratio(),
+        "quota_model": stats.quota_model,
+        "budget": stats.budget,
+        "tps": stats.tps,
     });
     if !print_data(format, &body)? {
         println!(
-            "Synced {} users, {} groups, {} memberships from {} ({}) as sync {} in {:.1}s (quota floor {:.1}s, {} API calls).",
+            "Synced {} users, {} groups, {} memberships from {} ({}) as sync {} in {:.1}s (quota floor {:.1}s at {} of the quota, {}, {} API calls).",
             outcome.counts.users,
             outcome.counts.groups,
             outcome.counts.memberships,
@@ -168,6 +172,10 @@ pub(crate) fn report(
             outcome.sync_id,
             stats.wall_s,
             stats.floor_s,
+            stats
+                .budget
+                .map_or_else(|| "all".to_owned(), |b| format!("{:.0}%", b * 100.0)),
+            stats.quota_model.map_or("per-api", QuotaModel::as_str),
             stats.total_calls()
         );
     }
