@@ -28,10 +28,10 @@
 --   a group's members in user order (browse.rs group_members' keyset: it
 --   searched dir_memberships_user by `user_id > after` instead, every
 --   membership of the source per page), member counts (browse.rs member_count, history.rs
---   group_facts), the user search's group filter, and a user's groups
---   (browse.rs user_groups' EXISTS per group).
--- dir_memberships_user (t, s, user_id): group counts per user (history.rs
---   user_facts, for the checks and the evidence's user roster).
+--   group_facts) and the user search's group filter.
+-- dir_memberships_user (t, s, user_id): a user's groups (browse.rs
+--   user_groups) and group counts per user (history.rs user_facts, for the
+--   checks and the evidence's user roster).
 --
 -- Staging tables have only their primary key (sync_id, key): the staging
 -- writes' ON CONFLICT, publish's "not seen" NOT EXISTS, its chunk bounds,
