@@ -9,6 +9,7 @@ new columns and says so in `collection.json`'s format."""
 import csv
 import io
 import json
+import sqlite3
 import zipfile
 
 from fake_aws_fixtures import EXTERNAL_ID, fake_aws_admin, fake_aws_create_role, fake_aws_process
@@ -66,6 +67,13 @@ def test_enterprise_fields_are_listed_and_a_department_change_is_a_user_change(t
         ids.update_user(IdentityStoreId=store_id, UserId=target["UserId"], Operations=[
             {"AttributePath": f"{ENTERPRISE}.department", "AttributeValue": "Treasury"}])
         sync(info, role, db)
+
+    # Memberships whose AWS fields did not change keep their one version.
+    with sqlite3.connect(tmp_path / "r.db") as conn:
+        versions, members = conn.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT membership_id) FROM dir_memberships").fetchone()
+        assert versions == members > 0
+        assert conn.execute("SELECT COUNT(*) FROM dir_memberships WHERE doc IS NULL").fetchone() == (0,)
 
     diff = roster_json(["diff", "--format", "json", "--database-url", db], env)
     assert diff["summary"]["users_changed"] == 1, diff

@@ -38,7 +38,7 @@ fn directory() -> StageBatch {
             membership_id: MembershipId::parse("m-1").unwrap(),
             group_id: GroupId::parse("group-1").unwrap(),
             user_id: UserId::parse("user-1").unwrap(),
-            meta: Default::default(),
+            meta: roster_core::directory::MembershipMeta::default(),
         }],
     }
 }

@@ -293,7 +293,7 @@ mod tests {
             membership_id: crate::MembershipId::parse("m-1").unwrap(),
             group_id: crate::GroupId::parse("g-1").unwrap(),
             user_id: UserId::parse("u-1").unwrap(),
-            meta: Default::default(),
+            meta: crate::directory::MembershipMeta::default(),
         };
         assert_eq!(
             membership_record(&m, Some("-admins"), None),

@@ -10,17 +10,14 @@ use crate::directory::Directory;
 pub fn user(dir: &Directory, idx: u32, store_id: &str, extensions: &[&str]) -> Option<Value> {
     let u = dir.user(idx)?;
     let mut m = u.attrs.clone();
-    match m.remove("Extensions") {
-        Some(Value::Object(all)) => {
-            let asked: Map<String, Value> = all
-                .into_iter()
-                .filter(|(k, _)| extensions.contains(&k.as_str()))
-                .collect();
-            if !asked.is_empty() {
-                m.insert("Extensions".into(), Value::Object(asked));
-            }
+    if let Some(Value::Object(all)) = m.remove("Extensions") {
+        let asked: Map<String, Value> = all
+            .into_iter()
+            .filter(|(k, _)| extensions.contains(&k.as_str()))
+            .collect();
+        if !asked.is_empty() {
+            m.insert("Extensions".into(), Value::Object(asked));
         }
-        _ => {}
     }
     let id = dir.user_id(idx);
     m.insert(

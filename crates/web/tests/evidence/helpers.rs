@@ -33,7 +33,7 @@ pub async fn second_sync(a: &App) -> SyncId {
         membership_id: MembershipId::parse("m-2").unwrap(),
         group_id: g.group_id.clone(),
         user_id: users[1].user_id.clone(),
-        meta: Default::default(),
+        meta: roster_core::directory::MembershipMeta::default(),
     };
     let sync = a.store.begin_sync(&tenant, &a.source).await.unwrap();
     let batch = StageBatch {

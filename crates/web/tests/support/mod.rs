@@ -106,7 +106,7 @@ async fn synced_source(store: &Arc<dyn Store>, tenant: &TenantId) -> (SourceId, 
         membership_id: MembershipId::parse("m-1").unwrap(),
         group_id: g.group_id.clone(),
         user_id: users[0].user_id.clone(),
-        meta: Default::default(),
+        meta: roster_core::directory::MembershipMeta::default(),
     };
     let sync = store.begin_sync(tenant, &id).await.unwrap();
     store
