@@ -70,7 +70,7 @@ fn main() -> ExitCode {
     };
     let json = cli.wants_json();
     let outcome = runtime.block_on(async {
-        let outcome = commands::run(cli).await;
+        let outcome = Box::pin(commands::run(cli)).await;
         // Whatever the outcome: fold SQLite's write-ahead log into the
         // database and close it, so no `-wal` file is left behind.
         roster_store::close_all().await;

@@ -178,6 +178,28 @@ fn report(
     }
 }
 
+/// The store's URL, and the file measured: the temporary one in `dir`, or a
+/// `sqlite://FILE` given.
+fn database(args: &BenchSyncArgs, dir: &std::path::Path) -> (Option<PathBuf>, String) {
+    let db_path = match args.database_url.as_deref() {
+        None => Some(dir.join("bench.db")),
+        Some(url) => url
+            .strip_prefix("sqlite://")
+            .map(|rest| PathBuf::from(rest.split('?').next().unwrap_or(rest)))
+            .filter(|p| !p.as_os_str().is_empty() && !url.contains(":memory:")),
+    };
+    let url = args.database_url.clone().unwrap_or_else(|| {
+        format!(
+            "sqlite://{}",
+            db_path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        )
+    });
+    (db_path, url)
+}
+
 pub async fn sync(args: BenchSyncArgs) -> Result<(), CliError> {
     if !(args.tps > 0
         && (0.0..=1.0).contains(&args.throttle_rate)
@@ -190,19 +212,7 @@ pub async fn sync(args: BenchSyncArgs) -> Result<(), CliError> {
     let (fake, session, location, role, external_id) = connect_to_fake(&args).await?;
 
     let dir = tempfile::tempdir()?;
-    let db_path = args
-        .database_url
-        .is_none()
-        .then(|| dir.path().join("bench.db"));
-    let url = args.database_url.clone().unwrap_or_else(|| {
-        format!(
-            "sqlite://{}",
-            db_path
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default()
-        )
-    });
+    let (db_path, url) = database(&args, dir.path());
     let sql = roster_store::SqlStore::connect(&url).await?;
     let store: Arc<dyn roster_store::Store> = Arc::new(sql.clone());
     let tenant = TenantId::default_tenant();
