@@ -270,6 +270,7 @@ contract!(
     a_source_keeps_its_own_api_rate,
     the_audit_log_appends_and_pages_newest_first,
     diffs_read_only_changed_versions,
+    membership_fields_are_kept_and_versioned_only_when_they_change,
     snapshot_facts_count_memberships,
     evidence_settings_round_trip_per_source,
     console_accounts_sessions_and_tokens_round_trip,

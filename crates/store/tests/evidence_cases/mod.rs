@@ -234,3 +234,44 @@ pub async fn evidence_settings_round_trip_per_source(store: &dyn Store) {
         "seed-three"
     );
 }
+
+/// Membership fields (ARN, timestamps) are kept; a re-sync with the same
+/// fields stores no new version; a change of one is a new version but not a
+/// membership change in the diff; syncs record directory format 2.
+pub async fn membership_fields_are_kept_and_versioned_only_when_they_change(store: &dyn Store) {
+    let t = TenantId::default_tenant();
+    let src = store.create_source(&t, &new_source("prod")).await.unwrap();
+    let mut dir = directory();
+    for m in &mut dir.memberships {
+        m.meta.membership_arn = Some(format!(
+            "arn:aws:identitystore:::membership/{}",
+            m.membership_id
+        ));
+        m.meta.created_at = Some("2024-01-02T03:04:05Z".into());
+    }
+    let first = sync_once(store, &t, &src.id, &dir).await;
+    let second = sync_once(store, &t, &src.id, &dir).await;
+    let before = store.version_counts(&t, &src.id).await.unwrap();
+    assert_eq!(before.memberships, dir.memberships.len() as u64);
+    let snap = Snapshot {
+        source_id: src.id.clone(),
+        sync_id: second,
+    };
+    let rows = store.memberships_page(&t, &snap, None, 100).await.unwrap();
+    assert_eq!(rows[0].membership.meta, dir.memberships[0].meta);
+    let changes = store
+        .version_changes(&t, &src.id, first, second)
+        .await
+        .unwrap();
+    assert_eq!(changes.formats, (2, 2));
+    dir.memberships[0].meta.updated_at = Some("2025-01-01T00:00:00Z".into());
+    let third = sync_once(store, &t, &src.id, &dir).await;
+    let after = store.version_counts(&t, &src.id).await.unwrap();
+    assert_eq!(after.memberships, before.memberships + 1);
+    let changes = store
+        .version_changes(&t, &src.id, second, third)
+        .await
+        .unwrap();
+    let d = compute(src.id.as_str(), second.0, third.0, changes);
+    assert!(d.is_empty(), "{d:?}");
+}
