@@ -93,3 +93,37 @@ def test_enterprise_fields_are_listed_and_a_department_change_is_a_user_change(t
     assert users[target["UserId"]]["Department"] == "Treasury"
     assert users[target["UserId"]]["Manager"] == manager["UserId"]
     assert all(m["MembershipArn"].endswith(m["MembershipId"]) and m["CreatedAt"] for m in members)
+
+
+def test_a_snapshot_from_before_the_upgrade_diffs_against_a_new_one_without_spurious_changes(tmp_path):
+    """A database whose snapshot predates the new fields (directory format 1:
+    no extension, no ARNs, no membership fields), synced again by this
+    version: nobody is reported changed, and the old snapshot's bundle keeps
+    the old columns and format."""
+    path = tmp_path / "r.db"
+    db = f"sqlite://{path}"
+    with fake_aws_process("--users", "20", "--groups", "3", "--memberships", "20", "--seed", "9") as info:
+        role = fake_aws_create_role(info, "roster", READS + DISCOVERY)
+        env = platform_env(info)
+        first = sync(info, role, db)
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE sync_runs SET directory_format = 1")
+            conn.execute("UPDATE dir_memberships SET doc = NULL")
+            for user_id, doc in conn.execute("SELECT user_id, doc FROM dir_users").fetchall():
+                old = {k: v for k, v in json.loads(doc).items() if k not in ("Extensions", "UserArn", "Revision")}
+                conn.execute("UPDATE dir_users SET doc = ? WHERE user_id = ?", (json.dumps(old), user_id))
+        second = sync(info, role, db)
+
+    diff = roster_json(["diff", "--format", "json", "--database-url", db], env)
+    assert (diff["from_sync"], diff["to_sync"]) == (first["sync_id"], second["sync_id"])
+    assert all(n == 0 for n in diff["summary"].values()), diff["summary"]
+
+    out = tmp_path / "old.zip"
+    run_roster(["evidence", "export", "--sync", str(first["sync_id"]), "--out", str(out), "--database-url", db],
+               env, check=0)
+    with zipfile.ZipFile(out) as z:
+        assert json.loads(z.read("collection.json"))["format"] == "roster-evidence/1"
+        header = z.read("users.csv").decode().splitlines()[0]
+        assert header == "UserId,UserName,DisplayName,Email,UserStatus,IdpSourced,ExternalIds,CreatedAt,UpdatedAt"
+        assert z.read("memberships.csv").decode().splitlines()[0] == \
+            "MembershipId,GroupId,GroupDisplayName,UserId,UserName"
