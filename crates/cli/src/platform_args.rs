@@ -112,8 +112,8 @@ pub enum SourceCmd {
         /// Back to AWS's default quota, 20.
         #[arg(long)]
         default: bool,
-        /// `collective` (one quota for ListUsers, ListGroups and
-        /// ListGroupMemberships together) or `per-api` (one each).
+        /// `collective` (one quota for the three list APIs together) or
+        /// `per-api` (one each).
         #[arg(long)]
         quota_model: Option<QuotaModel>,
         /// The fraction of the quota syncs use, above 0 and at most 1 (default 0.5).

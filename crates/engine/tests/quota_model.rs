@@ -30,7 +30,7 @@ fn max_per_second(rig: &Rig, apis: &[&str]) -> usize {
     times.sort_unstable();
     let (mut best, mut lo) = (0, 0);
     for hi in 0..times.len() {
-        while times[hi] - times[lo] >= Duration::from_secs(1) {
+        while times[hi].saturating_sub(times[lo]) >= Duration::from_secs(1) {
             lo += 1;
         }
         best = best.max(hi - lo + 1);

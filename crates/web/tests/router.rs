@@ -43,7 +43,7 @@ fn routes(
         (
             "POST",
             format!("/sources/{s}/quota"),
-            Some("quota_model=per-api&budget=0.8"),
+            Some("quota_model=per-api&budget=1"),
             None,
         ),
         ("GET", "/settings/team".into(), None, None),

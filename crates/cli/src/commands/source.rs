@@ -132,7 +132,11 @@ pub async fn run(cmd: SourceCmd) -> Result<(), CliError> {
             tenant,
             db,
         } => {
-            let tps = (tps.is_some() || default).then_some(tps);
+            let tps = match (tps, default) {
+                (Some(t), _) => RateChange::To(t),
+                (None, true) => RateChange::Default,
+                (None, false) => RateChange::Keep,
+            };
             rate(&id, tps, quota_model, budget, &tenant, &db).await
         }
         SourceCmd::Delete { id, tenant, db } => {
@@ -302,28 +306,34 @@ async fn show(
     Ok(())
 }
 
-/// `tps`: `None` leaves the rate as it is, `Some(None)` goes back to AWS's
-/// default; `model` and `budget` left out stay as they are.
+/// What `roster source rate` does to the source's requests per second.
+#[derive(Debug, Clone, Copy)]
+enum RateChange {
+    Keep,
+    Default,
+    To(u32),
+}
+
+/// Sets what is given; `model` and `budget` left out stay as they are.
 async fn rate(
     id: &str,
-    tps: Option<Option<u32>>,
+    tps: RateChange,
     model: Option<QuotaModel>,
     budget: Option<f64>,
     tenant: &TenantArg,
     db: &DatabaseArgs,
 ) -> Result<(), CliError> {
-    if tps
-        .flatten()
-        .is_some_and(|t| !roster_core::quota::API_TPS.contains(&t))
-    {
+    if matches!(tps, RateChange::To(t) if !roster_core::quota::API_TPS.contains(&t)) {
         return Err(CliError::Usage("--tps must be 1 to 1000".into()));
     }
     let store = roster_store::connect(&db.database_url).await?;
     let tenant = tenant_of(&tenant.tenant)?;
     let source = store.get_source(&tenant, &source_id(id)?).await?;
     let id = source.id.clone();
-    if let Some(tps) = tps {
-        store.set_source_api_tps(&tenant, &id, tps).await?;
+    match tps {
+        RateChange::Keep => {}
+        RateChange::Default => store.set_source_api_tps(&tenant, &id, None).await?,
+        RateChange::To(t) => store.set_source_api_tps(&tenant, &id, Some(t)).await?,
     }
     if model.is_some() || budget.is_some() {
         let model = model.unwrap_or(source.quota_model);

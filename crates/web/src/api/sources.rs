@@ -37,7 +37,7 @@ pub struct SourceView {
     /// instance's quota (null: AWS's default, 20).
     pub api_tps: Option<u32>,
     /// How AWS counts this instance's quota: `collective` (one bucket for
-    /// ListUsers, ListGroups and ListGroupMemberships) or `per-api`.
+    /// `ListUsers`, `ListGroups` and `ListGroupMemberships`) or `per-api`.
     pub quota_model: String,
     /// The fraction of the quota syncs use, in (0, 1].
     pub budget: f64,
