@@ -23,7 +23,10 @@ async fn a_synced_user_keeps_its_enterprise_extension_arn_and_revision() {
     let (_fake, client) = client().await;
     let users = client.users_page(None, None).await.unwrap().items;
     assert_eq!(users.len(), 40);
-    let with: Vec<_> = users.iter().filter_map(roster_core::User::enterprise).collect();
+    let with: Vec<_> = users
+        .iter()
+        .filter_map(roster_core::User::enterprise)
+        .collect();
     assert!(
         with.len() > 10 && with.len() < 40,
         "a realistic share carries the extension: {}",
