@@ -53,6 +53,10 @@ def test_enterprise_fields_are_listed_and_a_department_change_is_a_user_change(t
                                 Extensions=[ENTERPRISE])["Extensions"][ENTERPRISE]
         assert ent["manager"] == {"value": manager["UserId"]}
 
+        hired = ids.create_user(IdentityStoreId=store_id, UserName="new.hire", DisplayName="New Hire",
+                                Name={"GivenName": "New", "FamilyName": "Hire"},
+                                Extensions={ENTERPRISE: {"employeeNumber": "E999999", "department": "Legal"}})["UserId"]
+
         role = fake_aws_create_role(info, "roster", READS + DISCOVERY)
         env = platform_env(info)
         sync(info, role, db)
@@ -62,6 +66,7 @@ def test_enterprise_fields_are_listed_and_a_department_change_is_a_user_change(t
         for field in ("employeeNumber", "costCenter", "organization", "division", "department", "manager"):
             assert field in kept, field
         assert listed[target["UserId"]]["UserArn"].endswith(target["UserId"])
+        assert listed[hired]["Extensions"] == {ENTERPRISE: {"employeeNumber": "E999999", "department": "Legal"}}
 
         old_department = ent["department"]
         ids.update_user(IdentityStoreId=store_id, UserId=target["UserId"], Operations=[

@@ -28,6 +28,8 @@ const USER_ATTRS: &[&str] = &[
     "Birthdate",
     "Roles",
     "ExternalIds",
+    // `{"aws:identitystore:enterprise": {...}}`: returned only when a read asks for it.
+    "Extensions",
 ];
 
 fn pick(body: &Value, names: &[&str]) -> Map<String, Value> {
