@@ -5,102 +5,23 @@
 use std::io::{Cursor, Read, Write};
 
 use roster_core::evidence::{BundleKey, Problem};
-use roster_core::{
-    ExternalId, Group, GroupId, IdentityStoreId, Membership, MembershipId, SourceId, SyncStats,
-    TenantId, User, UserId,
-};
 use roster_engine::evidence::{
     AsOf, check_report, diff, export_bundle, render_report, signing_key, verify_bundle,
 };
-use roster_store::prelude::*;
-use roster_store::{NewSource, Snapshot, SourceStatus, StageBatch};
 
-fn user(i: usize, name: &str) -> User {
-    let mut u = User::new(
-        IdentityStoreId::parse("d-1234567890").unwrap(),
-        UserId::parse(&format!("user-{i}")).unwrap(),
-    );
-    u.user_name = Some(name.into());
-    u.display_name = Some(format!("Ünïcode, \"{name}\"\nline"));
-    u
-}
+mod evidence_support;
 
-fn directory() -> StageBatch {
-    let mut g = Group::new(
-        IdentityStoreId::parse("d-1234567890").unwrap(),
-        GroupId::parse("group-1").unwrap(),
-    );
-    g.display_name = Some("=platform-admins".into());
-    StageBatch {
-        users: vec![user(1, "ada"), user(2, "+bob")],
-        groups: vec![g],
-        memberships: vec![Membership {
-            membership_id: MembershipId::parse("m-1").unwrap(),
-            group_id: GroupId::parse("group-1").unwrap(),
-            user_id: UserId::parse("user-1").unwrap(),
-            meta: roster_core::directory::MembershipMeta::default(),
-        }],
-    }
-}
+use evidence_support::{Fixture, Names};
 
-struct Fixture {
-    store: std::sync::Arc<dyn Store>,
-    tenant: TenantId,
-    source: SourceId,
-    first: Snapshot,
-    second: Snapshot,
-    _dir: tempfile::TempDir,
-}
+const NAMES: Names = Names {
+    source: "prod <directory>",
+    group: "=platform-admins",
+    second_user: "+bob",
+    display: |name| format!("Ünïcode, \"{name}\"\nline"),
+};
 
 async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let store = roster_store::connect(&format!("sqlite://{}", dir.path().join("r.db").display()))
-        .await
-        .unwrap();
-    let tenant = TenantId::default_tenant();
-    let src = store
-        .create_source(
-            &tenant,
-            &NewSource {
-                id: SourceId::generate(),
-                name: "prod <directory>".into(),
-                role_arn: Some(
-                    roster_core::RoleArn::parse("arn:aws:iam::123456789012:role/roster").unwrap(),
-                ),
-                external_id: ExternalId::generate(),
-                status: SourceStatus::Connected,
-            },
-        )
-        .await
-        .unwrap();
-    let mut snaps = Vec::new();
-    for batch in [directory(), {
-        let mut d = directory();
-        d.users.push(user(3, "cy"));
-        d.memberships.clear();
-        d
-    }] {
-        let sync = store.begin_sync(&tenant, &src.id).await.unwrap();
-        store.stage(&tenant, sync, &batch).await.unwrap();
-        store
-            .publish_sync(&tenant, sync, None, &SyncStats::default())
-            .await
-            .unwrap();
-        snaps.push(Snapshot {
-            source_id: src.id.clone(),
-            sync_id: sync,
-        });
-    }
-    let second = snaps.pop().unwrap();
-    let first = snaps.pop().unwrap();
-    Fixture {
-        store,
-        tenant,
-        source: src.id,
-        first,
-        second,
-        _dir: dir,
-    }
+    evidence_support::two_snapshots(&NAMES).await
 }
 
 fn entries(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
