@@ -14,7 +14,7 @@ pub enum Protocol {
 
 /// One AWS error, protocol-neutral until rendered.
 #[derive(Debug, Clone)]
-pub struct AwsError {
+pub struct WireError {
     pub status: u16,
     pub code: String,
     pub message: String,
@@ -26,7 +26,7 @@ pub struct AwsError {
     pub sender_fault: bool,
 }
 
-impl AwsError {
+impl WireError {
     pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
         Self {
             status,
@@ -137,7 +137,7 @@ pub enum AuthFailure {
 }
 
 impl AuthFailure {
-    pub fn to_error(&self, protocol: Protocol) -> AwsError {
+    pub fn to_error(&self, protocol: Protocol) -> WireError {
         const BAD_SIG: &str = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
         const INVALID: &str = "The security token included in the request is invalid.";
         const EXPIRED: &str = "The security token included in the request is expired";
@@ -185,7 +185,7 @@ impl AuthFailure {
             Self::Expired if json => (400, "ExpiredTokenException", EXPIRED.into()),
             Self::Expired => (403, "ExpiredToken", EXPIRED.into()),
         };
-        AwsError::new(status, code, msg)
+        WireError::new(status, code, msg)
     }
 }
 
@@ -195,7 +195,7 @@ mod tests {
 
     #[test]
     fn json_error_carries_type_message_and_fields() {
-        let e = AwsError::throttling(2);
+        let e = WireError::throttling(2);
         let (status, headers, body) = e.render(Protocol::Json, "rid");
         assert_eq!(status, 400);
         let v: Value = serde_json::from_str(&body).expect("json");
@@ -206,7 +206,7 @@ mod tests {
 
     #[test]
     fn query_error_is_xml_error_response() {
-        let e = AwsError::new(403, "AccessDenied", "User: a<b");
+        let e = WireError::new(403, "AccessDenied", "User: a<b");
         let (_, _, body) = e.render(
             Protocol::Query("https://sts.amazonaws.com/doc/2011-06-15/"),
             "rid",

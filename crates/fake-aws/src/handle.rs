@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use crate::config::FakeAwsConfig;
-use crate::errors::AwsError;
+use crate::errors::WireError;
 use crate::faults::FaultConfig;
 use crate::iam::managed;
 use crate::iam::policy::PolicyDoc;
@@ -38,8 +38,8 @@ pub enum FakeAwsError {
     Aws { code: String, message: String },
 }
 
-impl From<AwsError> for FakeAwsError {
-    fn from(e: AwsError) -> Self {
+impl From<WireError> for FakeAwsError {
+    fn from(e: WireError) -> Self {
         Self::Aws {
             code: e.code,
             message: e.message,
@@ -294,10 +294,10 @@ impl FakeAwsHandle {
         let mut dir = self.org().directory.write().expect("directory lock");
         let u = dir
             .find_user(user_id)
-            .ok_or_else(|| AwsError::not_found("USER", user_id, "User not found."))?;
+            .ok_or_else(|| WireError::not_found("USER", user_id, "User not found."))?;
         let rec = dir
             .user_mut(u)
-            .ok_or_else(|| AwsError::not_found("USER", user_id, "User not found."))?;
+            .ok_or_else(|| WireError::not_found("USER", user_id, "User not found."))?;
         rec.enabled = enabled;
         rec.updated_at = crate::util::now_epoch();
         Ok(())
@@ -315,7 +315,7 @@ impl FakeAwsHandle {
         let mut dir = self.org().directory.write().expect("directory lock");
         let u = dir
             .find_user(user_id)
-            .ok_or_else(|| AwsError::not_found("USER", user_id, "User not found."))?;
+            .ok_or_else(|| WireError::not_found("USER", user_id, "User not found."))?;
         dir.remove_user(u);
         Ok(())
     }
@@ -325,7 +325,7 @@ impl FakeAwsHandle {
         let mut dir = self.org().directory.write().expect("directory lock");
         let g = dir
             .find_group(group_id)
-            .ok_or_else(|| AwsError::not_found("GROUP", group_id, "Group not found."))?;
+            .ok_or_else(|| WireError::not_found("GROUP", group_id, "Group not found."))?;
         dir.remove_group(g);
         Ok(())
     }
@@ -335,10 +335,10 @@ impl FakeAwsHandle {
         let mut dir = self.org().directory.write().expect("directory lock");
         let g = dir
             .find_group(group_id)
-            .ok_or_else(|| AwsError::not_found("GROUP", group_id, "Group not found."))?;
+            .ok_or_else(|| WireError::not_found("GROUP", group_id, "Group not found."))?;
         let u = dir
             .find_user(user_id)
-            .ok_or_else(|| AwsError::not_found("USER", user_id, "User not found."))?;
+            .ok_or_else(|| WireError::not_found("USER", user_id, "User not found."))?;
         let m = write::create_membership(&mut dir, g, u)?;
         Ok(dir.membership_id(m))
     }
@@ -347,12 +347,12 @@ impl FakeAwsHandle {
         let mut dir = self.org().directory.write().expect("directory lock");
         let g = dir
             .find_group(group_id)
-            .ok_or_else(|| AwsError::not_found("GROUP", group_id, "Group not found."))?;
+            .ok_or_else(|| WireError::not_found("GROUP", group_id, "Group not found."))?;
         let u = dir
             .find_user(user_id)
-            .ok_or_else(|| AwsError::not_found("USER", user_id, "User not found."))?;
+            .ok_or_else(|| WireError::not_found("USER", user_id, "User not found."))?;
         let m = dir.membership_of(g, u).ok_or_else(|| {
-            AwsError::not_found("GROUP_MEMBERSHIP", group_id, "Membership not found.")
+            WireError::not_found("GROUP_MEMBERSHIP", group_id, "Membership not found.")
         })?;
         dir.remove_membership(m);
         Ok(())

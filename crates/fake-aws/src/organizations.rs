@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use serde_json::{Value, json};
 
-use crate::errors::AwsError;
+use crate::errors::WireError;
 use crate::server::router::Ctx;
 use crate::util::hash_words;
 
@@ -107,35 +107,35 @@ impl Organization {
     }
 }
 
-fn not_in_use() -> AwsError {
-    AwsError::new(
+fn not_in_use() -> WireError {
+    WireError::new(
         400,
         "AWSOrganizationsNotInUseException",
         "Your account is not a member of an organization.",
     )
 }
 
-fn access_denied() -> AwsError {
-    AwsError::new(
+fn access_denied() -> WireError {
+    WireError::new(
         400,
         "AccessDeniedException",
         "You don't have permissions to access this resource.",
     )
 }
 
-fn account_not_found() -> AwsError {
-    AwsError::new(
+fn account_not_found() -> WireError {
+    WireError::new(
         400,
         "AccountNotFoundException",
         "You specified an account that doesn't exist.",
     )
 }
 
-fn invalid_input(reason: &str, message: &str) -> AwsError {
-    AwsError::new(400, "InvalidInputException", message).with("Reason", reason)
+fn invalid_input(reason: &str, message: &str) -> WireError {
+    WireError::new(400, "InvalidInputException", message).with("Reason", reason)
 }
 
-fn account_id_arg(body: &Value) -> Result<&str, AwsError> {
+fn account_id_arg(body: &Value) -> Result<&str, WireError> {
     let id = body
         .get("AccountId")
         .and_then(Value::as_str)
@@ -152,7 +152,7 @@ fn account_id_arg(body: &Value) -> Result<&str, AwsError> {
 }
 
 /// `(start, limit)` of a paginated list: `MaxResults` 1..=20 (the model's bound).
-fn page_args(body: &Value) -> Result<(usize, usize), AwsError> {
+fn page_args(body: &Value) -> Result<(usize, usize), WireError> {
     let limit = match body.get("MaxResults").and_then(Value::as_i64) {
         None => 20,
         Some(n) if (1..=20).contains(&n) => usize::try_from(n).unwrap_or(20),
@@ -198,7 +198,7 @@ fn with_token(mut v: Value, next: Option<String>) -> Value {
     v
 }
 
-pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, AwsError> {
+pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, WireError> {
     let world = ctx.world;
     let org = &world.organization;
     let caller = ctx.caller.account.as_str();
@@ -211,7 +211,7 @@ pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, AwsError> 
             | "RegisterDelegatedAdministrator"
             | "ListDelegatedAdministrators"
     ) {
-        return Err(AwsError::new(
+        return Err(WireError::new(
             400,
             "UnknownOperationException",
             format!("Unknown operation {op}"),
@@ -256,7 +256,7 @@ pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, AwsError> 
     }
 }
 
-fn register(ctx: &Ctx<'_>, body: &Value) -> Result<Value, AwsError> {
+fn register(ctx: &Ctx<'_>, body: &Value) -> Result<Value, WireError> {
     let org = &ctx.world.organization;
     if ctx.caller.account != org.management {
         return Err(access_denied());
@@ -275,7 +275,7 @@ fn register(ctx: &Ctx<'_>, body: &Value) -> Result<Value, AwsError> {
         return Err(account_not_found());
     }
     if id == org.management {
-        return Err(AwsError::new(
+        return Err(WireError::new(
             400,
             "ConstraintViolationException",
             "You cannot register the management account of the organization as a delegated administrator for an AWS service.",
@@ -283,7 +283,7 @@ fn register(ctx: &Ctx<'_>, body: &Value) -> Result<Value, AwsError> {
         .with("Reason", "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR"));
     }
     if org.is_delegated_admin(id, service) {
-        return Err(AwsError::new(
+        return Err(WireError::new(
             400,
             "AccountAlreadyRegisteredException",
             "The provided account is already a delegated administrator for your organization.",
@@ -293,7 +293,7 @@ fn register(ctx: &Ctx<'_>, body: &Value) -> Result<Value, AwsError> {
     Ok(json!({}))
 }
 
-fn list_delegated(org: &Organization, body: &Value) -> Result<Value, AwsError> {
+fn list_delegated(org: &Organization, body: &Value) -> Result<Value, WireError> {
     let (start, limit) = page_args(body)?;
     let filter = body.get("ServicePrincipal").and_then(Value::as_str);
     let delegated = org.delegated.lock().expect("org lock").clone();

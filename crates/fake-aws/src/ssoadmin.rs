@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 
-use crate::errors::AwsError;
+use crate::errors::WireError;
 use crate::server::router::Ctx;
 use crate::world::Instance;
 
@@ -25,16 +25,16 @@ fn regions_json(inst: &Instance) -> Vec<Value> {
         .collect()
 }
 
-fn max_results(body: &Value) -> Result<(), AwsError> {
+fn max_results(body: &Value) -> Result<(), WireError> {
     match body.get("MaxResults").and_then(Value::as_i64) {
-        Some(n) if !(1..=100).contains(&n) => Err(AwsError::validation(format!(
+        Some(n) if !(1..=100).contains(&n) => Err(WireError::validation(format!(
             "1 validation error detected: Value '{n}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100"
         ))),
         _ => Ok(()),
     }
 }
 
-pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, AwsError> {
+pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, WireError> {
     let world = ctx.world;
     match op {
         "ListInstances" => {
@@ -49,7 +49,7 @@ pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, AwsError> 
             world
                 .quotas
                 .acquire(&scope, "ListInstances", Instant::now())
-                .map_err(AwsError::throttling)?;
+                .map_err(WireError::throttling)?;
             let mut seen: Vec<&Instance> = world
                 .instances
                 .iter()
@@ -93,7 +93,7 @@ pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, AwsError> 
                     .strip_prefix("fake-ssoins-page-")
                     .and_then(|n| n.parse::<usize>().ok())
                     .filter(|n| *n <= visible.len())
-                    .ok_or_else(|| AwsError::validation("The NextToken is not valid."))?,
+                    .ok_or_else(|| WireError::validation("The NextToken is not valid."))?,
             };
             let end = (start + limit).min(visible.len());
             let mut out = json!({ "Instances": visible[start..end].to_vec() });
@@ -105,14 +105,14 @@ pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, AwsError> 
         "ListRegions" => {
             max_results(body)?;
             let arn = body.get("InstanceArn").and_then(Value::as_str).ok_or_else(|| {
-                AwsError::validation("1 validation error detected: Value null at 'instanceArn' failed to satisfy constraint: Member must not be null")
+                WireError::validation("1 validation error detected: Value null at 'instanceArn' failed to satisfy constraint: Member must not be null")
             })?;
             world.authorize(&ctx.caller, "sso:ListRegions", arn, ctx.protocol)?;
             let inst = world
                 .instance_by_arn(arn)
                 .filter(|i| world.sees_instance(&ctx.caller.account, i))
                 .ok_or_else(|| {
-                    AwsError::validation(format!(
+                    WireError::validation(format!(
                         "The instance {arn} does not exist or is not accessible."
                     ))
                 })?;
@@ -120,10 +120,10 @@ pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, AwsError> 
             world
                 .quotas
                 .acquire(&scope, "ListRegions", Instant::now())
-                .map_err(AwsError::throttling)?;
+                .map_err(WireError::throttling)?;
             Ok(json!({ "Regions": regions_json(inst) }))
         }
-        _ => Err(AwsError::new(
+        _ => Err(WireError::new(
             400,
             "UnknownOperationException",
             format!("Unknown operation {op}"),

@@ -1,12 +1,12 @@
 //! STS (Query protocol): `GetCallerIdentity`, and `AssumeRole` with trust
 //! policy evaluation (Principal, `sts:ExternalId`) and expiring sessions.
 
-use crate::errors::AwsError;
+use crate::errors::WireError;
 use crate::iam::policy::{Context, Decision, evaluate, trust_allows};
 use crate::server::router::{Ctx, Params};
 use crate::util::{iso8601, now_epoch, xml_escape};
 
-pub fn handle(ctx: &Ctx<'_>, action: &str, p: &Params) -> Result<Option<String>, AwsError> {
+pub fn handle(ctx: &Ctx<'_>, action: &str, p: &Params) -> Result<Option<String>, WireError> {
     match action {
         "GetCallerIdentity" => Ok(Some(format!(
             "    <Arn>{}</Arn>\n    <UserId>{}</UserId>\n    <Account>{}</Account>\n",
@@ -15,7 +15,7 @@ pub fn handle(ctx: &Ctx<'_>, action: &str, p: &Params) -> Result<Option<String>,
             ctx.caller.account
         ))),
         "AssumeRole" => assume_role(ctx, p).map(Some),
-        _ => Err(AwsError::new(
+        _ => Err(WireError::new(
             400,
             "InvalidAction",
             format!("Could not find operation {action} for version 2011-06-15"),
@@ -23,8 +23,8 @@ pub fn handle(ctx: &Ctx<'_>, action: &str, p: &Params) -> Result<Option<String>,
     }
 }
 
-fn validation(field: &str, value: &str, constraint: &str) -> AwsError {
-    AwsError::new(
+fn validation(field: &str, value: &str, constraint: &str) -> WireError {
+    WireError::new(
         400,
         "ValidationError",
         format!(
@@ -39,7 +39,7 @@ fn check_chars(
     min: usize,
     max: usize,
     extra: &str,
-) -> Result<(), AwsError> {
+) -> Result<(), WireError> {
     let ok_char = |c: char| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) || extra.contains(c);
     if value.len() < min || value.len() > max {
         return Err(validation(
@@ -60,9 +60,9 @@ fn check_chars(
 
 /// `RegionDisabledException` when STS is not activated in the request's
 /// Region for the account that would issue the credentials.
-fn region_enabled(ctx: &Ctx<'_>, account: &str) -> Result<(), AwsError> {
+fn region_enabled(ctx: &Ctx<'_>, account: &str) -> Result<(), WireError> {
     if ctx.world.sts_disabled_regions.contains(&ctx.region) {
-        return Err(AwsError::new(
+        return Err(WireError::new(
             403,
             "RegionDisabledException",
             format!(
@@ -73,12 +73,12 @@ fn region_enabled(ctx: &Ctx<'_>, account: &str) -> Result<(), AwsError> {
     Ok(())
 }
 
-fn assume_role(ctx: &Ctx<'_>, p: &Params) -> Result<String, AwsError> {
+fn assume_role(ctx: &Ctx<'_>, p: &Params) -> Result<String, WireError> {
     let role_arn = p.get("RoleArn").ok_or_else(|| {
-        AwsError::new(400, "ValidationError", "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null")
+        WireError::new(400, "ValidationError", "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null")
     })?;
     let session = p.get("RoleSessionName").ok_or_else(|| {
-        AwsError::new(400, "ValidationError", "1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null")
+        WireError::new(400, "ValidationError", "1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null")
     })?;
     check_chars("roleSessionName", session, 2, 64, "")?;
     if role_arn.len() < 20 || role_arn.len() > 2048 {
@@ -109,7 +109,7 @@ fn assume_role(ctx: &Ctx<'_>, p: &Params) -> Result<String, AwsError> {
         }
     };
     let denied = || {
-        AwsError::new(
+        WireError::new(
             403,
             "AccessDenied",
             format!(
@@ -147,7 +147,7 @@ fn assume_role(ctx: &Ctx<'_>, p: &Params) -> Result<String, AwsError> {
         return Err(denied());
     }
     if requested > role.max_session {
-        return Err(AwsError::new(
+        return Err(WireError::new(
             400,
             "ValidationError",
             "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",

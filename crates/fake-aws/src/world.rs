@@ -11,10 +11,10 @@ use rand_chacha::ChaCha8Rng;
 use crate::config::{FakeAwsConfig, KmsKeyState, MemberConfig};
 use crate::directory::Directory;
 use crate::directory::generate::Generator;
-use crate::errors::{AwsError, Protocol};
+use crate::errors::{Protocol, WireError};
 use crate::faults::{FaultConfig, Faults};
 use crate::iam::policy::{Context, Decision, PolicyDoc, evaluate};
-use crate::iam::store::{Iam, Principal};
+use crate::iam::store::{Iam, IamPrincipal};
 use crate::info::{AccountKeys, CustomerInfo, FakeAwsInfo, MemberInfo, PlatformInfo};
 use crate::organizations::{OrgAccount, Organization};
 use crate::quota::Quotas;
@@ -340,7 +340,7 @@ impl World {
     /// Evaluates the caller's identity policies for `action` on `resource`.
     pub fn decide(
         &self,
-        caller: &Principal,
+        caller: &IamPrincipal,
         action: &str,
         resource: &str,
         ctx: &Context,
@@ -352,11 +352,11 @@ impl World {
     /// Authorizes or returns AWS's access-denied error for the protocol.
     pub fn authorize(
         &self,
-        caller: &Principal,
+        caller: &IamPrincipal,
         action: &str,
         resource: &str,
         protocol: Protocol,
-    ) -> Result<(), AwsError> {
+    ) -> Result<(), WireError> {
         let decision = self.decide(caller, action, resource, &Context::new());
         let why = match decision {
             Decision::Allow => return Ok(()),
@@ -372,8 +372,8 @@ impl World {
             caller.arn
         );
         Err(match protocol {
-            Protocol::Json => AwsError::new(400, "AccessDeniedException", message),
-            Protocol::Query(_) => AwsError::new(403, "AccessDenied", message),
+            Protocol::Json => WireError::new(400, "AccessDeniedException", message),
+            Protocol::Query(_) => WireError::new(403, "AccessDenied", message),
         })
     }
 }

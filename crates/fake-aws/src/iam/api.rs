@@ -9,15 +9,15 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use super::managed;
 use super::policy::PolicyDoc;
 use super::store::Role;
-use crate::errors::AwsError;
+use crate::errors::WireError;
 use crate::server::router::{Ctx, Params};
 use crate::util::{iso8601, now_epoch, xml_escape};
 
-fn required<'a>(p: &'a Params, name: &str) -> Result<&'a String, AwsError> {
+fn required<'a>(p: &'a Params, name: &str) -> Result<&'a String, WireError> {
     p.get(name).ok_or_else(|| {
         let mut field = name.to_owned();
         field[..1].make_ascii_lowercase();
-        AwsError::new(
+        WireError::new(
             400,
             "ValidationError",
             format!("1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null"),
@@ -25,16 +25,16 @@ fn required<'a>(p: &'a Params, name: &str) -> Result<&'a String, AwsError> {
     })
 }
 
-fn no_such_role(name: &str) -> AwsError {
-    AwsError::new(
+fn no_such_role(name: &str) -> WireError {
+    WireError::new(
         404,
         "NoSuchEntity",
         format!("The role with name {name} cannot be found."),
     )
 }
 
-fn malformed(msg: &str) -> AwsError {
-    AwsError::new(400, "MalformedPolicyDocument", msg)
+fn malformed(msg: &str) -> WireError {
+    WireError::new(400, "MalformedPolicyDocument", msg)
 }
 
 fn role_arn(account: &str, path: &str, name: &str) -> String {
@@ -81,10 +81,10 @@ const ACTIONS: &[&str] = &[
     "ListAttachedRolePolicies",
 ];
 
-pub fn handle(ctx: &Ctx<'_>, action: &str, p: &Params) -> Result<Option<String>, AwsError> {
+pub fn handle(ctx: &Ctx<'_>, action: &str, p: &Params) -> Result<Option<String>, WireError> {
     let account = ctx.caller.account.clone();
     if !ACTIONS.contains(&action) {
-        return Err(AwsError::new(
+        return Err(WireError::new(
             400,
             "InvalidAction",
             format!("Could not find operation {action} for version 2010-05-08"),
@@ -116,14 +116,14 @@ pub fn handle(ctx: &Ctx<'_>, action: &str, p: &Params) -> Result<Option<String>,
         "GetRole" => Ok(Some(role_xml(role))),
         "DeleteRole" => {
             if !role.inline.is_empty() {
-                return Err(AwsError::new(
+                return Err(WireError::new(
                     409,
                     "DeleteConflict",
                     "Cannot delete entity, must delete policies first.",
                 ));
             }
             if !role.attached.is_empty() {
-                return Err(AwsError::new(
+                return Err(WireError::new(
                     409,
                     "DeleteConflict",
                     "Cannot delete entity, must detach all policies first.",
@@ -145,7 +145,7 @@ pub fn handle(ctx: &Ctx<'_>, action: &str, p: &Params) -> Result<Option<String>,
                 .remove(policy_name)
                 .map(|_| None)
                 .ok_or_else(|| {
-                    AwsError::new(
+                    WireError::new(
                         404,
                         "NoSuchEntity",
                         format!("The role policy with name {policy_name} cannot be found."),
@@ -155,7 +155,7 @@ pub fn handle(ctx: &Ctx<'_>, action: &str, p: &Params) -> Result<Option<String>,
         "AttachRolePolicy" => {
             let arn = required(p, "PolicyArn")?;
             let text = managed::document(arn).ok_or_else(|| {
-                AwsError::new(
+                WireError::new(
                     404,
                     "NoSuchEntity",
                     format!("Policy {arn} does not exist or is not attachable."),
@@ -170,7 +170,7 @@ pub fn handle(ctx: &Ctx<'_>, action: &str, p: &Params) -> Result<Option<String>,
         "DetachRolePolicy" => {
             let arn = required(p, "PolicyArn")?;
             role.attached.remove(arn).map(|_| None).ok_or_else(|| {
-                AwsError::new(404, "NoSuchEntity", format!("Policy {arn} was not found."))
+                WireError::new(404, "NoSuchEntity", format!("Policy {arn} was not found."))
             })
         }
         "ListRolePolicies" => Ok(Some(inline_names_xml(role))),
@@ -202,10 +202,10 @@ fn attached_xml(role: &Role) -> String {
     )
 }
 
-fn create_role(ctx: &Ctx<'_>, account: &str, name: &str, p: &Params) -> Result<String, AwsError> {
+fn create_role(ctx: &Ctx<'_>, account: &str, name: &str, p: &Params) -> Result<String, WireError> {
     let path = p.get("Path").cloned().unwrap_or_else(|| "/".into());
     if !path.starts_with('/') || !path.ends_with('/') {
-        return Err(AwsError::new(
+        return Err(WireError::new(
             400,
             "ValidationError",
             "The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.",
@@ -215,7 +215,7 @@ fn create_role(ctx: &Ctx<'_>, account: &str, name: &str, p: &Params) -> Result<S
     ctx.world
         .authorize(&ctx.caller, "iam:CreateRole", &arn, ctx.protocol)?;
     if !valid_role_name(name) {
-        return Err(AwsError::new(
+        return Err(WireError::new(
             400,
             "ValidationError",
             format!(
@@ -232,7 +232,7 @@ fn create_role(ctx: &Ctx<'_>, account: &str, name: &str, p: &Params) -> Result<S
             .ok()
             .filter(|d| (3600..=43_200).contains(d))
             .ok_or_else(|| {
-                AwsError::new(
+                WireError::new(
                     400,
                     "ValidationError",
                     "MaxSessionDuration must be between 3600 and 43200 seconds.",
@@ -256,7 +256,7 @@ fn create_role(ctx: &Ctx<'_>, account: &str, name: &str, p: &Params) -> Result<S
     };
     let mut iam = ctx.world.iam.lock().expect("iam lock");
     if !iam.insert_role(role) {
-        return Err(AwsError::new(
+        return Err(WireError::new(
             409,
             "EntityAlreadyExists",
             format!("Role with name {name} already exists."),

@@ -24,14 +24,14 @@ pub enum PrincipalKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
+pub struct IamPrincipal {
     pub account: String,
     /// `arn:aws:iam::A:user/N` or `arn:aws:sts::A:assumed-role/R/S`.
     pub arn: String,
     pub kind: PrincipalKind,
 }
 
-impl Principal {
+impl IamPrincipal {
     /// ARNs that name this principal in a trust policy.
     pub fn trust_arns(&self) -> Vec<String> {
         match &self.kind {
@@ -54,7 +54,7 @@ impl Principal {
 #[derive(Debug, Clone)]
 pub struct AccessKey {
     pub secret: String,
-    pub principal: Principal,
+    pub principal: IamPrincipal,
     pub session_token: Option<String>,
     /// Epoch seconds after which the key is expired (temporary keys only).
     pub expires_at: Option<u64>,
@@ -123,7 +123,7 @@ impl Iam {
         let akid = format!("AKIA{}", self.random(KEY_ALPHABET, 16));
         let secret = self.random(SECRET_ALPHABET, 40);
         self.users.insert(arn.clone(), IamUser { policies });
-        let principal = Principal {
+        let principal = IamPrincipal {
             account: account.to_owned(),
             arn: arn.clone(),
             kind: PrincipalKind::User {
@@ -148,7 +148,7 @@ impl Iam {
     }
 
     /// The identity policies in force for a principal (live: edits apply at once).
-    pub fn policies_of(&self, p: &Principal) -> Vec<&PolicyDoc> {
+    pub fn policies_of(&self, p: &IamPrincipal) -> Vec<&PolicyDoc> {
         match &p.kind {
             PrincipalKind::User { .. } => self
                 .users
@@ -221,7 +221,7 @@ impl Iam {
                 self.random(SECRET_ALPHABET, 300)
             )),
             expires_at: Some(expires_at),
-            principal: Principal {
+            principal: IamPrincipal {
                 account: role.account.clone(),
                 arn: format!(
                     "arn:aws:sts::{}:assumed-role/{}/{session}",

@@ -12,7 +12,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::config::KmsKeyState;
-use crate::errors::AwsError;
+use crate::errors::WireError;
 use crate::iam::policy::{Context, Decision};
 use crate::server::router::Ctx;
 use crate::world::Instance;
@@ -41,11 +41,11 @@ const WRITES: &[&str] = &[
 ];
 
 /// A required string member, with AWS's validation message when absent.
-pub fn required_str<'a>(body: &'a Value, member: &str) -> Result<&'a str, AwsError> {
+pub fn required_str<'a>(body: &'a Value, member: &str) -> Result<&'a str, WireError> {
     body.get(member).and_then(Value::as_str).ok_or_else(|| {
         let mut field = member.to_owned();
         field[..1].make_ascii_lowercase();
-        AwsError::validation(format!(
+        WireError::validation(format!(
             "1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null"
         ))
     })
@@ -66,18 +66,18 @@ fn valid_store_id(id: &str) -> bool {
 }
 
 /// `MaxResults` as given (1..=100), or 100.
-pub fn max_results(body: &Value) -> Result<usize, AwsError> {
+pub fn max_results(body: &Value) -> Result<usize, WireError> {
     match body.get("MaxResults") {
         None | Some(Value::Null) => Ok(100),
         Some(v) => {
             let n = v
                 .as_i64()
-                .ok_or_else(|| AwsError::validation("MaxResults must be an integer"))?;
+                .ok_or_else(|| WireError::validation("MaxResults must be an integer"))?;
             if n > 100 {
-                return Err(AwsError::max_results(n));
+                return Err(WireError::max_results(n));
             }
             if n < 1 {
-                return Err(AwsError::validation(format!(
+                return Err(WireError::validation(format!(
                     "1 validation error detected: Value '{n}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1"
                 )));
             }
@@ -86,10 +86,10 @@ pub fn max_results(body: &Value) -> Result<usize, AwsError> {
     }
 }
 
-pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, AwsError> {
+pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, WireError> {
     let is_read = READS.contains(&op);
     if !is_read && !WRITES.contains(&op) {
-        return Err(AwsError::new(
+        return Err(WireError::new(
             400,
             "UnknownOperationException",
             format!("Unknown operation {op}"),
@@ -97,7 +97,7 @@ pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, AwsError> 
     }
     let store_id = required_str(body, "IdentityStoreId")?;
     if !valid_store_id(store_id) {
-        return Err(AwsError::validation(format!(
+        return Err(WireError::validation(format!(
             "1 validation error detected: Value '{store_id}' at 'identityStoreId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^d-[0-9a-f]{{10}}$|^[0-9a-f]{{8}}\\b-[0-9a-f]{{4}}\\b-[0-9a-f]{{4}}\\b-[0-9a-f]{{4}}\\b-[0-9a-f]{{12}}$"
         )));
     }
@@ -110,7 +110,7 @@ pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, AwsError> 
     let resource = format!("arn:aws:identitystore::{owner}:identitystore/{store_id}");
     world.authorize(&ctx.caller, ctx.api, &resource, ctx.protocol)?;
     if world.scp_denies_identity_store(&ctx.caller.account) {
-        return Err(AwsError::new(
+        return Err(WireError::new(
             400,
             "AccessDeniedException",
             format!(
@@ -134,7 +134,7 @@ pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, AwsError> 
             world.quotas.identity_store_bucket(api),
             Instant::now(),
         )
-        .map_err(AwsError::throttling)?;
+        .map_err(WireError::throttling)?;
     check_kms(ctx, instance)?;
     if is_read {
         read::handle(ctx, instance, op, body)
@@ -148,9 +148,9 @@ fn resolve<'w>(
     instance: Option<&'w Instance>,
     store_id: &str,
     resource: &str,
-) -> Result<&'w Instance, AwsError> {
+) -> Result<&'w Instance, WireError> {
     let not_found = || {
-        AwsError::not_found(
+        WireError::not_found(
             "IDENTITY_STORE",
             store_id,
             format!("Identity store {store_id} not found."),
@@ -158,7 +158,7 @@ fn resolve<'w>(
     };
     let inst = instance.ok_or_else(not_found)?;
     if !ctx.world.may_read_store(&ctx.caller.account, inst) {
-        return Err(AwsError::new(
+        return Err(WireError::new(
             400,
             "AccessDeniedException",
             format!(
@@ -175,7 +175,7 @@ fn resolve<'w>(
     Ok(inst)
 }
 
-fn check_kms(ctx: &Ctx<'_>, inst: &Instance) -> Result<(), AwsError> {
+fn check_kms(ctx: &Ctx<'_>, inst: &Instance) -> Result<(), WireError> {
     let Some(key) = &inst.kms_key_arn else {
         return Ok(());
     };
@@ -190,7 +190,7 @@ fn check_kms(ctx: &Ctx<'_>, inst: &Instance) -> Result<(), AwsError> {
     );
     kctx.insert("kms:CallerAccount".into(), ctx.caller.account.clone());
     if ctx.world.decide(&ctx.caller, "kms:Decrypt", key, &kctx) != Decision::Allow {
-        return Err(AwsError::new(
+        return Err(WireError::new(
             400,
             "AccessDeniedException",
             format!(
@@ -205,13 +205,13 @@ fn check_kms(ctx: &Ctx<'_>, inst: &Instance) -> Result<(), AwsError> {
     match inst.kms_key_state {
         KmsKeyState::Enabled => Ok(()),
         KmsKeyState::Disabled => {
-            Err(AwsError::validation(format!("{key} is disabled.")).with("Reason", "KMS_DISABLED"))
+            Err(WireError::validation(format!("{key} is disabled.")).with("Reason", "KMS_DISABLED"))
         }
         KmsKeyState::PendingDeletion => {
-            Err(AwsError::validation(format!("{key} is pending deletion."))
+            Err(WireError::validation(format!("{key} is pending deletion."))
                 .with("Reason", "KMS_INVALID_STATE"))
         }
-        KmsKeyState::NotFound => Err(AwsError::new(
+        KmsKeyState::NotFound => Err(WireError::new(
             400,
             "ResourceNotFoundException",
             format!("Key '{key}' does not exist"),

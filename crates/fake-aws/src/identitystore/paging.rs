@@ -2,7 +2,7 @@
 //! and a MAC over (request binding, position); used with another request it
 //! fails with `ValidationException`.
 
-use crate::errors::AwsError;
+use crate::errors::WireError;
 use crate::util::{hash_str, hash_words, hex};
 
 /// The binding of a list request: operation, store and the request's scope.
@@ -21,11 +21,11 @@ pub fn encode(key: u64, bind: u64, pos: usize) -> String {
     format!("AAQ{}", hex(&bytes))
 }
 
-pub fn invalid() -> AwsError {
-    AwsError::validation("The NextToken provided is invalid or does not belong to this request.")
+pub fn invalid() -> WireError {
+    WireError::validation("The NextToken provided is invalid or does not belong to this request.")
 }
 
-pub fn decode(key: u64, bind: u64, token: &str) -> Result<usize, AwsError> {
+pub fn decode(key: u64, bind: u64, token: &str) -> Result<usize, WireError> {
     let h = token
         .strip_prefix("AAQ")
         .filter(|h| h.len() == 48)

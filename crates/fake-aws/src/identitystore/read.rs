@@ -5,12 +5,12 @@ use serde_json::{Value, json};
 
 use super::{max_results, paging, render, required_str};
 use crate::directory::Directory;
-use crate::errors::AwsError;
+use crate::errors::WireError;
 use crate::server::router::Ctx;
 use crate::world::Instance;
 
 /// The single `Filters` entry of a list request, checked against the allowed path.
-fn filter<'a>(body: &'a Value, allowed: &str) -> Result<Option<&'a str>, AwsError> {
+fn filter<'a>(body: &'a Value, allowed: &str) -> Result<Option<&'a str>, WireError> {
     let Some(filters) = body.get("Filters").and_then(Value::as_array) else {
         return Ok(None);
     };
@@ -22,17 +22,17 @@ fn filter<'a>(body: &'a Value, allowed: &str) -> Result<Option<&'a str>, AwsErro
                 .and_then(Value::as_str)
                 .unwrap_or_default();
             if !path.eq_ignore_ascii_case(allowed) {
-                return Err(AwsError::validation(format!(
+                return Err(WireError::validation(format!(
                     "AttributePath {path} is not supported; use {allowed}"
                 )));
             }
             Ok(f.get("AttributeValue").and_then(Value::as_str))
         }
-        _ => Err(AwsError::validation("Only one filter is supported")),
+        _ => Err(WireError::validation("Only one filter is supported")),
     }
 }
 
-fn start(ctx: &Ctx<'_>, bind: u64, body: &Value) -> Result<usize, AwsError> {
+fn start(ctx: &Ctx<'_>, bind: u64, body: &Value) -> Result<usize, WireError> {
     match body.get("NextToken").and_then(Value::as_str) {
         None => Ok(0),
         Some(t) => paging::decode(ctx.world.token_key, bind, t),
@@ -49,13 +49,13 @@ fn page_json(ctx: &Ctx<'_>, key: &str, items: Vec<Value>, bind: u64, next: Optio
     out
 }
 
-fn user_not_found(id: &str) -> AwsError {
-    AwsError::not_found("USER", id, format!("User {id} not found."))
+fn user_not_found(id: &str) -> WireError {
+    WireError::not_found("USER", id, format!("User {id} not found."))
 }
 
 /// The request's `Extensions`: names as AWS validates them (1–10, each
 /// `aws:identitystore:` and 1–20 lowercase letters; only `enterprise` exists).
-fn extensions(body: &Value) -> Result<Vec<&str>, AwsError> {
+fn extensions(body: &Value) -> Result<Vec<&str>, WireError> {
     let Some(list) = body.get("Extensions") else {
         return Ok(Vec::new());
     };
@@ -64,13 +64,13 @@ fn extensions(body: &Value) -> Result<Vec<&str>, AwsError> {
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     if names.is_empty() || names.len() > 10 {
-        return Err(AwsError::validation(
+        return Err(WireError::validation(
             "Extensions must contain between 1 and 10 items",
         ));
     }
     for n in &names {
         if *n != crate::directory::generate::ENTERPRISE {
-            return Err(AwsError::validation(format!(
+            return Err(WireError::validation(format!(
                 "Extension {n} is not supported"
             )));
         }
@@ -78,11 +78,11 @@ fn extensions(body: &Value) -> Result<Vec<&str>, AwsError> {
     Ok(names)
 }
 
-fn group_not_found(id: &str) -> AwsError {
-    AwsError::not_found("GROUP", id, format!("Group {id} not found."))
+fn group_not_found(id: &str) -> WireError {
+    WireError::not_found("GROUP", id, format!("Group {id} not found."))
 }
 
-pub fn handle(ctx: &Ctx<'_>, inst: &Instance, op: &str, body: &Value) -> Result<Value, AwsError> {
+pub fn handle(ctx: &Ctx<'_>, inst: &Instance, op: &str, body: &Value) -> Result<Value, WireError> {
     let store = inst.store_id.as_str();
     let limit = max_results(body)?;
     let dir = inst.directory.read().expect("directory lock");
@@ -124,7 +124,7 @@ pub fn handle(ctx: &Ctx<'_>, inst: &Instance, op: &str, body: &Value) -> Result<
                 .get("MemberId")
                 .and_then(|m| m.get("UserId"))
                 .and_then(Value::as_str)
-                .ok_or_else(|| AwsError::validation("MemberId.UserId is required"))?;
+                .ok_or_else(|| WireError::validation("MemberId.UserId is required"))?;
             let u = dir.find_user(uid).ok_or_else(|| user_not_found(uid))?;
             let bind = paging::binding(op, store, uid);
             let (page, next) = dir.user_memberships_page(u, start(ctx, bind, body)?, limit);
@@ -153,7 +153,7 @@ pub fn handle(ctx: &Ctx<'_>, inst: &Instance, op: &str, body: &Value) -> Result<
             dir.find_membership(mid)
                 .and_then(|m| render::membership(&dir, m, store))
                 .ok_or_else(|| {
-                    AwsError::not_found(
+                    WireError::not_found(
                         "GROUP_MEMBERSHIP",
                         mid,
                         format!("Membership {mid} not found."),
@@ -164,7 +164,7 @@ pub fn handle(ctx: &Ctx<'_>, inst: &Instance, op: &str, body: &Value) -> Result<
 }
 
 /// `GetUserId` / `GetGroupId` by unique attribute or external ID, and `GetGroupMembershipId`.
-fn lookup(dir: &Directory, op: &str, body: &Value, store: &str) -> Result<Value, AwsError> {
+fn lookup(dir: &Directory, op: &str, body: &Value, store: &str) -> Result<Value, WireError> {
     if op == "GetGroupMembershipId" {
         let gid = required_str(body, "GroupId")?;
         let g = dir.find_group(gid).ok_or_else(|| group_not_found(gid))?;
@@ -173,14 +173,14 @@ fn lookup(dir: &Directory, op: &str, body: &Value, store: &str) -> Result<Value,
             .and_then(Value::as_str)
             .unwrap_or_default();
         let u = dir.find_user(uid).ok_or_else(|| user_not_found(uid))?;
-        let m = dir
-            .membership_of(g, u)
-            .ok_or_else(|| AwsError::not_found("GROUP_MEMBERSHIP", gid, "Membership not found."))?;
+        let m = dir.membership_of(g, u).ok_or_else(|| {
+            WireError::not_found("GROUP_MEMBERSHIP", gid, "Membership not found.")
+        })?;
         return Ok(json!({"MembershipId": dir.membership_id(m), "IdentityStoreId": store}));
     }
     let alt = body
         .get("AlternateIdentifier")
-        .ok_or_else(|| AwsError::validation("AlternateIdentifier is required"))?;
+        .ok_or_else(|| WireError::validation("AlternateIdentifier is required"))?;
     let users = op == "GetUserId";
     let found = if let Some(u) = alt.get("UniqueAttribute") {
         let path = u
@@ -207,7 +207,7 @@ fn lookup(dir: &Directory, op: &str, body: &Value, store: &str) -> Result<Value,
             }),
             (false, "displayname") => dir.groups_page(0, 1, Some(value)).0.first().copied(),
             _ => {
-                return Err(AwsError::validation(format!(
+                return Err(WireError::validation(format!(
                     "The attribute {path} is not a unique attribute"
                 )));
             }
@@ -221,14 +221,14 @@ fn lookup(dir: &Directory, op: &str, body: &Value, store: &str) -> Result<Value,
             dir.find_group_by(|g| matches(g.attrs.get("ExternalIds")))
         }
     } else {
-        return Err(AwsError::validation(
+        return Err(WireError::validation(
             "AlternateIdentifier needs UniqueAttribute or ExternalId",
         ));
     };
     match (found, users) {
         (Some(u), true) => Ok(json!({"UserId": dir.user_id(u), "IdentityStoreId": store})),
         (Some(g), false) => Ok(json!({"GroupId": dir.group_id(g), "IdentityStoreId": store})),
-        (None, true) => Err(AwsError::not_found("USER", "", "USER not found.")),
-        (None, false) => Err(AwsError::not_found("GROUP", "", "GROUP not found.")),
+        (None, true) => Err(WireError::not_found("USER", "", "USER not found.")),
+        (None, false) => Err(WireError::not_found("GROUP", "", "GROUP not found.")),
     }
 }

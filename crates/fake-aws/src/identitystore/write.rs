@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::required_str;
 use crate::directory::Directory;
-use crate::errors::AwsError;
+use crate::errors::WireError;
 use crate::util::now_epoch;
 use crate::world::Instance;
 
@@ -43,34 +43,34 @@ fn pick(body: &Value, names: &[&str]) -> Map<String, Value> {
         .collect()
 }
 
-fn user_idx(dir: &Directory, body: &Value) -> Result<u32, AwsError> {
+fn user_idx(dir: &Directory, body: &Value) -> Result<u32, WireError> {
     let id = required_str(body, "UserId")?;
     dir.find_user(id)
-        .ok_or_else(|| AwsError::not_found("USER", id, format!("User {id} not found.")))
+        .ok_or_else(|| WireError::not_found("USER", id, format!("User {id} not found.")))
 }
 
-fn group_idx(dir: &Directory, id: &str) -> Result<u32, AwsError> {
+fn group_idx(dir: &Directory, id: &str) -> Result<u32, WireError> {
     dir.find_group(id)
-        .ok_or_else(|| AwsError::not_found("GROUP", id, format!("Group {id} not found.")))
+        .ok_or_else(|| WireError::not_found("GROUP", id, format!("Group {id} not found.")))
 }
 
 /// Creates a user from AWS-shaped attributes; returns its slot.
-pub fn create_user(dir: &mut Directory, attrs: Map<String, Value>) -> Result<u32, AwsError> {
+pub fn create_user(dir: &mut Directory, attrs: Map<String, Value>) -> Result<u32, WireError> {
     let name = attrs.get("UserName").and_then(Value::as_str).ok_or_else(|| {
-        AwsError::validation("1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null")
+        WireError::validation("1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null")
     })?;
     if dir.user_name_taken(name) {
-        return Err(AwsError::conflict(format!("Duplicate UserName: {name}")));
+        return Err(WireError::conflict(format!("Duplicate UserName: {name}")));
     }
     Ok(dir.add_user(attrs, now_epoch()))
 }
 
 /// Creates a group; returns its slot.
-pub fn create_group(dir: &mut Directory, attrs: Map<String, Value>) -> Result<u32, AwsError> {
+pub fn create_group(dir: &mut Directory, attrs: Map<String, Value>) -> Result<u32, WireError> {
     if let Some(name) = attrs.get("DisplayName").and_then(Value::as_str)
         && dir.group_name_taken(name)
     {
-        return Err(AwsError::conflict(format!(
+        return Err(WireError::conflict(format!(
             "Duplicate GroupDisplayName: {name}"
         )));
     }
@@ -78,9 +78,9 @@ pub fn create_group(dir: &mut Directory, attrs: Map<String, Value>) -> Result<u3
 }
 
 /// Adds user `u` to group `g`; returns the membership slot.
-pub fn create_membership(dir: &mut Directory, g: u32, u: u32) -> Result<u32, AwsError> {
+pub fn create_membership(dir: &mut Directory, g: u32, u: u32) -> Result<u32, WireError> {
     if dir.membership_of(g, u).is_some() {
-        return Err(AwsError::conflict("Member is already in the group"));
+        return Err(WireError::conflict("Member is already in the group"));
     }
     Ok(dir.add_membership(g, u))
 }
@@ -100,11 +100,15 @@ fn attribute_path(path: &str) -> Vec<String> {
 /// `aws:identitystore:enterprise` (the whole document) or
 /// `aws:identitystore:enterprise.<field>` (one field, e.g. `department`);
 /// a null value removes it.
-fn set_extension(attrs: &mut Map<String, Value>, rest: &str, value: Value) -> Result<(), AwsError> {
+fn set_extension(
+    attrs: &mut Map<String, Value>,
+    rest: &str,
+    value: Value,
+) -> Result<(), WireError> {
     let ext = crate::directory::generate::ENTERPRISE;
     let all = attrs.entry("Extensions").or_insert_with(|| json!({}));
     let Some(all) = all.as_object_mut() else {
-        return Err(AwsError::internal());
+        return Err(WireError::internal());
     };
     match rest.strip_prefix('.') {
         None if rest.is_empty() => {
@@ -113,7 +117,7 @@ fn set_extension(attrs: &mut Map<String, Value>, rest: &str, value: Value) -> Re
             } else if value.is_object() {
                 all.insert(ext.to_owned(), value);
             } else {
-                return Err(AwsError::validation(format!("{ext} must be an object")));
+                return Err(WireError::validation(format!("{ext} must be an object")));
             }
         }
         Some(field) if !field.is_empty() && !field.contains('.') => {
@@ -127,7 +131,7 @@ fn set_extension(attrs: &mut Map<String, Value>, rest: &str, value: Value) -> Re
             }
         }
         _ => {
-            return Err(AwsError::validation(format!(
+            return Err(WireError::validation(format!(
                 "Invalid AttributePath {ext}{rest}"
             )));
         }
@@ -142,12 +146,12 @@ fn apply_operations(
     attrs: &mut Map<String, Value>,
     enabled: &mut bool,
     ops: &[Value],
-) -> Result<(), AwsError> {
+) -> Result<(), WireError> {
     for op in ops {
         let path = op
             .get("AttributePath")
             .and_then(Value::as_str)
-            .ok_or_else(|| AwsError::validation("AttributePath is required"))?;
+            .ok_or_else(|| WireError::validation("AttributePath is required"))?;
         let value = op.get("AttributeValue").cloned().unwrap_or(Value::Null);
         if let Some(rest) = path.strip_prefix(crate::directory::generate::ENTERPRISE) {
             set_extension(attrs, rest, value)?;
@@ -157,7 +161,7 @@ fn apply_operations(
         match segs.as_slice() {
             [s] if s == "UserStatus" => *enabled = value.as_str() != Some("DISABLED"),
             [s] if s == "UserId" || s == "GroupId" || s == "IdentityStoreId" => {
-                return Err(AwsError::validation(format!("{path} cannot be updated")));
+                return Err(WireError::validation(format!("{path} cannot be updated")));
             }
             [top] => {
                 if value.is_null() {
@@ -177,7 +181,7 @@ fn apply_operations(
                 }
             }
             _ => {
-                return Err(AwsError::validation(format!(
+                return Err(WireError::validation(format!(
                     "Unsupported AttributePath {path}"
                 )));
             }
@@ -186,7 +190,7 @@ fn apply_operations(
     Ok(())
 }
 
-pub fn handle(inst: &Instance, op: &str, body: &Value) -> Result<Value, AwsError> {
+pub fn handle(inst: &Instance, op: &str, body: &Value) -> Result<Value, WireError> {
     let store = inst.store_id.as_str();
     let mut dir = inst.directory.write().expect("directory lock");
     let ops = || {
@@ -224,7 +228,7 @@ pub fn handle(inst: &Instance, op: &str, body: &Value) -> Result<Value, AwsError
         "DeleteGroupMembership" => {
             let id = required_str(body, "MembershipId")?;
             let m = dir.find_membership(id).ok_or_else(|| {
-                AwsError::not_found(
+                WireError::not_found(
                     "GROUP_MEMBERSHIP",
                     id,
                     format!("Membership {id} not found."),
@@ -235,7 +239,7 @@ pub fn handle(inst: &Instance, op: &str, body: &Value) -> Result<Value, AwsError
         }
         "UpdateUser" => {
             let u = user_idx(&dir, body)?;
-            let rec = dir.user_mut(u).ok_or_else(AwsError::internal)?;
+            let rec = dir.user_mut(u).ok_or_else(WireError::internal)?;
             let (mut attrs, mut enabled) = (rec.attrs.clone(), rec.enabled);
             apply_operations(&mut attrs, &mut enabled, &ops())?;
             (rec.attrs, rec.enabled, rec.updated_at) = (attrs, enabled, now_epoch());

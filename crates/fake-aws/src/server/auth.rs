@@ -2,7 +2,7 @@
 //! session token match, clock skew and expiry of temporary keys.
 
 use crate::errors::AuthFailure;
-use crate::iam::store::Principal;
+use crate::iam::store::IamPrincipal;
 use crate::sigv4::{Authorization, RequestParts, verify};
 use crate::util::{now_epoch, parse_amz_date};
 use crate::world::World;
@@ -19,7 +19,7 @@ pub fn authenticate(
     parts: &http::request::Parts,
     body: &[u8],
     auth: Option<&Authorization>,
-) -> Result<Principal, AuthFailure> {
+) -> Result<IamPrincipal, AuthFailure> {
     let auth = auth.ok_or(AuthFailure::Missing)?;
     let key = world
         .iam

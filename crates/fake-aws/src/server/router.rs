@@ -14,9 +14,9 @@ use serde_json::Value;
 
 use super::auth::authenticate;
 use super::body::FakeBody;
-use crate::errors::{AwsError, Protocol};
+use crate::errors::{Protocol, WireError};
 use crate::faults::Injected;
-use crate::iam::store::Principal;
+use crate::iam::store::IamPrincipal;
 use crate::sigv4::parse_authorization;
 use crate::world::World;
 
@@ -27,7 +27,7 @@ pub const IAM_NS: &str = "https://iam.amazonaws.com/doc/2010-05-08/";
 #[derive(Debug)]
 pub struct Ctx<'a> {
     pub world: &'a World,
-    pub caller: Principal,
+    pub caller: IamPrincipal,
     pub region: String,
     pub protocol: Protocol,
     /// `service:Operation`, e.g. `identitystore:ListUsers`.
@@ -144,7 +144,7 @@ fn process(world: &World, parts: &http::request::Parts, body: &[u8]) -> Outcome 
     };
     let api = format!("{prefix}:{op}");
     let directory = matches!(service, Service::IdentityStore | Service::SsoAdmin);
-    let fail = |e: AwsError| {
+    let fail = |e: WireError| {
         let (status, headers, body) = e.render(protocol, &request_id);
         Outcome {
             status,
@@ -161,8 +161,8 @@ fn process(world: &World, parts: &http::request::Parts, body: &[u8]) -> Outcome 
     };
     if directory {
         match world.faults.roll() {
-            Injected::Throttle => return fail(AwsError::throttling(1)),
-            Injected::ServerError => return fail(AwsError::internal()),
+            Injected::Throttle => return fail(WireError::throttling(1)),
+            Injected::ServerError => return fail(WireError::internal()),
             Injected::Nothing => {}
         }
     }
@@ -209,8 +209,8 @@ fn process(world: &World, parts: &http::request::Parts, body: &[u8]) -> Outcome 
 }
 
 enum Input {
-    Json(Result<Value, AwsError>),
-    Form(Result<Params, AwsError>),
+    Json(Result<Value, WireError>),
+    Form(Result<Params, WireError>),
 }
 
 fn route(
@@ -229,7 +229,7 @@ fn route(
             Ok(Value::Object(serde_json::Map::new()))
         } else {
             serde_json::from_slice(body).map_err(|_| {
-                AwsError::new(400, "SerializationException", "Malformed JSON request body")
+                WireError::new(400, "SerializationException", "Malformed JSON request body")
             })
         };
         let input = Input::Json(json.and_then(|v| {
@@ -239,7 +239,7 @@ fn route(
                     "AWSIdentityStore" | "SWBExternalService" | "AWSOrganizationsV20161128"
                 )
             {
-                return Err(AwsError::new(
+                return Err(WireError::new(
                     400,
                     "UnknownOperationException",
                     format!("Unknown target {target}"),
@@ -266,7 +266,7 @@ fn route(
         IAM_NS
     };
     let input = if action.is_empty() {
-        Input::Form(Err(AwsError::new(400, "MissingAction", "Missing Action")))
+        Input::Form(Err(WireError::new(400, "MissingAction", "Missing Action")))
     } else {
         Input::Form(Ok(params))
     };
