@@ -104,7 +104,7 @@ impl Jobs for SqlStore {
             ""
         };
         let now = self.clock.now().to_string();
-        let mut tx = super::connect::begin_write(&self.pool).await?;
+        let mut tx = super::pool::begin_write(&self.pool).await?;
         // Jobs whose workers died too often are given up, not retried forever.
         sqlx::query(
             "UPDATE jobs SET status = 'failed', finished_at = $1, error_code = 'worker-lost', lease_owner = NULL \
@@ -221,7 +221,7 @@ impl Jobs for SqlStore {
             let tenant: String = row.try_get(0)?;
             let source: String = row.try_get(1)?;
             let interval: i64 = row.try_get(2)?;
-            let mut tx = super::connect::begin_write(&self.pool).await?;
+            let mut tx = super::pool::begin_write(&self.pool).await?;
             let r = sqlx::query(
                 "INSERT INTO jobs (tenant_id, source_id, status, reason, run_after, created_at) \
                  VALUES ($1, $2, 'queued', 'schedule', $3, $3) ON CONFLICT DO NOTHING",

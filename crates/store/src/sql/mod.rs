@@ -15,7 +15,6 @@ mod audit;
 mod browse;
 mod close;
 mod columns;
-mod connect;
 mod console;
 mod directory;
 mod evidence;
@@ -24,6 +23,7 @@ mod jobs;
 mod migrate;
 #[cfg(test)]
 mod plans;
+mod pool;
 mod quota_shares;
 mod rows;
 mod sources;
@@ -61,7 +61,7 @@ impl SqlStore {
 
     /// Connects and applies pending migrations; every stored time comes from `clock`.
     pub async fn connect_with_clock(url: &str, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
-        let (pool, backend) = connect::open(url).await?;
+        let (pool, backend) = pool::open(url).await?;
         migrate::run(&pool, backend, &*clock).await?;
         Ok(Self {
             _open: close::OpenPool::register(pool.clone(), backend),

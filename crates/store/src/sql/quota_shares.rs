@@ -23,7 +23,7 @@ impl QuotaShares for SqlStore {
     ) -> Result<QuotaHolders, StoreError> {
         let at = self.clock.now();
         let now = at.to_string();
-        let mut tx = super::connect::begin_write(&self.pool).await?;
+        let mut tx = super::pool::begin_write(&self.pool).await?;
         sqlx::query("DELETE FROM quota_shares WHERE instance_key = $1 AND expires_at < $2")
             .bind(instance)
             .bind(&now)

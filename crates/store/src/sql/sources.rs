@@ -247,7 +247,7 @@ impl Sources for SqlStore {
 
     /// Children first, in one transaction; every statement is scoped by tenant.
     async fn delete_source(&self, tenant: &TenantId, id: &SourceId) -> Result<(), StoreError> {
-        let mut tx = super::connect::begin_write(&self.pool).await?;
+        let mut tx = super::pool::begin_write(&self.pool).await?;
         get_in(&mut tx, tenant, id).await?;
         for table in [
             "dir_users",

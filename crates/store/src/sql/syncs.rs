@@ -70,7 +70,7 @@ impl Syncs for SqlStore {
     }
 
     async fn begin_sync(&self, tenant: &TenantId, source: &SourceId) -> Result<SyncId, StoreError> {
-        let mut tx = super::connect::begin_write(&self.pool).await?;
+        let mut tx = super::pool::begin_write(&self.pool).await?;
         let exists = sqlx::query("SELECT 1 FROM sources WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_str())
             .bind(source.as_str())
@@ -130,7 +130,7 @@ impl Syncs for SqlStore {
         location: Option<&DirectoryLocation>,
         stats: &SyncStats,
     ) -> Result<SnapshotCounts, StoreError> {
-        let mut tx = super::connect::begin_write(&self.pool).await?;
+        let mut tx = super::pool::begin_write(&self.pool).await?;
         let run = lock_running(&mut tx, tenant, sync).await?;
         let counts = versions::publish(&mut tx, tenant, &run, sync).await?;
         let stats_json = serde_json::to_string(stats).map_err(rows::corrupt)?;
@@ -160,7 +160,7 @@ impl Syncs for SqlStore {
         failure: &SyncFailure,
         stats: &SyncStats,
     ) -> Result<(), StoreError> {
-        let mut tx = super::connect::begin_write(&self.pool).await?;
+        let mut tx = super::pool::begin_write(&self.pool).await?;
         let run = lock_running(&mut tx, tenant, sync).await?;
         versions::undo(&mut tx, tenant, &run.source, sync).await?;
         sqlx::query(
@@ -231,7 +231,7 @@ impl Syncs for SqlStore {
     }
 
     async fn clean_staging(&self, tenant: &TenantId, source: &SourceId) -> Result<(), StoreError> {
-        let mut tx = super::connect::begin_write(&self.pool).await?;
+        let mut tx = super::pool::begin_write(&self.pool).await?;
         versions::clean_staging(&mut tx, tenant, source).await?;
         tx.commit().await?;
         super::close::release_free_pages(&self.pool, self.backend).await

@@ -173,7 +173,7 @@ pub(super) async fn write_batch(
     batch: &StageBatch,
     versioning: Versioning,
 ) -> Result<(), StoreError> {
-    let mut tx = super::connect::begin_write(pool).await?;
+    let mut tx = super::pool::begin_write(pool).await?;
     let RunningSync {
         source,
         versions_deferred,
