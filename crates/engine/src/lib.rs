@@ -22,7 +22,7 @@ mod writer;
 
 pub use error::EngineError;
 pub use limiter::{ApiLimiters, Lane, RateLimiter};
-pub use locate::{LocationHint, locate};
+pub use locate::{LocationHint, MANAGEMENT_ACCOUNT_NOTE, describe_placement, locate};
 pub use metrics::Metrics;
 pub use progress::{Api, SyncProgress};
 pub use quota_share::{QuotaLease, ShareTiming, SharedQuotas};

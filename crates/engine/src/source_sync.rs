@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use roster_aws::{AwsError, DirectoryClient, Platform};
+use roster_aws::{AwsError, CustomerSession, DirectoryClient, Platform};
 use roster_core::{Diagnosis, SourceId, TenantId};
-use roster_store::{Store, SyncFailure};
+use roster_store::{DirectoryLocation, Placement, Store, SyncFailure};
 
 use crate::error::EngineError;
 use crate::locate::{LocationHint, locate};
@@ -112,6 +112,9 @@ pub async fn sync_source(
         }
     };
     let location = match source.location.clone() {
+        Some(location) if location.placement == Placement::Unknown => {
+            refresh_placement(store.as_ref(), tenant, source_id, &session, location).await?
+        }
         Some(location) => location,
         None => match locate(&session, &LocationHint::default()).await {
             Ok((location, _)) => {
@@ -133,4 +136,41 @@ pub async fn sync_source(
         store, tenant, source_id, &location, client, &options, progress,
     )
     .await
+}
+
+/// A location stored without its placement (before roster kept it, or
+/// with discovery not allowed then): locate again with the stored values
+/// as the hint and keep what is learnt. Best effort: a sync never fails
+/// for this, it reads the stored location.
+async fn refresh_placement(
+    store: &dyn Store,
+    tenant: &TenantId,
+    source_id: &SourceId,
+    session: &CustomerSession,
+    stored: DirectoryLocation,
+) -> Result<DirectoryLocation, EngineError> {
+    let hint = LocationHint {
+        region: Some(stored.region.clone()),
+        identity_store_id: Some(stored.identity_store_id.clone()),
+    };
+    match locate(session, &hint).await {
+        Ok((found, _))
+            if found.placement != Placement::Unknown
+                && found.identity_store_id == stored.identity_store_id =>
+        {
+            let refreshed = DirectoryLocation {
+                region: stored.region.clone(),
+                ..found
+            };
+            store
+                .set_source_location(tenant, source_id, &refreshed)
+                .await?;
+            Ok(refreshed)
+        }
+        Ok(_) => Ok(stored),
+        Err(d) => {
+            tracing::info!(code = %d.code, "placement not refreshed; syncing the stored location");
+            Ok(stored)
+        }
+    }
 }

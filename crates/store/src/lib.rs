@@ -23,9 +23,9 @@ pub use ports::{
     Sources, Store, Syncs,
 };
 pub use records::{
-    Backend, DirectoryLocation, Job, JobOutcome, JobStatus, MembershipRow, NewSource, Snapshot,
-    Source, SourceStatus, StageBatch, SyncFailure, SyncRun, SyncStatus, Tenant, VersionCounts,
-    Versioning,
+    Backend, DirectoryLocation, InstanceType, Job, JobOutcome, JobStatus, MembershipRow, NewSource,
+    Placement, Snapshot, Source, SourceStatus, StageBatch, SyncFailure, SyncRun, SyncStatus,
+    Tenant, VersionCounts, Versioning,
 };
 pub use sql::{SqlStore, close_all};
 

@@ -87,7 +87,82 @@ pub struct DirectoryLocation {
     pub identity_store_id: IdentityStoreId,
     pub region: Region,
     pub instance_arn: Option<String>,
+    /// The account that owns the instance (or, typed in, the role's account).
     pub account_id: Option<AccountId>,
+    /// The instance's `Status` as discovery read it (None: not discovered).
+    pub instance_status: Option<String>,
+    pub instance_type: InstanceType,
+    /// The organization's management account, when discovery learned it.
+    pub management_account: Option<AccountId>,
+    /// Where the role lives relative to the organization.
+    pub placement: Placement,
+}
+
+/// Which kind of Identity Center instance a source reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InstanceType {
+    /// The organization instance, owned by the management account.
+    Organization,
+    /// An account instance, owned by one member account.
+    Account,
+    /// Not known (typed in, no `organizations:DescribeOrganization`, or
+    /// stored before roster kept it).
+    #[default]
+    Unknown,
+}
+
+impl InstanceType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Organization => "organization",
+            Self::Account => "account",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Organization, Self::Account, Self::Unknown]
+            .into_iter()
+            .find(|t| t.as_str() == s)
+    }
+}
+
+/// Where the customer put roster's role (product.md §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Placement {
+    /// The organization's management account.
+    Management,
+    /// Identity Center's delegated administrator account.
+    DelegatedAdministrator,
+    /// Any other member account (Identity Store ID and Region typed in).
+    Member,
+    /// Not known (discovery not allowed, or stored before roster kept it).
+    #[default]
+    Unknown,
+}
+
+impl Placement {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Management => "management",
+            Self::DelegatedAdministrator => "delegated-administrator",
+            Self::Member => "member",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Management,
+            Self::DelegatedAdministrator,
+            Self::Member,
+            Self::Unknown,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -219,6 +219,10 @@ async fn source_location_is_kept(store: &dyn Store) {
         region: roster_core::Region::parse("eu-west-1").unwrap(),
         instance_arn: Some("arn:aws:sso:::instance/ssoins-1".into()),
         account_id: Some(roster_core::AccountId::parse("123456789012").unwrap()),
+        instance_status: Some("ACTIVE".into()),
+        instance_type: roster_store::InstanceType::Organization,
+        management_account: Some(roster_core::AccountId::parse("123456789012").unwrap()),
+        placement: roster_store::Placement::DelegatedAdministrator,
     };
     store.set_source_location(&t, &src.id, &loc).await.unwrap();
     let role = RoleArn::parse("arn:aws:iam::123456789012:role/other").unwrap();

@@ -281,6 +281,18 @@ async fn connect(
             "Connection Configured: Identity Store {} in {}. First sync queued (job {}); run it now with: roster source sync {id}",
             location.identity_store_id, location.region, job.id
         );
+        println!(
+            "Placement: {}",
+            roster_engine::describe_placement(&location, Some(request.role.account()))
+        );
+    }
+    if location.placement == roster_store::Placement::Management {
+        // On stderr under --format json, so stdout stays one JSON document.
+        if format == Format::Table {
+            println!("{}", roster_engine::MANAGEMENT_ACCOUNT_NOTE);
+        } else {
+            eprintln!("{}", roster_engine::MANAGEMENT_ACCOUNT_NOTE);
+        }
     }
     Ok(())
 }

@@ -98,6 +98,7 @@ const MIGRATIONS: &[Migration] = &[
     shared!(8, "indexes justified", "0008_indexes_justified.sql"),
     shared!(9, "quota model", "0009_quota_model.sql"),
     shared!(10, "directory fields", "0010_directory_fields.sql"),
+    shared!(11, "source placement", "0011_source_placement.sql"),
 ];
 
 const LOCK_KEY: i64 = 0x726f_7374_6572; // "roster"

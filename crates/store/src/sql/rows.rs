@@ -10,7 +10,10 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::error::StoreError;
-use crate::records::{DirectoryLocation, Source, SourceStatus, SyncFailure, SyncRun, SyncStatus};
+use crate::records::{
+    DirectoryLocation, InstanceType, Placement, Source, SourceStatus, SyncFailure, SyncRun,
+    SyncStatus,
+};
 
 pub(super) fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
@@ -35,7 +38,7 @@ fn count(row: &AnyRow, col: &str) -> Result<u64, StoreError> {
     u64::try_from(v).map_err(corrupt)
 }
 
-pub(super) const SOURCE_COLUMNS: &str = "id, tenant_id, name, role_arn, external_id, region, identity_store_id, instance_arn, account_id, status, created_at, sync_interval_s, next_sync_at, api_tps, quota_model, quota_budget";
+pub(super) const SOURCE_COLUMNS: &str = "id, tenant_id, name, role_arn, external_id, region, identity_store_id, instance_arn, account_id, status, created_at, sync_interval_s, next_sync_at, api_tps, quota_model, quota_budget, instance_status, instance_type, management_account, placement";
 
 pub(super) fn source(row: &AnyRow) -> Result<Source, StoreError> {
     let role_arn: Option<String> = row.try_get("role_arn")?;
@@ -52,6 +55,21 @@ pub(super) fn source(row: &AnyRow) -> Result<Source, StoreError> {
                 .map(AccountId::parse)
                 .transpose()
                 .map_err(corrupt)?,
+            instance_status: row.try_get("instance_status")?,
+            instance_type: {
+                let t: String = row.try_get("instance_type")?;
+                InstanceType::parse(&t).ok_or_else(|| corrupt(format!("instance type {t}")))?
+            },
+            management_account: row
+                .try_get::<Option<String>, _>("management_account")?
+                .as_deref()
+                .map(AccountId::parse)
+                .transpose()
+                .map_err(corrupt)?,
+            placement: {
+                let p: String = row.try_get("placement")?;
+                Placement::parse(&p).ok_or_else(|| corrupt(format!("placement {p}")))?
+            },
         }),
         _ => None,
     };

@@ -151,13 +151,18 @@ impl Sources for SqlStore {
         location: &DirectoryLocation,
     ) -> Result<(), StoreError> {
         let r = sqlx::query(
-            "UPDATE sources SET identity_store_id = $1, region = $2, instance_arn = $3, account_id = $4 \
-             WHERE tenant_id = $5 AND id = $6",
+            "UPDATE sources SET identity_store_id = $1, region = $2, instance_arn = $3, account_id = $4, \
+             instance_status = $5, instance_type = $6, management_account = $7, placement = $8 \
+             WHERE tenant_id = $9 AND id = $10",
         )
         .bind(location.identity_store_id.as_str())
         .bind(location.region.as_str())
         .bind(location.instance_arn.clone())
         .bind(location.account_id.as_ref().map(|a| a.as_str().to_owned()))
+        .bind(location.instance_status.clone())
+        .bind(location.instance_type.as_str())
+        .bind(location.management_account.as_ref().map(|a| a.as_str().to_owned()))
+        .bind(location.placement.as_str())
         .bind(tenant.as_str())
         .bind(id.as_str())
         .execute(&self.pool)

@@ -60,6 +60,15 @@ pub struct LocationView {
     pub region: String,
     pub instance_arn: Option<String>,
     pub account_id: Option<String>,
+    /// The instance's status as discovery read it (`ACTIVE`), null when typed in.
+    pub instance_status: Option<String>,
+    /// `organization`, `account` or `unknown`.
+    pub instance_type: String,
+    /// The organization's management account, when discovery learned it.
+    pub management_account: Option<String>,
+    /// Where the role lives: `management`, `delegated-administrator`,
+    /// `member` or `unknown`.
+    pub placement: String,
 }
 
 impl From<&DirectoryLocation> for LocationView {
@@ -69,6 +78,10 @@ impl From<&DirectoryLocation> for LocationView {
             region: l.region.to_string(),
             instance_arn: l.instance_arn.clone(),
             account_id: l.account_id.as_ref().map(ToString::to_string),
+            instance_status: l.instance_status.clone(),
+            instance_type: l.instance_type.as_str().to_owned(),
+            management_account: l.management_account.as_ref().map(ToString::to_string),
+            placement: l.placement.as_str().to_owned(),
         }
     }
 }
