@@ -120,8 +120,14 @@ pub fn describe_placement(
     location: &DirectoryLocation,
     role_account: Option<&AccountId>,
 ) -> String {
+    // The owner account is the role's own only where the role is in the
+    // management account, or typed in from a member account.
+    let owner_is_role = matches!(
+        location.placement,
+        Placement::Management | Placement::Member
+    );
     let role = role_account
-        .or(location.account_id.as_ref())
+        .or(location.account_id.as_ref().filter(|_| owner_is_role))
         .map_or_else(String::new, |a| format!(" {a}"));
     let management = location.management_account.as_ref().map_or_else(
         || "the management account".to_owned(),
