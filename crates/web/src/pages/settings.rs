@@ -31,7 +31,7 @@ pub async fn show(
             dt { "Home Region" } dd { (loc.map_or_else(dash, |l| l.region.to_string())) }
             dt { "Account" } dd { (loc.and_then(|l| l.account_id.as_ref()).map_or_else(dash, ToString::to_string)) }
             dt { "Instance ARN" } dd { (loc.and_then(|l| l.instance_arn.clone()).unwrap_or_else(dash)) }
-            dt { "Placement" } dd #placement { (loc.map_or_else(dash, |l| roster_engine::describe_placement(l, source.role_arn.as_ref().map(|r| r.account())))) }
+            dt { "Placement" } dd #placement { (loc.map_or_else(dash, |l| roster_engine::describe_placement(l, source.role_arn.as_ref().map(roster_core::RoleArn::account)))) }
             dt { "Role ARN" } dd { (source.role_arn.as_ref().map_or_else(dash, ToString::to_string)) }
             dt { "External ID" } dd { (source.external_id.expose()) }
             dt { "Last sync" } dd {
