@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 
 pub use crate::quota::QuotaModel;
+pub use crate::sso::generate::SsoShape;
 
 /// `roster fake-aws` options.
 #[derive(clap::Args, Debug, Clone)]
@@ -81,6 +82,17 @@ pub struct FakeAwsArgs {
     /// to member accounts other than Identity Center's delegated administrator.
     #[arg(long)]
     pub scp_deny_member_reads: bool,
+    /// Generated organization accounts that permission sets are provisioned
+    /// to and assigned on (besides `--member-accounts`).
+    #[arg(long, default_value_t = 0)]
+    pub accounts: u32,
+    /// Generated permission sets of the organization instance.
+    #[arg(long, default_value_t = 0)]
+    pub permission_sets: u32,
+    /// Generated account assignments (to users and groups of the directory,
+    /// a few orphaned).
+    #[arg(long, default_value_t = 0)]
+    pub assignments: u32,
 }
 
 /// The customer-managed KMS key's state, as KMS reports it.
@@ -156,6 +168,8 @@ pub struct FakeAwsConfig {
     /// `AssumeRole` signed for them fails with `RegionDisabledException`.
     pub sts_disabled_regions: Vec<String>,
     pub scp_deny_member_reads: bool,
+    /// The generated organization (accounts, permission sets, assignments).
+    pub sso: SsoShape,
 }
 
 impl Default for FakeAwsConfig {
@@ -186,6 +200,7 @@ impl Default for FakeAwsConfig {
             instances_page_size: 100,
             sts_disabled_regions: Vec::new(),
             scp_deny_member_reads: false,
+            sso: SsoShape::default(),
         }
     }
 }
@@ -217,11 +232,26 @@ impl From<FakeAwsArgs> for FakeAwsConfig {
             instances_page_size: 100,
             sts_disabled_regions: Vec::new(),
             scp_deny_member_reads: a.scp_deny_member_reads,
+            sso: SsoShape {
+                accounts: a.accounts,
+                permission_sets: a.permission_sets,
+                assignments: a.assignments,
+            },
         }
     }
 }
 
 impl FakeAwsConfig {
+    /// The generated organization: accounts, permission sets, assignments.
+    #[must_use]
+    pub fn organization(mut self, accounts: u32, permission_sets: u32, assignments: u32) -> Self {
+        self.sso = SsoShape {
+            accounts,
+            permission_sets,
+            assignments,
+        };
+        self
+    }
     #[must_use]
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = addr;

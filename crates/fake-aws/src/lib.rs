@@ -16,6 +16,7 @@ mod organizations;
 mod quota;
 mod server;
 mod sigv4;
+mod sso;
 mod ssoadmin;
 mod stats;
 mod sts;
@@ -23,7 +24,7 @@ mod util;
 mod world;
 
 pub use cli::run_cli;
-pub use config::{FakeAwsArgs, FakeAwsConfig, KmsKeyState, MemberConfig, QuotaModel};
+pub use config::{FakeAwsArgs, FakeAwsConfig, KmsKeyState, MemberConfig, QuotaModel, SsoShape};
 pub use faults::FaultConfig;
 pub use handle::{FakeAws, FakeAwsError, FakeAwsHandle, NewUser};
 pub use info::{AccountKeys, CustomerInfo, FakeAwsInfo, MemberInfo, PlatformInfo};

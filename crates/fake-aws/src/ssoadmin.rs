@@ -1,7 +1,8 @@
 //! SSO Admin (JSON 1.1, `SWBExternalService.*`): `ListInstances` (instances
 //! the caller's account owns, or administers as Identity Center's delegated
 //! administrator, enabled in the request Region; paginated) and
-//! `ListRegions` of an instance, with instance and Region statuses.
+//! `ListRegions` of an instance, with instance and Region statuses; the
+//! permission set and assignment APIs are in `crate::sso`.
 
 use std::time::Instant;
 
@@ -123,10 +124,12 @@ pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, WireError>
                 .map_err(WireError::throttling)?;
             Ok(json!({ "Regions": regions_json(inst) }))
         }
-        _ => Err(WireError::new(
-            400,
-            "UnknownOperationException",
-            format!("Unknown operation {op}"),
-        )),
+        _ => crate::sso::handle(ctx, op, body).unwrap_or_else(|| {
+            Err(WireError::new(
+                400,
+                "UnknownOperationException",
+                format!("Unknown operation {op}"),
+            ))
+        }),
     }
 }

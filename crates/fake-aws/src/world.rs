@@ -41,6 +41,8 @@ pub struct Instance {
     /// The organization instance (owned by the management account) or an account instance.
     pub organization: bool,
     pub directory: RwLock<Directory>,
+    /// Permission sets, provisioning and assignments (organization instance only).
+    pub sso: Mutex<crate::sso::SsoState>,
 }
 
 impl Instance {
@@ -126,6 +128,7 @@ fn member_instance(
         status: "ACTIVE".into(),
         region_status: Vec::new(),
         organization: false,
+        sso: Mutex::default(),
     };
     let info = MemberInfo {
         account_id: account.to_owned(),
@@ -208,6 +211,7 @@ fn org_instance(cfg: &FakeAwsConfig, mgmt: &str, rng: &mut ChaCha8Rng, now: u64)
         status: cfg.instance_status.clone(),
         region_status: cfg.region_status.clone(),
         organization: true,
+        sso: Mutex::default(),
     }
 }
 
@@ -260,6 +264,11 @@ impl World {
             ));
         }
         add_org_accounts(cfg, &mut organization, &mut iam, &mut info, now);
+        if cfg.sso != crate::sso::generate::SsoShape::default() {
+            let accounts =
+                crate::sso::generate::add_accounts(cfg.seed, cfg.sso, &mut organization, now);
+            crate::sso::generate::populate(cfg.seed, cfg.sso, &instances[0], &accounts, now);
+        }
         info.customer.organization_id.clone_from(&organization.id);
         let faults = FaultConfig {
             throttle_rate: cfg.throttle_rate,
