@@ -7,7 +7,7 @@
 use roster_aws::directory::DirectoryClient;
 use roster_aws::{AwsError, CustomerSession, Platform};
 use roster_core::{Diagnosis, DiagnosisCode, ExternalId, RoleArn, SourceId, TenantId};
-use roster_store::{DirectoryLocation, SourceStatus, Store};
+use roster_store::{DirectoryLocation, Placement, SourceStatus, Store};
 use serde::Serialize;
 
 use crate::error::EngineError;
@@ -108,6 +108,18 @@ impl Reporter<'_> {
     }
 }
 
+/// Where the role is, as the discovery step's detail says it.
+fn placement_phrase(placement: Placement) -> &'static str {
+    match placement {
+        Placement::Management => {
+            "the management account (works; a member or the delegated administrator account is less privileged)"
+        }
+        Placement::DelegatedAdministrator => "the delegated administrator account",
+        Placement::Member => "a member account",
+        Placement::Unknown => "an account roster could not place",
+    }
+}
+
 /// Runs the connection test for `source`. On success the location is stored
 /// and the source is connected; on failure it keeps its status (pending).
 pub async fn test_connection(
@@ -137,8 +149,10 @@ pub async fn test_connection(
                 Step::Discovery,
                 StepStatus::Passed,
                 format!(
-                    "Identity Store {} in {} ({how})",
-                    location.identity_store_id, location.region
+                    "Identity Store {} in {} ({how}); the role is in {}",
+                    location.identity_store_id,
+                    location.region,
+                    placement_phrase(location.placement)
                 ),
             );
             location

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use roster_aws::Platform;
 use roster_core::policy::{PermissionsOptions, permissions_policy, trust_policy};
 use roster_core::{ExternalId, IdentityStoreId, Region, RoleArn, SourceId, TenantId};
-use roster_engine::connection_test::{ConnectRequest, StepEvent, test_connection};
+use roster_engine::connection_test::{
+    ConnectRequest, Step, StepEvent, StepStatus, test_connection,
+};
 use roster_engine::{AwsEndpoint, LocationHint, SyncOptions, SyncProgress, sync_source};
 use roster_fake_aws::{FakeAws, FakeAwsConfig, FakeAwsHandle};
 use roster_store::{
@@ -69,15 +71,21 @@ async fn scene(config: FakeAwsConfig, account: impl Fn(&FakeAwsHandle) -> String
     }
 }
 
-async fn connect(s: &Scene, hint: LocationHint) -> DirectoryLocation {
+/// Connects; returns the stored location and the discovery step's detail.
+async fn connect(s: &Scene, hint: LocationHint) -> (DirectoryLocation, String) {
     let request = ConnectRequest {
         role: s.role.clone(),
         hint,
         platform_principal: None,
         endpoint: AwsEndpoint::named(s.fake.info().endpoint.clone()),
     };
-    let sink = |_: StepEvent| {};
-    test_connection(
+    let details = std::sync::Mutex::new(Vec::new());
+    let sink = |e: StepEvent| {
+        if e.step == Step::Discovery && e.status == StepStatus::Passed {
+            details.lock().unwrap().push(e.detail);
+        }
+    };
+    let location = test_connection(
         s.store.as_ref(),
         &s.platform,
         &s.tenant,
@@ -86,7 +94,9 @@ async fn connect(s: &Scene, hint: LocationHint) -> DirectoryLocation {
         &sink,
     )
     .await
-    .unwrap()
+    .unwrap();
+    let detail = details.lock().unwrap().concat();
+    (location, detail)
 }
 
 fn delegated_admin(fake: &FakeAwsHandle) -> String {
@@ -105,7 +115,11 @@ async fn a_delegated_administrator_connection_keeps_its_placement_and_the_manage
         delegated_admin,
     )
     .await;
-    connect(&s, LocationHint::default()).await;
+    let (_, detail) = connect(&s, LocationHint::default()).await;
+    assert!(
+        detail.ends_with("the role is in the delegated administrator account"),
+        "{detail}"
+    );
     let stored = s.store.get_source(&s.tenant, &s.source).await.unwrap();
     let loc = stored.location.unwrap();
     let info = s.fake.info();
@@ -140,7 +154,7 @@ async fn a_member_account_with_the_directory_typed_in_is_kept_as_member() {
     })
     .await;
     let info = s.fake.info().clone();
-    let loc = connect(
+    let (loc, _) = connect(
         &s,
         LocationHint {
             region: Some(Region::parse(&info.customer.home_region).unwrap()),
