@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 from botocore.exceptions import ClientError
 
-from fake_aws_fixtures import REPO, fake_aws_admin, fake_aws_process
+from fake_aws_fixtures import REPO, fake_aws_admin, fake_aws_client, fake_aws_process
 
 INLINE = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
@@ -273,3 +273,50 @@ def test_the_aws_cli_lists_permission_sets():
         )
         arns = json.loads(out.stdout)["PermissionSets"]
         assert len(arns) == 4 and all(a.startswith("arn:aws:sso:::permissionSet/") for a in arns)
+
+
+def test_applications_and_their_assignments():
+    with fake_aws_process("--member-account", *FAST) as info:
+        sso = fake_aws_admin(info, "sso-admin")
+        ids = fake_aws_admin(info, "identitystore")
+        ins = info["customer"]["instance_arn"]
+        store = info["customer"]["identity_store_id"]
+        custom = "arn:aws:sso::aws:applicationProvider/custom"
+        created = [
+            sso.create_application(InstanceArn=ins, ApplicationProviderArn=custom, Name=f"app-{n}")["ApplicationArn"]
+            for n in range(60)
+        ]
+        assert created[0].startswith(f"arn:aws:sso::{info['customer']['management_account_id']}:application/")
+        # ApplicationList holds at most 50: a page of 100 asked answers 50 and a token.
+        first = sso.list_applications(InstanceArn=ins, MaxResults=100)
+        assert len(first["Applications"]) == 50 and first["NextToken"]
+        listed = [
+            a["ApplicationArn"]
+            for page in sso.get_paginator("list_applications").paginate(InstanceArn=ins)
+            for a in page["Applications"]
+        ]
+        assert sorted(listed) == sorted(created)
+        group = ids.create_group(IdentityStoreId=store, DisplayName="sales")["GroupId"]
+        sso.create_application_assignment(ApplicationArn=created[0], PrincipalType="GROUP", PrincipalId=group)
+        with pytest.raises(ClientError) as e:
+            sso.create_application_assignment(ApplicationArn=created[0], PrincipalType="GROUP", PrincipalId=group)
+        assert error_code(e) == "ConflictException"
+        got = sso.list_application_assignments(ApplicationArn=created[0])["ApplicationAssignments"]
+        assert got == [{"ApplicationArn": created[0], "PrincipalType": "GROUP", "PrincipalId": group}]
+        # An account instance has applications but no permission sets.
+        m = info["member"]
+        member = fake_aws_client(info, "sso-admin", m["admin_access_key_id"], m["admin_secret_access_key"])
+        assert member.list_applications(InstanceArn=m["instance_arn"])["Applications"] == []
+        with pytest.raises(ClientError) as e:
+            member.list_permission_sets(InstanceArn=m["instance_arn"])
+        assert error_code(e) == "ValidationException"
+
+
+def test_generated_applications_are_assigned():
+    with fake_aws_process("--accounts", "2", "--permission-sets", "3", "--assignments", "10", *FAST) as info:
+        sso = fake_aws_admin(info, "sso-admin")
+        apps = sso.list_applications(InstanceArn=info["customer"]["instance_arn"])["Applications"]
+        assert {a["Name"] for a in apps} == {"Salesforce", "GitHub Enterprise", "Jira", "Slack"}
+        for app in apps:
+            got = sso.list_application_assignments(ApplicationArn=app["ApplicationArn"])["ApplicationAssignments"]
+            assert {a["PrincipalType"] for a in got} == {"USER", "GROUP"}

@@ -3,13 +3,15 @@
 //! realistic kinds (administrator, inline `*`, boundaries, sessions of 1 to
 //! 12 h), provisioned to a subset of accounts (administrator sets to few),
 //! and assignments mostly to groups, some directly to users, a few to
-//! principals that no longer exist (orphans). Same seed, same organization.
+//! principals that no longer exist (orphans); a few applications assigned
+//! to groups. Same seed, same organization.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
-use super::state::PermissionSet;
+use super::state::{PermissionSet, SsoState};
+use crate::directory::Directory;
 use crate::organizations::{OrgAccount, Organization};
 use crate::util::hash_words;
 use crate::world::Instance;
@@ -267,5 +269,48 @@ pub fn populate(seed: u64, shape: SsoShape, inst: &Instance, accounts: &[String]
         };
         st.assignments
             .insert((account.clone(), ps.clone(), ptype.to_owned(), pid));
+    }
+    add_applications(&mut rng, inst, &mut st, &dir, now);
+}
+
+/// A few SAML applications, each assigned to some groups and a user.
+fn add_applications(
+    rng: &mut ChaCha8Rng,
+    inst: &Instance,
+    st: &mut SsoState,
+    dir: &Directory,
+    now: u64,
+) {
+    const APPS: &[&str] = &["Salesforce", "GitHub Enterprise", "Jira", "Slack"];
+    let ins = inst.arn.rsplit('/').next().unwrap_or_default();
+    let (users, groups, _) = dir.counts();
+    let users = u32::try_from(users).unwrap_or(u32::MAX);
+    let groups = u32::try_from(groups).unwrap_or(u32::MAX);
+    for name in APPS {
+        let arn = format!(
+            "arn:aws:sso::{}:application/{ins}/apl-{}",
+            inst.owner,
+            st.next_suffix(&inst.arn)
+        );
+        let app = super::applications::application_json(
+            inst,
+            &arn,
+            "arn:aws:sso::aws:applicationProvider/custom",
+            name,
+            now,
+        );
+        st.applications.insert(arn.clone(), app);
+        for _ in 0..rng.gen_range(1..=3) {
+            if groups > 0 {
+                let g = dir.group_id(rng.gen_range(0..groups));
+                st.app_assignments
+                    .insert((arn.clone(), "GROUP".to_owned(), g));
+            }
+        }
+        if users > 0 {
+            let u = dir.user_id(rng.gen_range(0..users));
+            st.app_assignments
+                .insert((arn.clone(), "USER".to_owned(), u));
+        }
     }
 }

@@ -1,8 +1,10 @@
 //! IAM Identity Center's access half (sso-admin, JSON 1.1): permission sets
-//! and their policies, provisioning, account assignments, per instance; the
+//! and their policies, provisioning, account assignments, applications and
+//! their assignments, per instance; the
 //! request plumbing they share (arguments, instance lookup, authorization,
 //! the collective `sso:` quota, pagination).
 
+pub mod applications;
 pub mod assignments;
 pub mod generate;
 pub mod permission_sets;
@@ -51,6 +53,10 @@ pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Option<Result<Value, Wir
         "DescribeAccountAssignmentDeletionStatus" => assignments::describe_deletion,
         "ListAccountAssignments" => assignments::list,
         "ListAccountAssignmentsForPrincipal" => assignments::list_for_principal,
+        "CreateApplication" => applications::create,
+        "ListApplications" => applications::list,
+        "CreateApplicationAssignment" => applications::assign,
+        "ListApplicationAssignments" => applications::list_assignments,
         _ => return None,
     };
     Some(Call::begin(ctx, op, body).and_then(|call| f(&call, body)))
@@ -108,7 +114,19 @@ pub fn account_arg<'b>(body: &'b Value, member: &str) -> Result<&'b str, WireErr
 impl<'a> Call<'a> {
     /// Finds the instance, authorizes `sso:<op>` on it, charges the quota.
     fn begin(ctx: &'a Ctx<'a>, op: &'a str, body: &Value) -> Result<Self, WireError> {
-        let arn = required(body, "InstanceArn")?;
+        // Application assignment calls name the application, not the instance.
+        let by_application = matches!(
+            op,
+            "ListApplicationAssignments" | "CreateApplicationAssignment"
+        );
+        let (arn, resource) = if by_application {
+            let app = applications::app_arg(body)?;
+            (applications::instance_of(app), app.to_owned())
+        } else {
+            let arn = required(body, "InstanceArn")?;
+            (arn.to_owned(), arn.to_owned())
+        };
+        let arn = arn.as_str();
         if !arn.starts_with("arn:aws:sso:::instance/") {
             return Err(invalid(
                 "InstanceArn",
@@ -126,7 +144,7 @@ impl<'a> Call<'a> {
             )));
         }
         let world = ctx.world;
-        world.authorize(&ctx.caller, &format!("sso:{op}"), arn, ctx.protocol)?;
+        world.authorize(&ctx.caller, &format!("sso:{op}"), &resource, ctx.protocol)?;
         // AWS does not say which error an instance the caller cannot see
         // gets; fake-aws answers as for a missing resource (the stricter:
         // nothing about another account's instance leaks).
@@ -140,9 +158,9 @@ impl<'a> Call<'a> {
             .quotas
             .acquire(&format!("{}/sso", inst.arn), SSO_BUCKET, Instant::now())
             .map_err(WireError::throttling)?;
-        if !inst.organization {
-            // Account instances have no permission sets or account
-            // assignments (AWS: "not supported for account instances");
+        if !inst.organization && !op.contains("Application") {
+            // Account instances have applications but no permission sets or
+            // account assignments (AWS: "not supported for account instances");
             // AWS's exact error is undocumented, the stricter is a
             // ValidationException for every such call.
             return Err(WireError::validation(

@@ -1,5 +1,6 @@
 //! The sso-admin data of one organization instance: permission sets with
-//! their policies, where each is provisioned, account assignments, and the
+//! their policies, where each is provisioned, account assignments,
+//! applications and their assignments, and the
 //! asynchronous request statuses AWS's write APIs return.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -57,6 +58,10 @@ pub struct SsoState {
     /// `(permission set ARN, account)` → the version provisioned there.
     pub provisioned: BTreeMap<(String, String), u64>,
     pub assignments: BTreeSet<Assignment>,
+    /// Applications by ARN (the `Application` JSON as listed).
+    pub applications: BTreeMap<String, Value>,
+    /// `(application ARN, principal type, principal ID)`.
+    pub app_assignments: BTreeSet<(String, String, String)>,
     /// Request ID → status JSON, for the `Describe…Status` calls.
     pub requests: HashMap<String, Value>,
     seq: u64,
