@@ -2,6 +2,8 @@
 //! principals, create customer roles through IAM, assume them.
 #![allow(dead_code)]
 
+pub mod moto;
+
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
