@@ -16,6 +16,7 @@ pub mod input;
 pub mod policy;
 pub mod quota;
 pub mod role_arn;
+pub mod sso;
 pub mod sync_report;
 pub mod tenancy;
 pub mod time;

@@ -1,0 +1,16 @@
+//! The SSO source's pure domain (§12): accounts, permission sets, their
+//! policies and assignments as AWS returns them; effective access expanded
+//! through the directory; what counts as privileged; the `ACC-` checks; the
+//! diff of effective access; and the call plan with its quota floor.
+
+pub mod access;
+pub mod arn;
+pub mod model;
+
+pub use access::{AccessRow, DirUser, DirectoryIndex, Via, expand};
+pub use arn::{PermissionSetArn, parse_duration_seconds};
+pub use model::{
+    Account, AccountAssignment, AccountStatus, Application, ApplicationAssignment,
+    CustomerManagedPolicyRef, ManagedPolicy, PermissionSet, PermissionSetPolicies,
+    PermissionsBoundary, PrincipalType,
+};
