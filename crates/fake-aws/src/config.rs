@@ -25,7 +25,9 @@ pub struct FakeAwsArgs {
     /// Group memberships in the organization instance's directory.
     #[arg(long, default_value_t = 900)]
     pub memberships: u64,
-    /// Requests per second per Identity Store API per instance (AWS: 20).
+    /// Requests per second per Identity Store API per instance (AWS: 20);
+    /// also the collective rate all sso-admin permission set, assignment and
+    /// application APIs of an instance share.
     #[arg(long, default_value_t = 20)]
     pub tps: u32,
     /// Whether `--tps` is per Identity Store API (`per-api`) or shared by all

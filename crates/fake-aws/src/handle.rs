@@ -194,6 +194,20 @@ impl FakeAwsHandle {
             .counts()
     }
 
+    /// The organization instance's account assignments, `(account,
+    /// permission set ARN, principal type, principal ID)` in a stable order,
+    /// so a test or benchmark can check a reader found exactly these.
+    pub fn account_assignments(&self) -> Vec<(String, String, String, String)> {
+        let st = self.org().sso.lock().expect("sso lock");
+        st.assignments.iter().cloned().collect()
+    }
+
+    /// `(permission set ARN, account)` pairs the permission sets are provisioned to.
+    pub fn provisioned_pairs(&self) -> Vec<(String, String)> {
+        let st = self.org().sso.lock().expect("sso lock");
+        st.provisioned.keys().cloned().collect()
+    }
+
     /// Creates a role in the customer's management account, as the customer
     /// admin would in the IAM console (for `roster demo`'s simulated console).
     /// `inline_policy` is stored as `roster-inline`; `managed` are managed policy ARNs.

@@ -1,7 +1,8 @@
 //! sso-admin permission sets, provisioning and account assignments through
 //! the official Rust SDK: a scene written reads back exactly, lists page at
 //! the model's maximum, errors come in AWS's shapes, the collective `sso:`
-//! quota throttles, and the organization generator is deterministic.
+//! quota throttles, the delegated administrator cannot touch the management
+//! account. The generator's tests are in `sso_generator.rs`.
 
 mod common;
 
@@ -431,82 +432,83 @@ async fn errors_come_in_aws_shapes() {
     assert_eq!(err.code(), Some("AccessDeniedException"));
 }
 
-/// Everything the generated organization holds, read through the API.
-async fn read_org(h: &FakeAwsHandle) -> Vec<String> {
-    let sso = client(h).await;
-    let ins = instance(h);
-    let sets = sso
-        .list_permission_sets()
+#[tokio::test]
+async fn the_delegated_administrator_cannot_manage_the_management_account() {
+    let h = start(
+        FakeAwsConfig::default()
+            .delegated_admin(true)
+            .member_accounts(1)
+            .tps(1000),
+    )
+    .await;
+    let ins = instance(&h);
+    let mgmt = h.info().customer.management_account_id.clone();
+    let member = h.info().customer.member_accounts[0].account_id.clone();
+    let da = h
+        .info()
+        .customer
+        .delegated_admin
+        .clone()
+        .expect("delegated admin");
+    let delegated = Client::new(
+        &sdk_config(
+            &h.endpoint(),
+            static_creds(&da.access_key_id, &da.secret_access_key),
+            &h.info().customer.home_region,
+        )
+        .await,
+    );
+    let arn = delegated
+        .create_permission_set()
         .instance_arn(&ins)
+        .name("Ops")
         .send()
         .await
-        .expect("answered");
-    let mut out = Vec::new();
-    for arn in sets.permission_sets() {
-        let d = sso
-            .describe_permission_set()
+        .expect("the delegated administrator creates permission sets")
+        .permission_set()
+        .and_then(|p| p.permission_set_arn())
+        .expect("arn")
+        .to_owned();
+    let provision = |target: String| {
+        delegated
+            .provision_permission_set()
             .instance_arn(&ins)
-            .permission_set_arn(arn)
+            .permission_set_arn(&arn)
+            .target_type(ProvisionTargetType::AwsAccount)
+            .target_id(target)
             .send()
-            .await
-            .expect("answered");
-        let d = d.permission_set().expect("answered");
-        out.push(format!("{arn} {:?} {:?}", d.name(), d.session_duration()));
-        let accounts = sso
-            .list_accounts_for_provisioned_permission_set()
-            .instance_arn(&ins)
-            .permission_set_arn(arn)
-            .send()
-            .await
-            .expect("answered");
-        for account in accounts.account_ids() {
-            let a = sso
-                .list_account_assignments()
-                .instance_arn(&ins)
-                .account_id(account)
-                .permission_set_arn(arn)
-                .send()
-                .await
-                .expect("answered");
-            for x in a.account_assignments() {
-                out.push(format!(
-                    "{account} {arn} {:?} {:?}",
-                    x.principal_type(),
-                    x.principal_id()
-                ));
-            }
-        }
-    }
-    out
-}
-
-#[tokio::test]
-async fn the_generator_is_deterministic_and_realistic() {
-    let cfg = FakeAwsConfig::default()
-        .seed(7)
-        .directory(60, 12, 150)
-        .organization(8, 12, 120)
-        .tps(10_000);
-    let a = read_org(&start(cfg.clone()).await).await;
-    let b = read_org(&start(cfg.clone()).await).await;
-    assert_eq!(a, b, "same seed, same organization");
-    let c = read_org(&start(cfg.seed(8)).await).await;
-    assert_ne!(a, c);
-    let assignments: Vec<&String> = a.iter().filter(|l| l.contains("Some(")).collect();
-    let rows = a
-        .iter()
-        .filter(|l| l.contains("Some(User)") || l.contains("Some(Group)"))
-        .count();
-    assert_eq!(rows, 120, "{assignments:?}");
-    let groups = a.iter().filter(|l| l.contains("Some(Group)")).count();
-    let users = a.iter().filter(|l| l.contains("Some(User)")).count();
-    assert!(
-        groups > users && users > 0,
-        "{groups} via groups, {users} direct"
-    );
-    assert!(
-        a.iter()
-            .any(|l| l.contains("Some(\"AdministratorAccess\")"))
-    );
-    assert!(a.iter().any(|l| l.contains("Some(\"PT12H\")")));
+    };
+    provision(member).await.expect("a member account");
+    let err = provision(mgmt.clone())
+        .await
+        .expect_err("the management account");
+    assert_eq!(err.code(), Some("AccessDeniedException"));
+    // Once the management account provisions it there, the delegated
+    // administrator can no longer change it, but still reads it.
+    let sso = client(&h).await;
+    sso.provision_permission_set()
+        .instance_arn(&ins)
+        .permission_set_arn(&arn)
+        .target_type(ProvisionTargetType::AwsAccount)
+        .target_id(&mgmt)
+        .send()
+        .await
+        .expect("the management account provisions to itself");
+    let err = delegated
+        .put_inline_policy_to_permission_set()
+        .instance_arn(&ins)
+        .permission_set_arn(&arn)
+        .inline_policy(INLINE)
+        .send()
+        .await
+        .expect_err("provisioned in the management account");
+    assert_eq!(err.code(), Some("AccessDeniedException"));
+    let accounts = delegated
+        .list_accounts_for_provisioned_permission_set()
+        .instance_arn(&ins)
+        .permission_set_arn(&arn)
+        .send()
+        .await
+        .expect("reads stay allowed");
+    assert_eq!(accounts.account_ids().len(), 2);
 }

@@ -52,6 +52,7 @@ pub fn provision(call: &Call<'_>, body: &Value) -> Result<Value, WireError> {
         "AWS_ACCOUNT" => {
             let account = account_arg(body, "TargetId")?;
             call.authorize(&format!("arn:aws:sso:::account/{account}"))?;
+            call.guard_management(Some(account), None)?;
             status["AccountId"] = json!(account);
             if call.ctx.world.organization.has_account(account) {
                 call.state().provision(&ps, account);
@@ -62,6 +63,7 @@ pub fn provision(call: &Call<'_>, body: &Value) -> Result<Value, WireError> {
             }
         }
         "ALL_PROVISIONED_ACCOUNTS" => {
+            call.guard_management(None, Some(&ps))?;
             let mut st = call.state();
             let accounts: Vec<String> = st
                 .provisioned
@@ -210,6 +212,7 @@ fn assignment_status(ps: &str, account: &str, ptype: &str, pid: &str) -> Value {
 pub fn create(call: &Call<'_>, body: &Value) -> Result<Value, WireError> {
     let (account, ptype, pid) = assignment_args(call, body)?;
     let ps = ps_arg(call, body)?;
+    call.guard_management(Some(account), None)?;
     let exists = {
         let dir = call.inst.directory.read().expect("directory lock");
         if ptype == "USER" {
@@ -265,6 +268,7 @@ pub fn describe_creation(call: &Call<'_>, body: &Value) -> Result<Value, WireErr
 pub fn delete(call: &Call<'_>, body: &Value) -> Result<Value, WireError> {
     let (account, ptype, pid) = assignment_args(call, body)?;
     let ps = ps_arg(call, body)?;
+    call.guard_management(Some(account), None)?;
     let key = (
         account.to_owned(),
         ps.clone(),

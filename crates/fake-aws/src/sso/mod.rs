@@ -180,6 +180,34 @@ impl<'a> Call<'a> {
         )
     }
 
+    /// AWS: Identity Center's delegated administrator cannot manage
+    /// assignments in the management account nor permission sets
+    /// provisioned there; only the management account itself can.
+    pub fn guard_management(
+        &self,
+        account: Option<&str>,
+        ps: Option<&str>,
+    ) -> Result<(), WireError> {
+        let management = &self.ctx.world.organization.management;
+        if self.ctx.caller.account == *management {
+            return Ok(());
+        }
+        let on_management = account == Some(management.as_str())
+            || ps.is_some_and(|p| {
+                self.state()
+                    .provisioned
+                    .contains_key(&(p.to_owned(), management.clone()))
+            });
+        if on_management {
+            return Err(WireError::new(
+                400,
+                "AccessDeniedException",
+                "The delegated administrator cannot manage permission sets provisioned in the management account or assignments in it.",
+            ));
+        }
+        Ok(())
+    }
+
     pub fn state(&self) -> std::sync::MutexGuard<'_, SsoState> {
         self.inst.sso.lock().expect("sso lock")
     }

@@ -179,6 +179,7 @@ fn managed_arn_ok(arn: &str) -> bool {
 
 pub fn attach_managed(call: &Call<'_>, body: &Value) -> Result<Value, WireError> {
     let arn = ps_arg(call, body)?;
+    call.guard_management(None, Some(&arn))?;
     let policy = required(body, "ManagedPolicyArn")?;
     if !managed_arn_ok(policy) {
         return Err(invalid(
@@ -246,6 +247,7 @@ fn customer_ref(v: Option<&Value>, member: &str) -> Result<(String, String), Wir
 
 pub fn attach_customer(call: &Call<'_>, body: &Value) -> Result<Value, WireError> {
     let arn = ps_arg(call, body)?;
+    call.guard_management(None, Some(&arn))?;
     let r = customer_ref(
         body.get("CustomerManagedPolicyReference"),
         "customerManagedPolicyReference",
@@ -287,6 +289,7 @@ pub fn list_customer(call: &Call<'_>, body: &Value) -> Result<Value, WireError> 
 
 pub fn put_inline(call: &Call<'_>, body: &Value) -> Result<Value, WireError> {
     let arn = ps_arg(call, body)?;
+    call.guard_management(None, Some(&arn))?;
     let doc = required(body, "InlinePolicy")?;
     if doc.is_empty() || doc.len() > 32_768 {
         return Err(invalid(
@@ -317,6 +320,7 @@ pub fn get_inline(call: &Call<'_>, body: &Value) -> Result<Value, WireError> {
 
 pub fn put_boundary(call: &Call<'_>, body: &Value) -> Result<Value, WireError> {
     let arn = ps_arg(call, body)?;
+    call.guard_management(None, Some(&arn))?;
     let b = body
         .get("PermissionsBoundary")
         .ok_or_else(|| super::missing("permissionsBoundary"))?;
