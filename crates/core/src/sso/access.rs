@@ -240,4 +240,4 @@ pub fn distinct_pairs<'r>(
 
 #[cfg(test)]
 #[path = "access_tests.rs"]
-mod tests;
+pub(crate) mod tests;

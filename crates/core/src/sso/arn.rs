@@ -166,3 +166,86 @@ pub fn parse_duration_seconds(s: &str) -> Result<u64, InvalidInput> {
     }
     Ok(total)
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn permission_set_arns_follow_the_botocore_pattern() {
+        let a = PermissionSetArn::parse(
+            "arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-abcdef0123456789",
+        )
+        .unwrap();
+        assert_eq!(a.instance(), "ssoins-1234567890abcdef");
+        assert_eq!(a.id(), "ps-abcdef0123456789");
+        assert!(
+            PermissionSetArn::parse(
+                "arn:aws-us-gov:sso:::permissionSet/ins-1234567890abcdef/ps-abcdef0123456789"
+            )
+            .is_ok()
+        );
+        for bad in [
+            "arn:aws:sso:::permissionSet/ssoins-123/ps-abcdef0123456789",
+            "arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-short",
+            "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+            "arn:gcp:sso:::permissionSet/ssoins-1234567890abcdef/ps-abcdef0123456789",
+            "arn:aws:sso::123456789012:permissionSet/ssoins-1234567890abcdef/ps-abcdef0123456789",
+            "",
+        ] {
+            let e = PermissionSetArn::parse(bad).unwrap_err();
+            assert!(e.reason.contains("permissionSet/ssoins-"), "{bad}");
+        }
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(serde_json::from_str::<PermissionSetArn>(&json).unwrap(), a);
+        assert!(serde_json::from_str::<PermissionSetArn>("\"arn:aws:x\"").is_err());
+    }
+
+    #[test]
+    fn durations_as_aws_writes_them() {
+        for (s, secs) in [
+            ("PT8H", 28_800),
+            ("PT1H", 3_600),
+            ("PT1H30M", 5_400),
+            ("PT3600S", 3_600),
+            ("PT12H", 43_200),
+            ("PT0.5S", 0),
+            ("P1D", 86_400),
+            ("P1DT1H", 90_000),
+            ("P1W", 604_800),
+        ] {
+            assert_eq!(parse_duration_seconds(s).unwrap(), secs, "{s}");
+        }
+        for bad in [
+            "",
+            "8H",
+            "P",
+            "PT",
+            "PT8",
+            "PTH",
+            "PT30M1H",
+            "P1Y",
+            "-PT1H",
+            "PT1.5H",
+            "PT99999999999999999999H",
+        ] {
+            assert!(parse_duration_seconds(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn durations_round_trip(h in 0u64..48, m in 0u64..60, s in 0u64..60) {
+            let text = format!("PT{h}H{m}M{s}S");
+            prop_assert_eq!(parse_duration_seconds(&text).unwrap(), h * 3600 + m * 60 + s);
+        }
+
+        #[test]
+        fn the_parser_never_panics(s in "\\PC{0,20}") {
+            let _ = parse_duration_seconds(&s);
+            let _ = PermissionSetArn::parse(&s);
+        }
+    }
+}

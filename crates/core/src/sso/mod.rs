@@ -4,8 +4,10 @@
 //! diff of effective access; and the call plan with its quota floor.
 
 pub mod access;
+pub mod access_diff;
 pub mod arn;
 pub mod model;
+pub mod privileged;
 
 pub use access::{AccessRow, DirUser, DirectoryIndex, Via, expand};
 pub use arn::{PermissionSetArn, parse_duration_seconds};
