@@ -152,14 +152,103 @@ pub const CHECKS: &[CheckDef] = &[
     },
 ];
 
-/// The catalog entry of a check ID.
+/// Controls only the access checks (`ACC-`) support. Kept apart from
+/// [`CONTROLS`] so the Identity Store's pages, API and report, and evidence
+/// re-exported from old snapshots, keep their bytes until the SSO source
+/// shows them.
+pub const ACCESS_CONTROLS: &[Control] = &[Control {
+    framework: "nist-800-53",
+    id: "AC-6",
+    title: "Least privilege",
+}];
+
+/// The SSO source's checks (§12), apart from [`CHECKS`] for the same reason.
+pub const ACCESS_CHECKS: &[CheckDef] = &[
+    CheckDef {
+        id: "ACC-01",
+        title: "Administrator-level permission sets and who holds them, per account",
+        controls: &[
+            "soc2:CC6.1",
+            "soc2:CC6.3",
+            "iso27001:A.8.2",
+            "nist-800-53:AC-2",
+            "nist-800-53:AC-6",
+        ],
+    },
+    CheckDef {
+        id: "ACC-02",
+        title: "Users are assigned to accounts through groups, not directly",
+        controls: &[
+            "soc2:CC6.2",
+            "soc2:CC6.3",
+            "iso27001:A.5.15",
+            "iso27001:A.5.18",
+            "nist-800-53:AC-2",
+        ],
+    },
+    CheckDef {
+        id: "ACC-03",
+        title: "No account assignments to disabled users or to principals that no longer exist",
+        controls: &["soc2:CC6.2", "iso27001:A.5.18", "nist-800-53:AC-2"],
+    },
+    CheckDef {
+        id: "ACC-04",
+        title: "Permission set session durations within the configured maximum",
+        controls: &["soc2:CC6.1", "iso27001:A.5.15", "nist-800-53:AC-2"],
+    },
+    CheckDef {
+        id: "ACC-05",
+        title: "Permission sets have a permissions boundary where one is required",
+        controls: &[
+            "soc2:CC6.3",
+            "iso27001:A.8.2",
+            "nist-800-53:AC-2",
+            "nist-800-53:AC-6",
+        ],
+    },
+    CheckDef {
+        id: "ACC-06",
+        title: "Changes to privileged access since the previous snapshot, for review",
+        controls: &[
+            "soc2:CC6.1",
+            "soc2:CC6.2",
+            "soc2:CC6.3",
+            "iso27001:A.5.18",
+            "iso27001:A.8.2",
+            "nist-800-53:AC-2",
+            "nist-800-53:AC-6",
+        ],
+    },
+];
+
+/// The catalog entry of a check ID, Identity Store or access.
 pub fn check(id: &str) -> Option<&'static CheckDef> {
-    CHECKS.iter().find(|c| c.id == id)
+    CHECKS.iter().chain(ACCESS_CHECKS).find(|c| c.id == id)
 }
 
 /// The control of a `framework:id` key.
 pub fn control(key: &str) -> Option<&'static Control> {
-    CONTROLS.iter().find(|c| c.key() == key)
+    CONTROLS
+        .iter()
+        .chain(ACCESS_CONTROLS)
+        .find(|c| c.key() == key)
+}
+
+/// Every control, the Identity Store's then the access checks' own.
+pub fn all_controls() -> impl Iterator<Item = &'static Control> {
+    CONTROLS.iter().chain(ACCESS_CONTROLS)
+}
+
+/// Every check of both sources, in catalog order.
+pub fn all_checks() -> impl Iterator<Item = &'static CheckDef> {
+    CHECKS.iter().chain(ACCESS_CHECKS)
+}
+
+/// Checks of both sources that support a control (`framework:id`).
+pub fn all_checks_for(control_key: &str) -> Vec<&'static CheckDef> {
+    all_checks()
+        .filter(|c| c.controls.contains(&control_key))
+        .collect()
 }
 
 /// Controls a check supports, in catalog order.
@@ -189,6 +278,26 @@ mod tests {
         for ctl in CONTROLS {
             assert!(!checks_for(&ctl.key()).is_empty(), "{}", ctl.key());
         }
+    }
+
+    #[test]
+    fn access_checks_map_to_known_controls_without_touching_the_identity_store_tables() {
+        for c in ACCESS_CHECKS {
+            assert!(c.id.starts_with("ACC-"));
+            assert_eq!(controls_for(c.id).len(), c.controls.len(), "{}", c.id);
+        }
+        for ctl in all_controls() {
+            assert!(!all_checks_for(&ctl.key()).is_empty(), "{}", ctl.key());
+        }
+        assert_eq!(
+            control("nist-800-53:AC-6").map(|c| c.title),
+            Some("Least privilege")
+        );
+        assert!(CONTROLS.iter().all(|c| c.id != "AC-6"));
+        assert!(CHECKS.iter().all(|c| c.id.starts_with("IDS-")));
+        assert!(checks_for("nist-800-53:AC-6").is_empty());
+        assert_eq!(all_checks_for("nist-800-53:AC-6").len(), 3);
+        assert_eq!(all_checks().count(), CHECKS.len() + ACCESS_CHECKS.len());
     }
 
     #[test]

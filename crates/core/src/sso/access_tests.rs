@@ -82,7 +82,10 @@ fn via_serialises_with_a_type_tag() {
     );
 }
 
-fn scene() -> impl Strategy<Value = (Vec<String>, Vec<(u8, u8)>, Vec<(u8, u8, bool, u8)>)> {
+/// Users, (group, user) memberships, (account, permission set, is user, principal) assignments.
+type Scene = (Vec<String>, Vec<(u8, u8)>, Vec<(u8, u8, bool, u8)>);
+
+fn scene() -> impl Strategy<Value = Scene> {
     let users = 1..8u8;
     (users, 1..5u8).prop_flat_map(|(nu, ng)| {
         (

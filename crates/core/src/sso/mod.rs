@@ -6,6 +6,8 @@
 pub mod access;
 pub mod access_diff;
 pub mod arn;
+pub mod check_input;
+pub mod checks;
 pub mod model;
 pub mod privileged;
 
