@@ -2,6 +2,8 @@
 //! for sync tests that control faults while a sync runs.
 #![allow(clippy::unwrap_used, dead_code)]
 
+pub mod bucket;
+
 use std::sync::Arc;
 
 use roster_aws::{DirectoryClient, Platform};
