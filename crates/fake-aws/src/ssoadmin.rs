@@ -117,11 +117,9 @@ pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, WireError>
                         "The instance {arn} does not exist or is not accessible."
                     ))
                 })?;
-            let scope = format!("{}/{}", inst.arn, ctx.region);
-            world
-                .quotas
-                .acquire(&scope, "ListRegions", Instant::now())
-                .map_err(WireError::throttling)?;
+            // An instance's call: it draws from the collective `sso:` bucket
+            // (ListInstances is the caller account's, not an instance's).
+            crate::sso::charge(world, inst)?;
             Ok(json!({ "Regions": regions_json(inst) }))
         }
         _ => crate::sso::handle(ctx, op, body).unwrap_or_else(|| {

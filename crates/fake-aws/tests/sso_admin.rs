@@ -351,7 +351,12 @@ async fn the_collective_sso_quota_throttles_every_api_of_an_instance() {
         .await
         .expect("answered");
     let arn = sets.permission_sets()[0].clone();
-    for _ in 0..4 {
+    sso.list_regions()
+        .instance_arn(&ins)
+        .send()
+        .await
+        .expect("ListRegions draws from the same bucket");
+    for _ in 0..3 {
         sso.describe_permission_set()
             .instance_arn(&ins)
             .permission_set_arn(&arn)
@@ -368,7 +373,8 @@ async fn the_collective_sso_quota_throttles_every_api_of_an_instance() {
         .expect_err("sixth call in the same second");
     assert_eq!(err.code(), Some("ThrottlingException"));
     let stats = h.stats();
-    assert_eq!(stats["sso:DescribePermissionSet"].calls, 4);
+    assert_eq!(stats["sso:DescribePermissionSet"].calls, 3);
+    assert_eq!(stats["sso:ListRegions"].calls, 1);
 }
 
 #[tokio::test]

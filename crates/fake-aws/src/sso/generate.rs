@@ -223,13 +223,13 @@ pub fn populate(seed: u64, shape: SsoShape, inst: &Instance, accounts: &[String]
         return;
     }
     // Where each set is provisioned: privileged sets to 1–3 accounts, the
-    // others to 20–90% of them, every set to at least one.
+    // others to 10–60% of them, every set to at least one.
     let mut pairs: Vec<(String, String)> = Vec::new();
     for (arn, privileged) in &sets {
         let want = if *privileged {
             rng.gen_range(1..=3usize)
         } else {
-            let percent = rng.gen_range(20..=90usize);
+            let percent = rng.gen_range(10..=60usize);
             (accounts.len() * percent / 100).max(1)
         }
         .min(accounts.len());

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use crate::errors::WireError;
 use crate::server::router::Ctx;
 use crate::util::{hash_str, hash_words};
-use crate::world::Instance;
+use crate::world::{Instance, World};
 
 pub use state::SsoState;
 
@@ -28,6 +28,14 @@ pub const MAX_RESULTS: usize = 100;
 /// one collective rate for the IAM Identity Center APIs (20 requests/s), so
 /// these APIs share it whatever `--quota-model` says about the Identity Store.
 const SSO_BUCKET: &str = "sso:*";
+
+/// Takes one token from `inst`'s collective `sso:` bucket.
+pub fn charge(world: &World, inst: &Instance) -> Result<(), WireError> {
+    world
+        .quotas
+        .acquire(&format!("{}/sso", inst.arn), SSO_BUCKET, Instant::now())
+        .map_err(WireError::throttling)
+}
 
 /// Serves the sso-admin operations of this module; `None` for others.
 pub fn handle(ctx: &Ctx<'_>, op: &str, body: &Value) -> Option<Result<Value, WireError>> {
@@ -154,10 +162,7 @@ impl<'a> Call<'a> {
             .ok_or_else(|| {
                 WireError::not_found("INSTANCE", arn, format!("Instance {arn} does not exist."))
             })?;
-        world
-            .quotas
-            .acquire(&format!("{}/sso", inst.arn), SSO_BUCKET, Instant::now())
-            .map_err(WireError::throttling)?;
+        charge(world, inst)?;
         if !inst.organization && !op.contains("Application") {
             // Account instances have applications but no permission sets or
             // account assignments (AWS: "not supported for account instances");
