@@ -9,12 +9,17 @@ pub mod arn;
 pub mod check_input;
 pub mod checks;
 pub mod model;
+pub mod plan;
 pub mod privileged;
 
-pub use access::{AccessRow, DirUser, DirectoryIndex, Via, expand};
+pub use access::{AccessRow, DirUser, DirectoryIndex, RowKey, Via, distinct_pairs, expand};
+pub use access_diff::AccessDiff;
 pub use arn::{PermissionSetArn, parse_duration_seconds};
+pub use check_input::{AccessCheckInput, AccessCheckSettings, PermissionSetFacts};
 pub use model::{
     Account, AccountAssignment, AccountStatus, Application, ApplicationAssignment,
     CustomerManagedPolicyRef, ManagedPolicy, PermissionSet, PermissionSetPolicies,
     PermissionsBoundary, PrincipalType,
 };
+pub use plan::{OrgShape, PermissionSetShape, SsoCallPlan};
+pub use privileged::{InlineVerdict, Privilege};
