@@ -157,6 +157,13 @@ def test_lists_page_at_100_and_refuse_101():
             sso.list_permission_sets(InstanceArn=ins, MaxResults=101)
         assert error_code(e) == "ValidationException"
         assert "100" in e.value.response["Error"]["Message"]
+        account = info["customer"]["management_account_id"]
+        with pytest.raises(ClientError) as e:
+            sso.list_account_assignments(InstanceArn=ins, AccountId=account, PermissionSetArn=arns[0], MaxResults=101)
+        assert error_code(e) == "ValidationException"
+        with pytest.raises(ClientError) as e:
+            sso.create_permission_set(InstanceArn=ins, Name="TooLong", SessionDuration="PT13H")
+        assert error_code(e) == "ValidationException"
 
 
 def test_the_collective_sso_quota_throttles_and_is_counted_per_api():

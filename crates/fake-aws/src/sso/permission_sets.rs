@@ -361,3 +361,22 @@ pub fn get_boundary(call: &Call<'_>, body: &Value) -> Result<Value, WireError> {
         )),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::duration_minutes;
+
+    #[test]
+    fn session_durations_parse_as_aws_writes_them() {
+        assert_eq!(duration_minutes("PT1H"), Some(60));
+        assert_eq!(duration_minutes("PT12H"), Some(720));
+        assert_eq!(duration_minutes("PT1H30M"), Some(90));
+        assert_eq!(duration_minutes("PT90M"), Some(90));
+        for bad in ["", "PT", "P1D", "PT1X", "1H", "PTH"] {
+            assert!(
+                duration_minutes(bad).is_none_or(|m| m == 0),
+                "{bad} must not be a valid duration"
+            );
+        }
+    }
+}
