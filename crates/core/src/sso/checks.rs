@@ -188,6 +188,11 @@ fn collect<'r>(ctx: &Ctx<'_>, rows: impl IntoIterator<Item = &'r AccessRow>) -> 
                 .push(finding(format!("{} is assigned {}", who(r), ctx.grant(r))));
         }
     }
+    // Findings in a fixed order whatever order the rows come in, so
+    // `checks.json` is byte-stable.
+    for list in [&mut c.direct, &mut c.stale] {
+        list.sort_by(|a, b| (&a.id, &a.detail).cmp(&(&b.id, &b.detail)));
+    }
     c
 }
 
@@ -333,7 +338,8 @@ fn acc06(ctx: &Ctx<'_>) -> CheckResult {
     r
 }
 
-/// Runs every access check, in ID order, reading `rows` once.
+/// Runs every access check, in ID order, reading `rows` once (in any
+/// order: findings are sorted). Keeps only the rows some check reports.
 pub fn run<'r>(
     input: &AccessCheckInput<'_>,
     rows: impl IntoIterator<Item = &'r AccessRow>,

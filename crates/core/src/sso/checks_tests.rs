@@ -124,12 +124,13 @@ fn every_check_runs_in_order_with_its_controls() {
 
     let acc03 = by_id(&results, "ACC-03");
     let details: Vec<&str> = acc03.findings.iter().map(|f| f.detail.as_str()).collect();
+    // Sorted by account, permission set, principal.
     assert_eq!(
         details,
         [
             "disabled user bob still holds Operators on account 000000000001 (prod) via group Ops",
-            "user ghost no longer exists in the directory, still assigned Power on account 000000000002 directly",
             "group g-ghost no longer exists in the directory, still assigned ReadOnly on account 000000000001 (prod) via group g-ghost",
+            "user ghost no longer exists in the directory, still assigned Power on account 000000000002 directly",
         ]
     );
 
@@ -227,4 +228,20 @@ fn a_clean_organization_passes() {
         ]
     );
     let _ = AccountId::parse("000000000001").unwrap();
+}
+
+#[test]
+fn findings_do_not_depend_on_row_order() {
+    let (accounts, sets, dir, assignments) = scene();
+    let mut rows: Vec<AccessRow> = expand(&dir, &assignments).collect();
+    let settings = AccessCheckSettings::default();
+    let input = AccessCheckInput {
+        accounts: &accounts,
+        permission_sets: &sets,
+        settings: &settings,
+        previous: None,
+    };
+    let forward = run(&input, &rows);
+    rows.reverse();
+    assert_eq!(run(&input, &rows), forward);
 }

@@ -168,3 +168,77 @@ pub struct ApplicationAssignment {
     pub principal_type: PrincipalType,
     pub principal_id: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn aws_shapes_read_and_write_with_aws_field_names() {
+        let ps: PermissionSet = serde_json::from_value(json!({
+            "Name": "AdministratorAccess",
+            "PermissionSetArn": "arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-abcdef0123456789",
+            "Description": "Full access",
+            "SessionDuration": "PT8H",
+            "RelayState": "https://console.aws.amazon.com/",
+            "CreatedDate": "2026-01-02T03:04:05Z"
+        }))
+        .unwrap();
+        assert_eq!(ps.session_seconds().unwrap(), 28_800);
+        let back = serde_json::to_value(&ps).unwrap();
+        assert_eq!(back["SessionDuration"], "PT8H");
+        assert_eq!(back["PermissionSetArn"], ps.permission_set_arn.as_str());
+
+        let unset = PermissionSet::new(ps.permission_set_arn.clone(), "x");
+        assert_eq!(unset.session_seconds().unwrap(), DEFAULT_SESSION_SECONDS);
+        assert!(
+            !serde_json::to_string(&unset)
+                .unwrap()
+                .contains("SessionDuration")
+        );
+
+        let a: AccountAssignment = serde_json::from_value(json!({
+            "AccountId": "123456789012",
+            "PermissionSetArn": ps.permission_set_arn.as_str(),
+            "PrincipalType": "GROUP",
+            "PrincipalId": "9067a8b6f0-1234abcd-5678-90ab-cdef-1234567890ab"
+        }))
+        .unwrap();
+        assert_eq!(a.principal_type, PrincipalType::Group);
+        assert!(
+            serde_json::from_value::<AccountAssignment>(json!({
+                "AccountId": "1234", "PermissionSetArn": ps.permission_set_arn.as_str(),
+                "PrincipalType": "USER", "PrincipalId": "u"
+            }))
+            .is_err()
+        );
+
+        let acct: Account = serde_json::from_value(json!({
+            "Id": "123456789012", "Name": "prod", "Email": "aws@example.com",
+            "Status": "PENDING_CLOSURE", "Arn": "ignored"
+        }))
+        .unwrap();
+        assert_eq!(acct.status, Some(AccountStatus::PendingClosure));
+        let future: AccountStatus = serde_json::from_value(json!("FROZEN")).unwrap();
+        assert_eq!(future, AccountStatus::Other("FROZEN".into()));
+
+        let pol: PermissionSetPolicies = serde_json::from_value(json!({
+            "ManagedPolicies": [{"Arn": "arn:aws:iam::aws:policy/ReadOnlyAccess", "Name": "ReadOnlyAccess"}],
+            "CustomerManagedPolicyReferences": [{"Name": "Team", "Path": "/roster/"}],
+            "PermissionsBoundary": {"CustomerManagedPolicyReference": {"Name": "Boundary"}}
+        }))
+        .unwrap();
+        let boundary = pol.permissions_boundary.unwrap();
+        assert!(boundary.managed_policy_arn.is_none());
+        assert_eq!(
+            boundary.customer_managed_policy_reference.unwrap().path,
+            None
+        );
+        assert_eq!(
+            pol.customer_managed_policy_references[0].path.as_deref(),
+            Some("/roster/")
+        );
+    }
+}
