@@ -165,62 +165,76 @@ impl AccessRow {
 
 /// The rows of one assignment: one for a user (orphaned when unknown), one
 /// per current member for a group, one orphaned row for an unknown group.
-pub fn rows_of<'a>(
-    dir: &'a DirectoryIndex,
-    a: &'a AccountAssignment,
-) -> impl Iterator<Item = AccessRow> + 'a {
+pub fn rows_of<'d>(
+    dir: &'d DirectoryIndex,
+    a: &AccountAssignment,
+) -> impl Iterator<Item = AccessRow> + use<'d> {
+    let (account_id, arn, principal) = (
+        a.account_id.clone(),
+        a.permission_set_arn.clone(),
+        a.principal_id.clone(),
+    );
     let row =
         move |user: Option<&DirUser>, user_id: Option<String>, via: Via, orphaned| AccessRow {
             user_id,
             user_name: user.and_then(|u| u.user_name.clone()),
-            account_id: a.account_id.clone(),
-            permission_set_arn: a.permission_set_arn.clone(),
+            account_id: account_id.clone(),
+            permission_set_arn: arn.clone(),
             via,
             orphaned,
             user_disabled: user.is_some_and(|u| u.disabled),
         };
-    let (single, members): (Option<AccessRow>, &'a [String]) = match a.principal_type {
-        PrincipalType::User => {
-            let user = dir.user(&a.principal_id);
-            let r = row(
+    let group = match a.principal_type {
+        PrincipalType::User => None,
+        PrincipalType::Group => Some(dir.group(&principal)),
+    };
+    let single = match group {
+        None => {
+            let user = dir.user(&principal);
+            Some(row(
                 user,
-                Some(a.principal_id.clone()),
+                Some(principal.clone()),
                 Via::Direct,
                 user.is_none(),
-            );
-            (Some(r), &[])
+            ))
         }
-        PrincipalType::Group => match dir.group(&a.principal_id) {
-            None => {
-                let via = Via::Group {
-                    group_id: a.principal_id.clone(),
-                    display_name: None,
-                };
-                (Some(row(None, None, via, true)), &[])
-            }
-            Some(_) => (None, dir.members(&a.principal_id)),
-        },
+        Some(None) => {
+            let via = Via::Group {
+                group_id: principal.clone(),
+                display_name: None,
+            };
+            Some(row(None, None, via, true))
+        }
+        Some(Some(_)) => None,
     };
-    let name = dir.group(&a.principal_id).cloned().flatten();
+    let (members, name): (&'d [String], Option<String>) = match group {
+        Some(Some(name)) => (dir.members(&principal), name.clone()),
+        _ => (&[], None),
+    };
     single.into_iter().chain(members.iter().map(move |uid| {
         let via = Via::Group {
-            group_id: a.principal_id.clone(),
+            group_id: principal.clone(),
             display_name: name.clone(),
         };
         row(dir.user(uid), Some(uid.clone()), via, false)
     }))
 }
 
-/// Effective access of all `assignments`, lazily, in assignment order.
-pub fn expand<'a, I>(
-    dir: &'a DirectoryIndex,
+/// Effective access of all `assignments` (borrowed or owned, e.g. straight
+/// from a paged reader), lazily, in assignment order.
+pub fn expand<'d, I>(
+    dir: &'d DirectoryIndex,
     assignments: I,
-) -> impl Iterator<Item = AccessRow> + 'a
+) -> impl Iterator<Item = AccessRow> + 'd
 where
-    I: IntoIterator<Item = &'a AccountAssignment>,
-    I::IntoIter: 'a,
+    I: IntoIterator,
+    I::Item: std::borrow::Borrow<AccountAssignment>,
+    I::IntoIter: 'd,
 {
-    assignments.into_iter().flat_map(move |a| rows_of(dir, a))
+    use std::borrow::Borrow as _;
+    assignments
+        .into_iter()
+        .flat_map(move |a| rows_of(dir, a.borrow()))
 }
 
 /// The distinct (user, account, permission set) triples of non-orphaned

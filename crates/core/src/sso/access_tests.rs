@@ -67,6 +67,13 @@ fn rows_are_per_path_and_orphans_are_kept() {
 }
 
 #[test]
+fn owned_assignments_stream_through_expand() {
+    let dir = small();
+    let owned = (0..3).map(|n| assign(n, 1, PrincipalType::Group, "g1"));
+    assert_eq!(expand(&dir, owned).count(), 6);
+}
+
+#[test]
 fn via_serialises_with_a_type_tag() {
     let g = Via::Group {
         group_id: "g1".into(),
