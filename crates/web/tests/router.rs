@@ -9,15 +9,22 @@ mod support;
 use axum::http::StatusCode;
 use support::{App, Who, app, send, text};
 
-/// Every route: (method, path, form body for pages / JSON body for the API).
-fn routes(
-    a: &App,
-) -> Vec<(
+/// One route: (method, path, form body for pages / JSON body for the API).
+type Route = (
     &'static str,
     String,
     Option<&'static str>,
     Option<&'static str>,
-)> {
+);
+
+/// Every route: the console's pages, then the API.
+fn routes(a: &App) -> Vec<Route> {
+    let mut all = page_routes(a);
+    all.extend(api_routes(a));
+    all
+}
+
+fn page_routes(a: &App) -> Vec<Route> {
     let s = &a.source;
     let (u, g) = (&a.user_id, &a.group_id);
     vec![
@@ -73,6 +80,13 @@ fn routes(
             Some(""),
             None,
         ),
+    ]
+}
+
+fn api_routes(a: &App) -> Vec<Route> {
+    let s = &a.source;
+    let (u, g) = (&a.user_id, &a.group_id);
+    vec![
         ("GET", "/api/v1/me".into(), None, None),
         ("GET", "/api/v1/catalog".into(), None, None),
         ("GET", "/api/v1/sources".into(), None, None),
