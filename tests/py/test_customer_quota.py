@@ -1,5 +1,5 @@
-"""The customer's own provisioning is not starved by a sync (product.md §5,
-issue #12): against fake-aws counting the Identity Store quota `collective`
+"""The customer's own provisioning is not starved by a sync (the quota is
+shared with the customer, issue #12): against fake-aws counting the Identity Store quota `collective`
 (20 requests/s for all its APIs of an instance), a sync at the default budget
 (half of it) leaves room for a customer's script calling ListUsers at 5
 requests/s, with no retries, for the whole sync: the script is never

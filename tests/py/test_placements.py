@@ -1,4 +1,4 @@
-"""Where the role lives (product.md §4), as a black box against fake-aws set
+"""Where the role lives, as a black box against fake-aws set
 up like a real organization: `roster source connect` finds and keeps the
 placement (delegated administrator account, member account with the
 Identity Store ID and Region typed in, management account with a

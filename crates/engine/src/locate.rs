@@ -1,7 +1,7 @@
 //! Where a customer's directory lives: discovered (the instance and its
 //! home Region, found through `sso:ListInstances` across Regions), or typed
 //! in when discovery is not allowed or not available — and where the
-//! role lives relative to the organization (product.md §4).
+//! role lives relative to the organization.
 
 use roster_aws::discovery::{Discovered, InstanceKind, discover};
 use roster_aws::{AwsError, CustomerSession};

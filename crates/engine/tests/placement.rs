@@ -1,4 +1,4 @@
-//! Where the role lives (product.md §4): the connection test keeps the
+//! Where the role lives: the connection test keeps the
 //! placement, the instance type and status and the management account on
 //! the source's location; a location stored before roster kept them is
 //! completed by the next sync.

@@ -8,22 +8,13 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use aws_sdk_ssoadmin::Client;
 use aws_sdk_ssoadmin::error::ProvideErrorMetadata;
 use aws_sdk_ssoadmin::types::{
     CustomerManagedPolicyReference, PermissionsBoundary, PrincipalType, ProvisionTargetType,
     StatusValues, TargetType,
 };
 use common::*;
-use roster_fake_aws::{FakeAwsConfig, FakeAwsHandle, NewUser};
-
-async fn client(h: &FakeAwsHandle) -> Client {
-    Client::new(&admin_config(h).await)
-}
-
-fn instance(h: &FakeAwsHandle) -> String {
-    h.info().customer.instance_arn.clone()
-}
+use roster_fake_aws::{FakeAwsConfig, NewUser};
 
 const INLINE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
 
@@ -31,7 +22,7 @@ const INLINE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","
 #[allow(clippy::too_many_lines, clippy::many_single_char_names)] // one scene, written then read back, one short name per response
 async fn a_scene_written_reads_back_exactly() {
     let h = start(FakeAwsConfig::default().member_accounts(2).tps(1000)).await;
-    let sso = client(&h).await;
+    let sso = sso_admin(&h).await;
     let ins = instance(&h);
     let account = h.info().customer.member_accounts[0].account_id.clone();
     let created = sso
@@ -294,7 +285,7 @@ async fn a_scene_written_reads_back_exactly() {
 #[tokio::test]
 async fn lists_page_at_the_model_maximum_and_refuse_more() {
     let h = start(FakeAwsConfig::default().organization(2, 150, 0).tps(1000)).await;
-    let sso = client(&h).await;
+    let sso = sso_admin(&h).await;
     let ins = instance(&h);
     let first = sso
         .list_permission_sets()
@@ -342,7 +333,7 @@ async fn lists_page_at_the_model_maximum_and_refuse_more() {
 #[tokio::test]
 async fn the_collective_sso_quota_throttles_every_api_of_an_instance() {
     let h = start(FakeAwsConfig::default().organization(1, 2, 0).tps(5)).await;
-    let sso = client(&h).await;
+    let sso = sso_admin(&h).await;
     let ins = instance(&h);
     let sets = sso
         .list_permission_sets()

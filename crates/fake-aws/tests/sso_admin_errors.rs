@@ -8,15 +8,7 @@ use aws_sdk_ssoadmin::Client;
 use aws_sdk_ssoadmin::error::ProvideErrorMetadata;
 use aws_sdk_ssoadmin::types::ProvisionTargetType;
 use common::*;
-use roster_fake_aws::{FakeAwsConfig, FakeAwsHandle, MemberConfig};
-
-async fn client(h: &FakeAwsHandle) -> Client {
-    Client::new(&admin_config(h).await)
-}
-
-fn instance(h: &FakeAwsHandle) -> String {
-    h.info().customer.instance_arn.clone()
-}
+use roster_fake_aws::{FakeAwsConfig, MemberConfig};
 
 const INLINE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
 
@@ -28,7 +20,7 @@ async fn errors_come_in_aws_shapes() {
             .member_account(MemberConfig::default()),
     )
     .await;
-    let sso = client(&h).await;
+    let sso = sso_admin(&h).await;
     let ins = instance(&h);
     let ghost = format!(
         "arn:aws:sso:::permissionSet/{}/ps-0000000000000000",
@@ -134,7 +126,7 @@ async fn the_delegated_administrator_cannot_manage_the_management_account() {
     assert_eq!(err.code(), Some("AccessDeniedException"));
     // Once the management account provisions it there, the delegated
     // administrator can no longer change it, but still reads it.
-    let sso = client(&h).await;
+    let sso = sso_admin(&h).await;
     sso.provision_permission_set()
         .instance_arn(&ins)
         .permission_set_arn(&arn)

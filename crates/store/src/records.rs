@@ -128,7 +128,7 @@ impl InstanceType {
     }
 }
 
-/// Where the customer put roster's role (product.md §4).
+/// Where the customer put roster's role: management, delegated administrator or member account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Placement {

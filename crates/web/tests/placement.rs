@@ -1,4 +1,4 @@
-//! Where the role lives (product.md §4), on the source settings page and in
+//! Where the role lives, on the source settings page and in
 //! the API's source JSON.
 
 #![allow(clippy::unwrap_used)]

@@ -110,7 +110,8 @@ fn user_finding(u: &UserFacts, detail: impl Into<String>) -> Finding {
     }
 }
 
-fn result(
+/// A check's result with its title and controls from the framework tables.
+pub(crate) fn result(
     id: &'static str,
     status: Status,
     summary: String,
@@ -128,7 +129,7 @@ fn result(
 }
 
 /// Pass when nothing was found, else `fail_as`.
-fn verdict(
+pub(crate) fn verdict(
     id: &'static str,
     findings: Vec<Finding>,
     fail_as: Status,

@@ -162,7 +162,7 @@ pub const ACCESS_CONTROLS: &[Control] = &[Control {
     title: "Least privilege",
 }];
 
-/// The SSO source's checks (§12), apart from [`CHECKS`] for the same reason.
+/// The SSO source's checks (who can reach which account), apart from [`CHECKS`] for the same reason.
 pub const ACCESS_CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "ACC-01",

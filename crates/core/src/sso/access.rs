@@ -113,7 +113,7 @@ pub enum Via {
 
 impl Via {
     /// `direct`, or the group's display name (its ID when it has none): the
-    /// `via` column of §12.
+    /// `via` column of `roster access list`.
     pub fn label(&self) -> &str {
         match self {
             Self::Direct => "direct",

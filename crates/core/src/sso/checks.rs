@@ -1,4 +1,4 @@
-//! Checks ACC-01 … ACC-06 (§12) over the permission sets with their
+//! Checks ACC-01 … ACC-06 (who can reach which account) over the permission sets with their
 //! policies, the accounts, one pass over the effective-access rows and the
 //! access diff from the previous snapshot. Results are shaped like the
 //! `IDS-` checks ([`CheckResult`]): stable ID, status, the entities at fault
@@ -9,8 +9,7 @@ use std::fmt::Write as _;
 
 use super::access::AccessRow;
 use super::privileged::{Privilege, privileges};
-use crate::evidence::checks::{CheckResult, Finding, Status};
-use crate::evidence::frameworks;
+use crate::evidence::checks::{CheckResult, Finding, Status, result, verdict};
 
 pub use super::check_input::{AccessCheckInput, AccessCheckSettings, PermissionSetFacts};
 
@@ -32,38 +31,6 @@ fn via_text(r: &AccessRow) -> String {
         "directly".to_owned()
     } else {
         format!("via group {}", r.via.label())
-    }
-}
-
-fn result(
-    id: &'static str,
-    status: Status,
-    summary: String,
-    findings: Vec<Finding>,
-) -> CheckResult {
-    let def = frameworks::check(id);
-    CheckResult {
-        id,
-        title: def.map_or("", |d| d.title),
-        status,
-        summary,
-        controls: def.map(|d| d.controls.to_vec()).unwrap_or_default(),
-        findings,
-    }
-}
-
-fn verdict(
-    id: &'static str,
-    findings: Vec<Finding>,
-    fail_as: Status,
-    ok: &str,
-    bad: &str,
-) -> CheckResult {
-    if findings.is_empty() {
-        result(id, Status::Pass, ok.to_owned(), findings)
-    } else {
-        let summary = format!("{} {bad}", findings.len());
-        result(id, fail_as, summary, findings)
     }
 }
 

@@ -1,4 +1,4 @@
-//! The SSO source's pure domain (§12): accounts, permission sets, their
+//! The SSO source's pure domain (who can reach which AWS account): accounts, permission sets, their
 //! policies and assignments as AWS returns them; effective access expanded
 //! through the directory; what counts as privileged; the `ACC-` checks; the
 //! diff of effective access; and the call plan with its quota floor.

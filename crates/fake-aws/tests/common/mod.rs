@@ -168,3 +168,13 @@ pub async fn roster_session(h: &FakeAwsHandle) -> SdkConfig {
         .expect("AssumeRole with the External ID");
     sdk_config(&h.endpoint(), creds, &h.info().customer.home_region).await
 }
+
+/// An sso-admin client as the customer's administrator.
+pub async fn sso_admin(h: &FakeAwsHandle) -> aws_sdk_ssoadmin::Client {
+    aws_sdk_ssoadmin::Client::new(&admin_config(h).await)
+}
+
+/// The organization instance's ARN.
+pub fn instance(h: &FakeAwsHandle) -> String {
+    h.info().customer.instance_arn.clone()
+}

@@ -1,5 +1,5 @@
 -- Where a source's role lives and what kind of instance it reads
--- (product.md §4): the instance's status, its type (organization, account,
+-- (the connection test learns it): the instance's status, its type (organization, account,
 -- unknown), the organization's management account and the role's placement
 -- (management, delegated-administrator, member, unknown). Sources connected
 -- before roster kept them read as unknown until their next sync.
