@@ -48,12 +48,33 @@ impl ActionLog {
 #[derive(Debug, Clone)]
 pub struct ActionGuard {
     allowed: &'static [&'static str],
+    /// More actions a client of this kind may call (the SSO reads for an SSO
+    /// reader's clients); empty for the directory's clients.
+    extra: &'static [&'static str],
     log: ActionLog,
 }
 
 impl ActionGuard {
     pub fn new(allowed: &'static [&'static str], log: ActionLog) -> Self {
-        Self { allowed, log }
+        Self {
+            allowed,
+            extra: &[],
+            log,
+        }
+    }
+
+    /// A guard that also accepts `extra` (e.g. `SSO_READ_ACTIONS` for the
+    /// clients of an SSO reader).
+    pub fn with_extra(
+        allowed: &'static [&'static str],
+        extra: &'static [&'static str],
+        log: ActionLog,
+    ) -> Self {
+        Self {
+            allowed,
+            extra,
+            log,
+        }
     }
 }
 
@@ -79,7 +100,7 @@ impl Intercept for ActionGuard {
         };
         let action = format!("{}:{}", iam_prefix(meta.service()), meta.name());
         self.log.record(&action);
-        if self.allowed.contains(&action.as_str()) {
+        if self.allowed.contains(&action.as_str()) || self.extra.contains(&action.as_str()) {
             Ok(())
         } else {
             Err(Box::new(ForbiddenAction(action)))

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::{self, ProvideCredentials, error::CredentialsError};
-use roster_core::policy::ROSTER_IAM_ACTIONS;
+use roster_core::policy::{ROSTER_IAM_ACTIONS, SSO_READ_ACTIONS};
 use roster_core::{ExternalId, Region, RoleArn};
 
 use crate::classify::Carried;
@@ -135,6 +135,35 @@ impl CustomerSession {
             .region(aws_config::Region::new(region.as_str().to_owned()))
             .credentials_provider(SharedProvider(self.provider.clone()))
             .interceptor(ActionGuard::new(&ROSTER_IAM_ACTIONS, self.log.clone()))
+            .build();
+        aws_sdk_organizations::Client::from_conf(conf)
+    }
+
+    /// sso-admin for the SSO source: its guard also accepts `SSO_READ_ACTIONS`.
+    pub fn sso_reader(&self, region: &Region) -> aws_sdk_ssoadmin::Client {
+        let conf = aws_sdk_ssoadmin::config::Builder::from(self.platform.base())
+            .region(aws_config::Region::new(region.as_str().to_owned()))
+            .credentials_provider(SharedProvider(self.provider.clone()))
+            .interceptor(ActionGuard::with_extra(
+                &ROSTER_IAM_ACTIONS,
+                &SSO_READ_ACTIONS,
+                self.log.clone(),
+            ))
+            .build();
+        aws_sdk_ssoadmin::Client::from_conf(conf)
+    }
+
+    /// Organizations for the SSO source (`ListAccounts`): its guard also
+    /// accepts `SSO_READ_ACTIONS`.
+    pub fn organizations_reader(&self, region: &Region) -> aws_sdk_organizations::Client {
+        let conf = aws_sdk_organizations::config::Builder::from(self.platform.base())
+            .region(aws_config::Region::new(region.as_str().to_owned()))
+            .credentials_provider(SharedProvider(self.provider.clone()))
+            .interceptor(ActionGuard::with_extra(
+                &ROSTER_IAM_ACTIONS,
+                &SSO_READ_ACTIONS,
+                self.log.clone(),
+            ))
             .build();
         aws_sdk_organizations::Client::from_conf(conf)
     }

@@ -40,6 +40,25 @@ pub const ROSTER_IAM_ACTIONS: [&str; 7] = [
     KMS_ACTIONS[0],
 ];
 
+/// Read-only `sso:` and `organizations:` actions the SSO source calls:
+/// permission sets and their policies, provisioning, account assignments,
+/// applications and the organization's accounts. Granted only to a
+/// connection that reads SSO access; the Identity Store connection's policy
+/// does not name them.
+pub const SSO_READ_ACTIONS: [&str; 11] = [
+    "sso:ListPermissionSets",
+    "sso:DescribePermissionSet",
+    "sso:ListManagedPoliciesInPermissionSet",
+    "sso:ListCustomerManagedPolicyReferencesInPermissionSet",
+    "sso:GetInlinePolicyForPermissionSet",
+    "sso:GetPermissionsBoundaryForPermissionSet",
+    "sso:ListAccountsForProvisionedPermissionSet",
+    "sso:ListAccountAssignments",
+    "sso:ListApplications",
+    "sso:ListApplicationAssignments",
+    "organizations:ListAccounts",
+];
+
 /// The encryption-context key Identity Store sets on its KMS calls; AWS's own
 /// `AWSSSODirectoryReadOnly` requires it, so a `kms:Decrypt` grant cannot be
 /// used for anything but an Identity Store.
@@ -239,6 +258,24 @@ mod tests {
             );
         }
         assert_eq!(all.actions().len(), ROSTER_IAM_ACTIONS.len());
+    }
+
+    #[test]
+    fn sso_reads_are_reads_and_not_in_the_directory_policy() {
+        let all = permissions_policy(&PermissionsOptions {
+            discovery: true,
+            kms: Some(None),
+        });
+        for action in SSO_READ_ACTIONS {
+            let (service, verb) = action.split_once(':').unwrap();
+            assert!(service == "sso" || service == "organizations", "{action}");
+            assert!(
+                verb.starts_with("List") || verb.starts_with("Describe") || verb.starts_with("Get"),
+                "{action} is not a read"
+            );
+            assert!(!ROSTER_IAM_ACTIONS.contains(&action), "{action}");
+            assert!(!all.actions().contains(&action), "{action}");
+        }
     }
 
     #[test]
