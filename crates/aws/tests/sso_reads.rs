@@ -233,3 +233,101 @@ async fn permission_sets_page_at_a_hundred() {
     assert_eq!(all.len(), 150);
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_four_policy_reads_return_exactly_what_was_attached() {
+    use aws_sdk_ssoadmin::types::{CustomerManagedPolicyReference, PermissionsBoundary};
+    use roster_core::sso::{CustomerManagedPolicyRef, ManagedPolicy};
+    const INLINE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    let h = start(FakeAwsConfig::default().tps(1000)).await;
+    let admin = aws_sdk_ssoadmin::Client::new(&common::admin(&h).await);
+    let ins = h.info().customer.instance_arn.clone();
+    let mut arns = Vec::new();
+    for name in ["DevOps", "Empty"] {
+        let created = admin
+            .create_permission_set()
+            .instance_arn(&ins)
+            .name(name)
+            .session_duration("PT4H")
+            .send()
+            .await
+            .unwrap();
+        arns.push(
+            created
+                .permission_set()
+                .unwrap()
+                .permission_set_arn()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let admin_arn = "arn:aws:iam::aws:policy/AdministratorAccess";
+    admin
+        .attach_managed_policy_to_permission_set()
+        .instance_arn(&ins)
+        .permission_set_arn(&arns[0])
+        .managed_policy_arn(admin_arn)
+        .send()
+        .await
+        .unwrap();
+    let cmp = CustomerManagedPolicyReference::builder()
+        .name("team-base")
+        .path("/teams/")
+        .build()
+        .unwrap();
+    admin
+        .attach_customer_managed_policy_reference_to_permission_set()
+        .instance_arn(&ins)
+        .permission_set_arn(&arns[0])
+        .customer_managed_policy_reference(cmp)
+        .send()
+        .await
+        .unwrap();
+    admin
+        .put_inline_policy_to_permission_set()
+        .instance_arn(&ins)
+        .permission_set_arn(&arns[0])
+        .inline_policy(INLINE)
+        .send()
+        .await
+        .unwrap();
+    let boundary_arn = "arn:aws:iam::aws:policy/PowerUserAccess";
+    admin
+        .put_permissions_boundary_to_permission_set()
+        .instance_arn(&ins)
+        .permission_set_arn(&arns[0])
+        .permissions_boundary(
+            PermissionsBoundary::builder()
+                .managed_policy_arn(boundary_arn)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    let (_session, c) = reader(&h).await;
+    let devops = PermissionSetArn::parse(&arns[0]).unwrap();
+    let described = c.describe_permission_set(&devops).await.unwrap();
+    assert_eq!(described.name, "DevOps");
+    assert_eq!(described.session_seconds().unwrap(), 4 * 3600);
+    assert!(described.created_date.is_some());
+    let expected = PermissionSetPolicies {
+        managed_policies: vec![ManagedPolicy {
+            arn: admin_arn.into(),
+            name: "AdministratorAccess".into(),
+        }],
+        customer_managed_policy_references: vec![CustomerManagedPolicyRef {
+            name: "team-base".into(),
+            path: Some("/teams/".into()),
+        }],
+        inline_policy: Some(INLINE.into()),
+        permissions_boundary: Some(roster_core::sso::PermissionsBoundary {
+            managed_policy_arn: Some(boundary_arn.into()),
+            customer_managed_policy_reference: None,
+        }),
+    };
+    assert_eq!(policies(&c, &devops).await, expected);
+    let empty = PermissionSetArn::parse(&arns[1]).unwrap();
+    assert_eq!(policies(&c, &empty).await, PermissionSetPolicies::default());
+    h.shutdown().await;
+}
