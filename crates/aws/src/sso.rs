@@ -8,8 +8,9 @@ use aws_sdk_ssoadmin::operation::get_permissions_boundary_for_permission_set::Ge
 use aws_smithy_types::date_time::Format;
 use roster_core::sso::plan::{ACCOUNTS_PAGE_SIZE, SSO_PAGE_SIZE};
 use roster_core::sso::{
-    Account, AccountAssignment, AccountStatus, CustomerManagedPolicyRef, ManagedPolicy,
-    PermissionSet, PermissionSetArn, PermissionsBoundary, PrincipalType,
+    Account, AccountAssignment, AccountStatus, Application, ApplicationAssignment,
+    CustomerManagedPolicyRef, ManagedPolicy, PermissionSet, PermissionSetArn, PermissionsBoundary,
+    PrincipalType,
 };
 use roster_core::{AccountId, Region};
 
@@ -45,6 +46,16 @@ fn ps_arn(s: Option<&str>) -> Result<PermissionSetArn, AwsError> {
 
 fn account_id(s: Option<&str>) -> Result<AccountId, AwsError> {
     AccountId::parse(s.unwrap_or_default()).map_err(|e| bad("AccountId", e))
+}
+
+fn principal_type(
+    t: Option<&aws_sdk_ssoadmin::types::PrincipalType>,
+) -> Result<PrincipalType, AwsError> {
+    match t.map(aws_sdk_ssoadmin::types::PrincipalType::as_str) {
+        Some("USER") => Ok(PrincipalType::User),
+        Some("GROUP") => Ok(PrincipalType::Group),
+        other => Err(bad("PrincipalType", other.unwrap_or("missing"))),
+    }
 }
 
 fn policy_ref(
@@ -298,14 +309,7 @@ impl SsoClient {
             .map_err(|e| classify(Self::sso_op("ListAccountAssignments"), e))?;
         let mut items = Vec::with_capacity(out.account_assignments().len());
         for a in out.account_assignments() {
-            let principal_type = match a
-                .principal_type()
-                .map(aws_sdk_ssoadmin::types::PrincipalType::as_str)
-            {
-                Some("USER") => PrincipalType::User,
-                Some("GROUP") => PrincipalType::Group,
-                other => return Err(bad("PrincipalType", other.unwrap_or("missing"))),
-            };
+            let principal_type = principal_type(a.principal_type())?;
             items.push(AccountAssignment {
                 account_id: account_id(a.account_id().or(Some(account.as_str())))?,
                 permission_set_arn: ps_arn(a.permission_set_arn().or(Some(arn.as_str())))?,
@@ -345,6 +349,74 @@ impl SsoClient {
                 status,
             });
         }
+        Ok(Page {
+            items,
+            next_token: token(out.next_token()),
+        })
+    }
+
+    /// One page of the instance's applications (`ListApplications`; AWS
+    /// answers at most 50 a page whatever `MaxResults` asks).
+    pub async fn applications_page(
+        &self,
+        next: Option<String>,
+    ) -> Result<Page<Application>, AwsError> {
+        let out = self
+            .sso
+            .list_applications()
+            .instance_arn(&self.instance_arn)
+            .max_results(SSO_MAX)
+            .set_next_token(next)
+            .send()
+            .await
+            .map_err(|e| classify(Self::sso_op("ListApplications"), e))?;
+        let mut items = Vec::with_capacity(out.applications().len());
+        for a in out.applications() {
+            items.push(Application {
+                application_arn: a.application_arn().unwrap_or_default().to_owned(),
+                name: non_empty(a.name()),
+                application_provider_arn: non_empty(a.application_provider_arn()),
+                application_account: a
+                    .application_account()
+                    .filter(|s| !s.is_empty())
+                    .map(|s| account_id(Some(s)))
+                    .transpose()?,
+                status: a.status().map(|s| s.as_str().to_owned()),
+                description: non_empty(a.description()),
+                created_date: a.created_date().and_then(|d| d.fmt(Format::DateTime).ok()),
+            });
+        }
+        Ok(Page {
+            items,
+            next_token: token(out.next_token()),
+        })
+    }
+
+    pub async fn application_assignments_page(
+        &self,
+        application_arn: &str,
+        next: Option<String>,
+    ) -> Result<Page<ApplicationAssignment>, AwsError> {
+        let out = self
+            .sso
+            .list_application_assignments()
+            .application_arn(application_arn)
+            .max_results(SSO_MAX)
+            .set_next_token(next)
+            .send()
+            .await
+            .map_err(|e| classify(Self::sso_op("ListApplicationAssignments"), e))?;
+        let items = out
+            .application_assignments()
+            .iter()
+            .map(|a| {
+                Ok(ApplicationAssignment {
+                    application_arn: a.application_arn().to_owned(),
+                    principal_type: principal_type(Some(a.principal_type()))?,
+                    principal_id: a.principal_id().to_owned(),
+                })
+            })
+            .collect::<Result<_, AwsError>>()?;
         Ok(Page {
             items,
             next_token: token(out.next_token()),

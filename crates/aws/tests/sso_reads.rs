@@ -331,3 +331,73 @@ async fn the_four_policy_reads_return_exactly_what_was_attached() {
     assert_eq!(policies(&c, &empty).await, PermissionSetPolicies::default());
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn applications_and_their_assignments_read_back_across_pages() {
+    use aws_sdk_ssoadmin::types::PrincipalType as SdkPrincipal;
+    let h = start(FakeAwsConfig::default().organization(2, 2, 6).tps(1000)).await;
+    let admin = aws_sdk_ssoadmin::Client::new(&common::admin(&h).await);
+    let ins = h.info().customer.instance_arn.clone();
+    let mut created = BTreeSet::new();
+    for i in 0..55 {
+        let out = admin
+            .create_application()
+            .instance_arn(&ins)
+            .application_provider_arn("arn:aws:sso::aws:applicationProvider/custom")
+            .name(format!("app-{i}"))
+            .send()
+            .await
+            .unwrap();
+        created.insert(out.application_arn().unwrap().to_owned());
+    }
+    let first = created.iter().next().unwrap().clone();
+    let mut principals = BTreeSet::new();
+    for (_, _, kind, id) in h.account_assignments() {
+        if !principals.insert((kind.clone(), id.clone())) {
+            continue;
+        }
+        admin
+            .create_application_assignment()
+            .application_arn(&first)
+            .principal_type(SdkPrincipal::from(kind.as_str()))
+            .principal_id(id)
+            .send()
+            .await
+            .unwrap();
+    }
+
+    let (_session, c) = reader(&h).await;
+    let mut apps = Vec::new();
+    let mut next = None;
+    loop {
+        let page = c.applications_page(next).await.unwrap();
+        assert!(page.items.len() <= 50);
+        apps.extend(page.items);
+        next = page.next_token;
+        if next.is_none() {
+            break;
+        }
+    }
+    let read: BTreeSet<_> = apps.iter().map(|a| a.application_arn.clone()).collect();
+    // The generated organization holds a few applications of its own.
+    assert!(created.is_subset(&read), "{read:?}");
+    assert_eq!(apps.len(), read.len(), "an application listed twice");
+    assert!(apps.iter().all(|a| a.name.is_some()));
+
+    let page = c.application_assignments_page(&first, None).await.unwrap();
+    assert!(page.next_token.is_none());
+    let assigned: BTreeSet<_> = page
+        .items
+        .into_iter()
+        .map(|a| {
+            assert_eq!(a.application_arn, first);
+            let kind = match a.principal_type {
+                PrincipalType::User => "USER",
+                PrincipalType::Group => "GROUP",
+            };
+            (kind.to_owned(), a.principal_id)
+        })
+        .collect();
+    assert_eq!(assigned, principals);
+    h.shutdown().await;
+}
