@@ -71,6 +71,19 @@ impl ProvideCredentials for SharedProvider {
     }
 }
 
+/// A client of one SDK crate on a session's self-renewing credentials, in
+/// `region`, behind `guard` (the SDKs' config builders are distinct types).
+macro_rules! guarded_client {
+    ($sdk:ident, $session:expr, $region:expr, $guard:expr) => {{
+        let conf = $sdk::config::Builder::from($session.platform.base())
+            .region(aws_config::Region::new($region.as_str().to_owned()))
+            .credentials_provider(SharedProvider($session.provider.clone()))
+            .interceptor($guard)
+            .build();
+        $sdk::Client::from_conf(conf)
+    }};
+}
+
 impl CustomerSession {
     pub(crate) fn new(
         platform: Platform,
@@ -110,61 +123,37 @@ impl CustomerSession {
             .unwrap_or_else(|| Region::parse("us-east-1").expect("valid"))
     }
 
+    /// The guard of the Identity Store source's clients.
+    fn directory_guard(&self) -> ActionGuard {
+        ActionGuard::new(&ROSTER_IAM_ACTIONS, self.log.clone())
+    }
+
+    /// The guard of the SSO source's clients: also `SSO_READ_ACTIONS`.
+    fn sso_guard(&self) -> ActionGuard {
+        ActionGuard::with_extra(&ROSTER_IAM_ACTIONS, &SSO_READ_ACTIONS, self.log.clone())
+    }
+
     pub fn identity_store(&self, region: &Region) -> aws_sdk_identitystore::Client {
-        let conf = aws_sdk_identitystore::config::Builder::from(self.platform.base())
-            .region(aws_config::Region::new(region.as_str().to_owned()))
-            .credentials_provider(SharedProvider(self.provider.clone()))
-            .interceptor(ActionGuard::new(&ROSTER_IAM_ACTIONS, self.log.clone()))
-            .build();
-        aws_sdk_identitystore::Client::from_conf(conf)
+        guarded_client!(aws_sdk_identitystore, self, region, self.directory_guard())
     }
 
     pub fn sso_admin(&self, region: &Region) -> aws_sdk_ssoadmin::Client {
-        let conf = aws_sdk_ssoadmin::config::Builder::from(self.platform.base())
-            .region(aws_config::Region::new(region.as_str().to_owned()))
-            .credentials_provider(SharedProvider(self.provider.clone()))
-            .interceptor(ActionGuard::new(&ROSTER_IAM_ACTIONS, self.log.clone()))
-            .build();
-        aws_sdk_ssoadmin::Client::from_conf(conf)
+        guarded_client!(aws_sdk_ssoadmin, self, region, self.directory_guard())
     }
 
     /// AWS Organizations (a global service; the SDK resolves the Region to
     /// the partition's endpoint).
     pub fn organizations(&self, region: &Region) -> aws_sdk_organizations::Client {
-        let conf = aws_sdk_organizations::config::Builder::from(self.platform.base())
-            .region(aws_config::Region::new(region.as_str().to_owned()))
-            .credentials_provider(SharedProvider(self.provider.clone()))
-            .interceptor(ActionGuard::new(&ROSTER_IAM_ACTIONS, self.log.clone()))
-            .build();
-        aws_sdk_organizations::Client::from_conf(conf)
+        guarded_client!(aws_sdk_organizations, self, region, self.directory_guard())
     }
 
-    /// sso-admin for the SSO source: its guard also accepts `SSO_READ_ACTIONS`.
+    /// sso-admin for the SSO source.
     pub fn sso_reader(&self, region: &Region) -> aws_sdk_ssoadmin::Client {
-        let conf = aws_sdk_ssoadmin::config::Builder::from(self.platform.base())
-            .region(aws_config::Region::new(region.as_str().to_owned()))
-            .credentials_provider(SharedProvider(self.provider.clone()))
-            .interceptor(ActionGuard::with_extra(
-                &ROSTER_IAM_ACTIONS,
-                &SSO_READ_ACTIONS,
-                self.log.clone(),
-            ))
-            .build();
-        aws_sdk_ssoadmin::Client::from_conf(conf)
+        guarded_client!(aws_sdk_ssoadmin, self, region, self.sso_guard())
     }
 
-    /// Organizations for the SSO source (`ListAccounts`): its guard also
-    /// accepts `SSO_READ_ACTIONS`.
+    /// Organizations for the SSO source (`ListAccounts`).
     pub fn organizations_reader(&self, region: &Region) -> aws_sdk_organizations::Client {
-        let conf = aws_sdk_organizations::config::Builder::from(self.platform.base())
-            .region(aws_config::Region::new(region.as_str().to_owned()))
-            .credentials_provider(SharedProvider(self.provider.clone()))
-            .interceptor(ActionGuard::with_extra(
-                &ROSTER_IAM_ACTIONS,
-                &SSO_READ_ACTIONS,
-                self.log.clone(),
-            ))
-            .build();
-        aws_sdk_organizations::Client::from_conf(conf)
+        guarded_client!(aws_sdk_organizations, self, region, self.sso_guard())
     }
 }
