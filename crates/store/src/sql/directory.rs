@@ -13,7 +13,8 @@ use crate::records::{MembershipRow, Snapshot, VersionCounts};
 /// Rows visible in snapshot `$3` (the `+`s: see `browse::visible`).
 pub(super) const IN_SNAPSHOT: &str = "+valid_from <= $3 AND (+valid_to IS NULL OR +valid_to > $3)";
 
-async fn docs_page(
+/// One keyset page of a versioned table's documents at a snapshot, parsed.
+async fn docs_page<T: serde::de::DeserializeOwned>(
     pool: &AnyPool,
     table: &str,
     key: &str,
@@ -21,7 +22,7 @@ async fn docs_page(
     snapshot: &Snapshot,
     after: Option<&str>,
     limit: u32,
-) -> Result<Vec<String>, StoreError> {
+) -> Result<Vec<T>, StoreError> {
     let sql = format!(
         "SELECT doc FROM {table} WHERE tenant_id = $1 AND source_id = $2 AND {IN_SNAPSHOT} AND {key} > $4 \
          ORDER BY {key} LIMIT $5"
@@ -35,7 +36,10 @@ async fn docs_page(
         .fetch_all(pool)
         .await?;
     rows.iter()
-        .map(|r| r.try_get::<String, _>(0).map_err(StoreError::from))
+        .map(|r| {
+            let doc: String = r.try_get(0)?;
+            serde_json::from_str(&doc).map_err(corrupt)
+        })
         .collect()
 }
 
@@ -48,7 +52,7 @@ impl Snapshots for SqlStore {
         after: Option<&str>,
         limit: u32,
     ) -> Result<Vec<User>, StoreError> {
-        let docs = docs_page(
+        docs_page(
             &self.pool,
             "dir_users",
             "user_id",
@@ -57,10 +61,7 @@ impl Snapshots for SqlStore {
             after,
             limit,
         )
-        .await?;
-        docs.iter()
-            .map(|d| serde_json::from_str(d).map_err(corrupt))
-            .collect()
+        .await
     }
 
     async fn groups_page(
@@ -70,7 +71,7 @@ impl Snapshots for SqlStore {
         after: Option<&str>,
         limit: u32,
     ) -> Result<Vec<Group>, StoreError> {
-        let docs = docs_page(
+        docs_page(
             &self.pool,
             "dir_groups",
             "group_id",
@@ -79,10 +80,7 @@ impl Snapshots for SqlStore {
             after,
             limit,
         )
-        .await?;
-        docs.iter()
-            .map(|d| serde_json::from_str(d).map_err(corrupt))
-            .collect()
+        .await
     }
 
     async fn memberships_page(
