@@ -7,7 +7,7 @@ mod support;
 
 use roster_core::{AccountId, IdentityStoreId, Region, RoleArn, TenantId};
 use roster_store::{DirectoryLocation, InstanceType, Placement};
-use support::{Who, app, send, text};
+use support::{Who, admin_page, app, send, text};
 
 #[tokio::test]
 async fn the_settings_page_and_the_api_say_where_the_role_lives() {
@@ -33,18 +33,7 @@ async fn the_settings_page_and_the_api_say_where_the_role_lives() {
         .await
         .unwrap();
 
-    let page = text(
-        send(
-            &a,
-            "GET",
-            &format!("/sources/{}", a.source),
-            Who::Session(&a.admin),
-            None,
-            None,
-        )
-        .await,
-    )
-    .await;
+    let page = admin_page(&a, &format!("/sources/{}", a.source)).await;
     assert!(
         page.contains("delegated administrator account 222222222222 — the organization instance is owned by management account 111111111111"),
         "{page}"

@@ -6,7 +6,7 @@
 mod support;
 
 use axum::http::StatusCode;
-use support::{Who, app, send, text};
+use support::{Who, admin_page, app, send, text};
 
 #[tokio::test]
 async fn admins_set_the_sync_interval_within_bounds() {
@@ -22,18 +22,7 @@ async fn admins_set_the_sync_interval_within_bounds() {
     )
     .await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
-    let page = text(
-        send(
-            &a,
-            "GET",
-            &format!("/sources/{}", a.source),
-            Who::Session(&a.admin),
-            None,
-            None,
-        )
-        .await,
-    )
-    .await;
+    let page = admin_page(&a, &format!("/sources/{}", a.source)).await;
     assert!(page.contains("6 h"), "{page}");
     for bad in ["hours=0", "hours=721", "hours=soon"] {
         let r = send(&a, "POST", &path, Who::Session(&a.admin), Some(bad), None).await;
@@ -66,7 +55,7 @@ async fn admins_set_a_raised_api_rate_and_go_back_to_the_default() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let page = text(send(&a, "GET", &show, Who::Session(&a.admin), None, None).await).await;
+    let page = admin_page(&a, &show).await;
     assert!(page.contains("40 requests/s per API"), "{page}");
     for bad in ["tps=0", "tps=1001", "tps=fast", "tps=-3"] {
         let r = send(&a, "POST", &path, Who::Session(&a.admin), Some(bad), None).await;
@@ -82,7 +71,7 @@ async fn admins_set_a_raised_api_rate_and_go_back_to_the_default() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let page = text(send(&a, "GET", &show, Who::Session(&a.admin), None, None).await).await;
+    let page = admin_page(&a, &show).await;
     assert!(
         page.contains("AWS&#39;s default quota") || page.contains("AWS's default quota"),
         "{page}"
@@ -156,7 +145,7 @@ async fn a_new_source_is_collective_at_half_the_quota_and_admins_change_both_fro
     assert_eq!(got.quota_model, roster_core::quota::QuotaModel::Collective);
     assert!((got.quota_budget - 0.5).abs() < 1e-12);
     let show = format!("/sources/{}", a.source);
-    let page = text(send(&a, "GET", &show, Who::Session(&a.admin), None, None).await).await;
+    let page = admin_page(&a, &show).await;
     assert!(
         page.contains("collective") && page.contains("50% of the quota"),
         "{page}"
@@ -172,7 +161,7 @@ async fn a_new_source_is_collective_at_half_the_quota_and_admins_change_both_fro
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let page = text(send(&a, "GET", &show, Who::Session(&a.admin), None, None).await).await;
+    let page = admin_page(&a, &show).await;
     assert!(page.contains("80% of the quota"), "{page}");
     for bad in [
         "quota_model=per-api&budget=0",

@@ -239,3 +239,8 @@ pub async fn send(
 pub async fn text(r: Response<Body>) -> String {
     String::from_utf8(r.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
 }
+
+/// The body of a console page `path` as the tenant's admin sees it.
+pub async fn admin_page(a: &App, path: &str) -> String {
+    text(send(a, "GET", path, Who::Session(&a.admin), None, None).await).await
+}
