@@ -10,6 +10,9 @@ pub mod records;
 mod sql;
 
 pub use error::StoreError;
+pub use ports::access::{
+    AccessBatch, AccessCounts, AccessEntry, AccessFilter, StoredPermissionSet, SyncScope,
+};
 pub use ports::audit::{AuditEntry, AuditRecord};
 pub use ports::browse::{GroupSummary, UserFilter, UserSummary};
 pub use ports::console::{
@@ -19,8 +22,8 @@ pub use ports::console::{
 pub use ports::evidence::StoredHrRoster;
 pub use ports::quota_shares::QuotaHolders;
 pub use ports::{
-    Audit, Browse, Console, EvidenceSettings, History, Jobs, Migrations, QuotaShares, Snapshots,
-    Sources, Store, Syncs,
+    Access, Audit, Browse, Console, EvidenceSettings, History, Jobs, Migrations, QuotaShares,
+    Snapshots, Sources, Store, Syncs,
 };
 pub use records::{
     Backend, DirectoryLocation, InstanceType, Job, JobOutcome, JobStatus, MembershipRow, NewSource,
@@ -32,7 +35,7 @@ pub use sql::{SqlStore, close_all};
 /// The store's traits, for calling their methods on `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::ports::{
-        Audit, Browse, Console, EvidenceSettings, History, Jobs, Migrations, QuotaShares,
+        Access, Audit, Browse, Console, EvidenceSettings, History, Jobs, Migrations, QuotaShares,
         Snapshots, Sources, Store, Syncs,
     };
 }

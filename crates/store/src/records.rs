@@ -70,6 +70,9 @@ pub struct Source {
     pub quota_model: QuotaModel,
     /// The fraction of the quota syncs use, in (0, 1] (default 0.5).
     pub quota_budget: f64,
+    /// Also reads access (the SSO source, product.md §12): scheduled syncs
+    /// read the directory, then access.
+    pub collects_access: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -4,6 +4,7 @@
 //! Every method takes the tenant first; implementations never return
 //! another tenant's rows (a foreign ID is `NotFound`).
 
+pub mod access;
 pub mod audit;
 pub mod browse;
 pub mod console;
@@ -16,6 +17,7 @@ mod snapshots;
 mod sources;
 mod syncs;
 
+pub use access::Access;
 pub use audit::Audit;
 pub use browse::Browse;
 pub use console::Console;
@@ -34,7 +36,8 @@ use crate::records::Backend;
 
 /// Everything roster persists. Import `roster_store::prelude::*` to call it.
 pub trait Store:
-    Sources
+    Access
+    + Sources
     + Syncs
     + Snapshots
     + Console

@@ -11,6 +11,7 @@
 //! `storage.rs` measures the directory's bytes. This file holds only the
 //! store itself.
 
+mod access;
 mod audit;
 mod browse;
 mod close;

@@ -101,6 +101,8 @@ pub(super) fn source(row: &AnyRow) -> Result<Source, StoreError> {
             QuotaModel::parse(&model).ok_or_else(|| corrupt(format!("quota model {model}")))?
         },
         quota_budget: row.try_get("quota_budget")?,
+        // Placeholder until migration 0012 adds `collects_access` (SSO store work).
+        collects_access: false,
     })
 }
 
