@@ -279,6 +279,7 @@ contract!(
     evidence_settings_round_trip_per_source,
     console_accounts_sessions_and_tokens_round_trip,
     console_emails_are_unique_per_tenant_only,
+    every_console_role_round_trips,
     one_time_links_work_once,
     browsing_filters_and_pages_a_snapshot,
     browsing_reads_groups_members_and_documents,

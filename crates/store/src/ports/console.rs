@@ -7,12 +7,14 @@ use serde::Serialize;
 
 use crate::error::StoreError;
 
-/// What a console user may do: `admin` changes things, `auditor` reads.
+/// What a console user may do: `admin` changes things, `auditor` reads,
+/// `reviewer` sees and decides only the access-review items assigned to them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ConsoleRole {
     Admin,
     Auditor,
+    Reviewer,
 }
 
 impl ConsoleRole {
@@ -20,11 +22,12 @@ impl ConsoleRole {
         match self {
             Self::Admin => "admin",
             Self::Auditor => "auditor",
+            Self::Reviewer => "reviewer",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Admin, Self::Auditor]
+        [Self::Admin, Self::Auditor, Self::Reviewer]
             .into_iter()
             .find(|r| r.as_str() == s)
     }

@@ -99,6 +99,8 @@ const MIGRATIONS: &[Migration] = &[
     shared!(9, "quota model", "0009_quota_model.sql"),
     shared!(10, "directory fields", "0010_directory_fields.sql"),
     shared!(11, "source placement", "0011_source_placement.sql"),
+    shared!(12, "sso access", "0012_sso_access.sql"),
+    per_backend!(20, "reviewer role", "0020_reviewer_role.sql"),
 ];
 
 const LOCK_KEY: i64 = 0x726f_7374_6572; // "roster"
