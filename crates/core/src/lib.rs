@@ -15,6 +15,7 @@ pub mod ids;
 pub mod input;
 pub mod policy;
 pub mod quota;
+pub mod review;
 pub mod role_arn;
 pub mod sso;
 pub mod sync_report;

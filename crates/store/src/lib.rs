@@ -21,9 +21,13 @@ pub use ports::console::{
 };
 pub use ports::evidence::StoredHrRoster;
 pub use ports::quota_shares::QuotaHolders;
+pub use ports::reviews::{
+    Campaign, Decider, DecisionRecord, ItemFilter, NewCampaign, NewDecision, Owner, ReviewItem,
+    ReviewerProgress, RevokedItem, VerifyOutcome,
+};
 pub use ports::{
     Access, Audit, Browse, Console, EvidenceSettings, History, Jobs, Migrations, QuotaShares,
-    Snapshots, Sources, Store, Syncs,
+    Reviews, Snapshots, Sources, Store, Syncs,
 };
 pub use records::{
     Backend, DirectoryLocation, InstanceType, Job, JobOutcome, JobStatus, MembershipRow, NewSource,
@@ -36,7 +40,7 @@ pub use sql::{SqlStore, close_all};
 pub mod prelude {
     pub use crate::ports::{
         Access, Audit, Browse, Console, EvidenceSettings, History, Jobs, Migrations, QuotaShares,
-        Snapshots, Sources, Store, Syncs,
+        Reviews, Snapshots, Sources, Store, Syncs,
     };
 }
 

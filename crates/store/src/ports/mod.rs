@@ -13,6 +13,7 @@ pub mod history;
 mod jobs;
 mod migrations;
 pub mod quota_shares;
+pub mod reviews;
 mod snapshots;
 mod sources;
 mod syncs;
@@ -26,6 +27,7 @@ pub use history::History;
 pub use jobs::Jobs;
 pub use migrations::Migrations;
 pub use quota_shares::{QuotaHolders, QuotaShares};
+pub use reviews::Reviews;
 pub use snapshots::Snapshots;
 pub use sources::Sources;
 pub use syncs::Syncs;
@@ -48,6 +50,7 @@ pub trait Store:
     + History
     + EvidenceSettings
     + Audit
+    + Reviews
     + Send
     + Sync
     + std::fmt::Debug

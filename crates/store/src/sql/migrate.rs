@@ -100,6 +100,7 @@ const MIGRATIONS: &[Migration] = &[
     shared!(10, "directory fields", "0010_directory_fields.sql"),
     shared!(11, "source placement", "0011_source_placement.sql"),
     shared!(12, "sso access", "0012_sso_access.sql"),
+    per_backend!(13, "reviews", "0013_reviews.sql"),
     per_backend!(20, "reviewer role", "0020_reviewer_role.sql"),
 ];
 

@@ -26,6 +26,7 @@ mod migrate;
 mod plans;
 mod pool;
 mod quota_shares;
+mod reviews;
 mod rows;
 mod sources;
 mod storage;
