@@ -41,6 +41,7 @@ async fn create_customer_role(info: &FakeAwsInfo, external_id: &ExternalId) -> R
     let everything = PermissionsOptions {
         discovery: true,
         kms: Some(None),
+        sso: false,
     };
     iam.put_role_policy()
         .role_name("roster")

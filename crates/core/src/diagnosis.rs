@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::external_id::ExternalId;
-use crate::policy::{PermissionsOptions, permissions_policy, trust_policy};
+use crate::policy::{PermissionsOptions, permissions_policy, sso_statement, trust_policy};
 use crate::role_arn::RoleArn;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -36,6 +36,16 @@ pub enum DiagnosisCode {
     KmsKeyUnavailable,
     /// STS is not activated in the Region roster called it in, for the role's account.
     StsRegionDisabled,
+    /// `AccessDeniedException` on an `sso:` or `organizations:` read of the SSO source.
+    SsoAccessDenied,
+    /// The SSO statement's `organizations:` read works but its `sso:` reads
+    /// are denied: written as `identitycenter:` or `sso-directory:`.
+    SsoWrongPrefix,
+    /// The role is outside the management and delegated administrator
+    /// accounts, so it sees no permission sets or account assignments.
+    SsoWrongAccount,
+    /// The instance is an account instance: no permission sets, no account assignments.
+    SsoAccountInstance,
     /// An AWS error roster has no specific advice for; shown verbatim.
     AwsError,
 }
@@ -62,6 +72,10 @@ impl DiagnosisCode {
             Self::InstanceNotActive => "instance-not-active",
             Self::KmsKeyUnavailable => "kms-key-unavailable",
             Self::StsRegionDisabled => "sts-region-disabled",
+            Self::SsoAccessDenied => "sso-access-denied",
+            Self::SsoWrongPrefix => "sso-wrong-prefix",
+            Self::SsoWrongAccount => "sso-wrong-account",
+            Self::SsoAccountInstance => "sso-account-instance",
             Self::AwsError => "aws-error",
         }
     }
@@ -88,6 +102,11 @@ impl fmt::Display for Diagnosis {
 }
 
 impl std::error::Error for Diagnosis {}
+
+/// Why `identitycenter:` and `sso-directory:` do not help, for the SSO fixes.
+const SSO_PREFIX_NOTE: &str = "write these actions with the sso: prefix exactly as shown: identitycenter: is no IAM service prefix and sso-directory: is the legacy directory's, so neither grants anything roster calls here; nor does AWSSSODirectoryReadOnly";
+
+const SSO_ACCOUNT_FIX: &str = "use the management or delegated administrator account: create roster's role in the organization's management account or in IAM Identity Center's delegated administrator account (IAM Identity Center → Settings → Management shows it); a member account can read the directory but sees no permission sets or account assignments";
 
 const ORG_ACCOUNT_FIX: &str = "create the role in the organization's management account (or the delegated administrator account for IAM Identity Center), where the organization instance of Identity Center lives";
 
@@ -184,7 +203,8 @@ impl Diagnosis {
                 "add the KMS statement to the role's inline policy, and allow the role in the key policy:\n{}",
                 permissions_policy(&PermissionsOptions {
                     discovery: true,
-                    kms: Some(None)
+                    kms: Some(None),
+                    sso: false,
                 })
                 .to_json()
             )
@@ -362,6 +382,67 @@ impl Diagnosis {
         )
     }
 
+    /// An `sso:` or `organizations:` read of the SSO source was denied.
+    pub fn sso_access_denied(denied_action: &str, aws_message: &str) -> Self {
+        Self::new(
+            DiagnosisCode::SsoAccessDenied,
+            format!("the role may not call {denied_action} (AWS said: {aws_message})"),
+            format!(
+                "add the SSO statement to the role's inline policy (the Identity Store policy does not include it); {SSO_PREFIX_NOTE}:\n{}",
+                sso_statement().to_json()
+            ),
+        )
+    }
+
+    /// The SSO statement's `organizations:ListAccounts` was allowed, but its
+    /// `sso:` reads were denied: the statement is there, its `sso:` actions
+    /// are not (typically written `identitycenter:` or `sso-directory:`).
+    pub fn sso_wrong_prefix(denied_action: &str, aws_message: &str) -> Self {
+        Self::new(
+            DiagnosisCode::SsoWrongPrefix,
+            format!(
+                "the role may call organizations:ListAccounts but not {denied_action} (AWS said: {aws_message}): the SSO statement's sso: actions are missing, typically written as identitycenter: or sso-directory: actions"
+            ),
+            format!(
+                "identitycenter: and sso-directory: grant nothing here: {denied_action} and every permission set and assignment read are sso: actions; replace the statement with:\n{}",
+                sso_statement().to_json()
+            ),
+        )
+    }
+
+    /// The role is outside the management and delegated administrator accounts.
+    pub fn sso_wrong_account(role_account: &str, detail: &str) -> Self {
+        Self::new(
+            DiagnosisCode::SsoWrongAccount,
+            format!(
+                "the role is in account {role_account}, neither the organization's management account nor IAM Identity Center's delegated administrator account, so it sees no permission sets or account assignments ({detail})"
+            ),
+            SSO_ACCOUNT_FIX,
+        )
+    }
+
+    /// An account instance: it has no permission sets and no account assignments.
+    pub fn sso_account_instance(instance_arn: &str, detail: &str) -> Self {
+        Self::new(
+            DiagnosisCode::SsoAccountInstance,
+            format!(
+                "{instance_arn} is an account instance of IAM Identity Center: account instances have no permission sets and no AWS account assignments ({detail})"
+            ),
+            format!("connect the organization instance instead: {SSO_ACCOUNT_FIX}"),
+        )
+    }
+
+    /// The SSO source needs the instance ARN, which only discovery finds.
+    pub fn sso_needs_discovery(detail: &str) -> Self {
+        Self::new(
+            DiagnosisCode::DiscoveryDenied,
+            format!(
+                "the SSO source reads permission sets and assignments of the instance, and only discovery (sso:ListInstances) finds the instance's ARN ({detail})"
+            ),
+            "add the discovery statement (sso:ListInstances, sso:ListRegions, organizations:DescribeOrganization) to the inline policy; typing the Identity Store ID is enough for the directory, not for access",
+        )
+    }
+
     /// An AWS error without specific advice: AWS's code and message, verbatim.
     pub fn aws_error(operation: &str, aws_code: &str, aws_message: &str) -> Self {
         Self::new(
@@ -458,6 +539,55 @@ mod tests {
             );
             assert!(!d.cause.is_empty() && !d.fix.is_empty(), "{code}");
         }
+    }
+
+    #[test]
+    fn sso_codes_have_their_documented_names_and_name_the_denied_action() {
+        let cases = [
+            (
+                Diagnosis::sso_access_denied("sso:ListPermissionSets", "not authorized"),
+                "sso-access-denied",
+            ),
+            (
+                Diagnosis::sso_wrong_prefix("sso:ListPermissionSets", "not authorized"),
+                "sso-wrong-prefix",
+            ),
+            (
+                Diagnosis::sso_wrong_account("222233334444", "Instance does not exist"),
+                "sso-wrong-account",
+            ),
+            (
+                Diagnosis::sso_account_instance("arn:aws:sso:::instance/ssoins-1", "m"),
+                "sso-account-instance",
+            ),
+        ];
+        for (d, code) in &cases {
+            assert_eq!(d.code.as_str(), *code);
+            assert_eq!(
+                serde_json::to_value(d.code).unwrap(),
+                serde_json::json!(code)
+            );
+        }
+        let [denied, prefix, account, instance] = cases.map(|(d, _)| d);
+        assert!(denied.cause.contains("sso:ListPermissionSets"));
+        assert!(denied.fix.contains("\"sso:ListAccountAssignments\""));
+        assert!(denied.fix.contains("identitycenter:") && denied.fix.contains("sso-directory:"));
+        assert!(prefix.fix.starts_with(
+            "identitycenter: and sso-directory: grant nothing here: sso:ListPermissionSets"
+        ));
+        assert!(prefix.fix.contains("\"organizations:ListAccounts\""));
+        assert!(
+            account
+                .fix
+                .starts_with("use the management or delegated administrator account")
+        );
+        assert!(account.cause.contains("222233334444"));
+        assert!(instance.cause.contains("no permission sets"));
+        assert!(
+            instance
+                .fix
+                .contains("management or delegated administrator account")
+        );
     }
 
     #[test]

@@ -151,6 +151,9 @@ pub struct PermissionsOptions {
     /// `kms:Decrypt` through Identity Store, for a customer-managed KMS key.
     /// `Some(region)` scopes it to one Region's endpoint; `None` to any Region.
     pub kms: Option<Option<Region>>,
+    /// The SSO source's statement (`SSO_READ_ACTIONS`): permission sets,
+    /// assignments, applications and the organization's accounts.
+    pub sso: bool,
 }
 
 impl PermissionsOptions {
@@ -159,7 +162,41 @@ impl PermissionsOptions {
         Self {
             discovery: true,
             kms: None,
+            sso: false,
         }
+    }
+
+    /// The SSO source's policy: the directory (it expands groups into
+    /// users), discovery (it needs the instance ARN) and the SSO reads.
+    pub fn sso_source() -> Self {
+        Self {
+            discovery: true,
+            kms: None,
+            sso: true,
+        }
+    }
+}
+
+/// The `Sid` of the SSO source's statement.
+pub const SSO_STATEMENT_SID: &str = "RosterReadIdentityCenterAccess";
+
+/// The statement an Identity Store connection's role gains to collect
+/// access too ("also collect access"): exactly `SSO_READ_ACTIONS`.
+pub fn sso_statement() -> Statement {
+    Statement {
+        sid: Some(SSO_STATEMENT_SID),
+        effect: "Allow",
+        principal: None,
+        action: Actions::Many(SSO_READ_ACTIONS.to_vec()),
+        resource: Some("*"),
+        condition: None,
+    }
+}
+
+impl Statement {
+    /// Pretty JSON of this one statement, as the wizard shows it to add.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("statements always serialise")
     }
 }
 
@@ -212,6 +249,9 @@ pub fn permissions_policy(options: &PermissionsOptions) -> PolicyDocument {
             condition: Some(condition),
         });
     }
+    if options.sso {
+        statements.push(sso_statement());
+    }
     PolicyDocument::new(statements)
 }
 
@@ -248,6 +288,7 @@ mod tests {
         let all = permissions_policy(&PermissionsOptions {
             discovery: true,
             kms: Some(None),
+            sso: false,
         });
         for action in all.actions() {
             assert!(ROSTER_IAM_ACTIONS.contains(&action), "{action}");
@@ -265,6 +306,7 @@ mod tests {
         let all = permissions_policy(&PermissionsOptions {
             discovery: true,
             kms: Some(None),
+            sso: false,
         });
         for action in SSO_READ_ACTIONS {
             let (service, verb) = action.split_once(':').unwrap();
@@ -279,6 +321,34 @@ mod tests {
     }
 
     #[test]
+    fn the_sso_source_policy_adds_exactly_the_sso_reads_to_the_directory_policy() {
+        let sso = permissions_policy(&PermissionsOptions::sso_source());
+        let directory = permissions_policy(&PermissionsOptions::recommended());
+        let mut expected = directory.actions();
+        expected.extend(SSO_READ_ACTIONS);
+        assert_eq!(sso.actions(), expected);
+        let last = sso.statements.last().unwrap();
+        assert_eq!(last, &sso_statement());
+        assert_eq!(last.sid, Some(SSO_STATEMENT_SID));
+        for action in sso.actions() {
+            assert!(
+                ROSTER_IAM_ACTIONS.contains(&action) || SSO_READ_ACTIONS.contains(&action),
+                "{action}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_sso_statement_names_sso_and_organizations_reads_only() {
+        let json = sso_statement().to_json();
+        for action in SSO_READ_ACTIONS {
+            assert!(json.contains(&format!("\"{action}\"")), "{action}");
+        }
+        assert!(!json.contains("identitycenter:") && !json.contains("sso-directory:"));
+        assert!(!json.contains("identitystore:"));
+    }
+
+    #[test]
     fn minimal_policy_has_only_identity_store_reads() {
         let min = permissions_policy(&PermissionsOptions::default());
         assert_eq!(min.actions(), IDENTITY_STORE_ACTIONS.to_vec());
@@ -290,6 +360,7 @@ mod tests {
         let json = permissions_policy(&PermissionsOptions {
             discovery: false,
             kms: Some(Some(region)),
+            sso: false,
         })
         .to_json();
         assert!(json.contains("\"kms:ViaService\": \"identitystore.eu-west-1.amazonaws.com\""));
@@ -297,6 +368,7 @@ mod tests {
         let json = permissions_policy(&PermissionsOptions {
             discovery: false,
             kms: Some(None),
+            sso: false,
         })
         .to_json();
         assert!(json.contains("\"identitystore.*.amazonaws.com\""));
@@ -309,6 +381,7 @@ mod tests {
             let doc = permissions_policy(&PermissionsOptions {
                 discovery: false,
                 kms: Some(kms),
+                sso: false,
             });
             let condition = doc.statements[1].condition.as_ref().unwrap();
             assert_eq!(

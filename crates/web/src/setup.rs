@@ -45,6 +45,7 @@ pub fn setup_of(state: &AppState, source: &Source) -> SetupView {
     let kms = permissions_policy(&PermissionsOptions {
         discovery: false,
         kms: Some(None),
+        sso: false,
     });
     let kms_statement = kms
         .statements

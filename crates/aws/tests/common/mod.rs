@@ -72,6 +72,7 @@ pub fn full_policy() -> String {
     permissions_policy(&PermissionsOptions {
         discovery: true,
         kms: Some(None),
+        sso: false,
     })
     .to_json()
 }

@@ -1,6 +1,6 @@
 //! The role as a `CloudFormation` template (YAML; policies as JSON flow mappings).
 
-use super::{DESCRIPTION, INLINE_POLICY_NAME, RoleSpec, indent};
+use super::{RoleSpec, indent};
 
 /// The file name the wizard offers the template under.
 pub const CLOUDFORMATION_FILE_NAME: &str = "roster-role.yaml";
@@ -22,18 +22,18 @@ pub fn cloudformation(spec: &RoleSpec) -> String {
 # (in the console: tick \"I acknowledge that AWS CloudFormation might create
 # IAM resources with custom names\").
 AWSTemplateFormatVersion: \"2010-09-09\"
-Description: {DESCRIPTION}
+Description: {description}
 Resources:
   RosterIdentityStoreRole:
     Type: AWS::IAM::Role
     Properties:
       RoleName: {name}
-      Description: {DESCRIPTION}
+      Description: {description}
       MaxSessionDuration: 3600
       AssumeRolePolicyDocument:
 {trust}
       Policies:
-        - PolicyName: {INLINE_POLICY_NAME}
+        - PolicyName: {policy_name}
           PolicyDocument:
 {permissions}
 Outputs:
@@ -42,6 +42,8 @@ Outputs:
     Value: !GetAtt RosterIdentityStoreRole.Arn
 ",
         name = spec.role_name,
+        description = spec.description,
+        policy_name = spec.policy_name,
         deploy = cloudformation_deploy_command(&spec.role_name),
         trust = indent(&spec.trust.to_json(), 8),
         permissions = indent(&spec.permissions.to_json(), 12),
@@ -63,5 +65,10 @@ mod tests {
         assert!(text.contains(
             "aws cloudformation deploy --template-file roster-role.yaml --stack-name roster-identity-store --capabilities CAPABILITY_NAMED_IAM"
         ));
+    }
+
+    #[test]
+    fn sso_template_is_pinned() {
+        insta::assert_snapshot!(cloudformation(&super::super::sample_sso()));
     }
 }

@@ -1,13 +1,13 @@
 //! The role as Terraform (HCL, AWS provider), policies as JSON heredocs.
 
-use super::{DESCRIPTION, INLINE_POLICY_NAME, RoleSpec, indent};
+use super::{RoleSpec, indent};
 
 pub fn terraform(spec: &RoleSpec) -> String {
     format!(
-        "# {DESCRIPTION}.
+        "# {description}.
 resource \"aws_iam_role\" \"roster_identity_store\" {{
   name                 = \"{name}\"
-  description          = \"{DESCRIPTION}\"
+  description          = \"{description}\"
   max_session_duration = 3600
   assume_role_policy   = <<-EOT
 {trust}
@@ -15,7 +15,7 @@ resource \"aws_iam_role\" \"roster_identity_store\" {{
 }}
 
 resource \"aws_iam_role_policy\" \"roster_identity_store_read\" {{
-  name   = \"{INLINE_POLICY_NAME}\"
+  name   = \"{policy_name}\"
   role   = aws_iam_role.roster_identity_store.id
   policy = <<-EOT
 {permissions}
@@ -28,6 +28,8 @@ output \"roster_role_arn\" {{
 }}
 ",
         name = spec.role_name,
+        description = spec.description,
+        policy_name = spec.policy_name,
         trust = indent(&spec.trust.to_json(), 4),
         permissions = indent(&spec.permissions.to_json(), 4),
     )
@@ -40,5 +42,10 @@ mod tests {
     #[test]
     fn configuration_is_pinned() {
         insta::assert_snapshot!(terraform(&super::super::sample()));
+    }
+
+    #[test]
+    fn sso_configuration_is_pinned() {
+        insta::assert_snapshot!(terraform(&super::super::sample_sso()));
     }
 }
