@@ -223,6 +223,8 @@ pub struct SyncRun {
     pub identity_store_id: Option<String>,
     pub region: Option<String>,
     pub failure: Option<SyncFailure>,
+    /// What the run read: the directory or access (the SSO source).
+    pub scope: crate::ports::access::SyncScope,
     /// Which directory fields the sync read (`roster_core::directory::DIRECTORY_FORMAT`):
     /// 1 for syncs before the enterprise extension and membership fields
     /// were kept. Not serialised: API output stays as it was.

@@ -11,8 +11,8 @@
 
 use async_trait::async_trait;
 use roster_core::sso::{
-    AccessDiff, AccessRow, Account, AccountAssignment, Application, ApplicationAssignment,
-    PermissionSetFacts,
+    AccessCheckSettings, AccessDiff, AccessRow, Account, AccountAssignment, Application,
+    ApplicationAssignment, PermissionSetFacts,
 };
 use roster_core::{AccountId, SourceId, SyncId, TenantId};
 use serde::Serialize;
@@ -64,8 +64,8 @@ pub struct AccessBatch {
     pub account_assignments: Vec<AccountAssignment>,
     pub applications: Vec<Application>,
     pub application_assignments: Vec<ApplicationAssignment>,
-    /// Effective access, expanded through the directory snapshot the run
-    /// names in `AccessSyncInfo::directory_sync`.
+    /// Effective access, expanded through the directory snapshot of the
+    /// same moment (the engine's choice: the newest directory snapshot).
     pub access: Vec<AccessRow>,
 }
 
@@ -142,6 +142,21 @@ pub trait Access: Send + Sync {
         tenant: &TenantId,
         source: &SourceId,
         collects: bool,
+    ) -> Result<(), StoreError>;
+
+    /// The source's settings of the access checks (defaults until set).
+    /// `NotFound` for a source not in this tenant.
+    async fn access_settings(
+        &self,
+        tenant: &TenantId,
+        source: &SourceId,
+    ) -> Result<AccessCheckSettings, StoreError>;
+
+    async fn set_access_settings(
+        &self,
+        tenant: &TenantId,
+        source: &SourceId,
+        settings: &AccessCheckSettings,
     ) -> Result<(), StoreError>;
 
     /// Writes rows of a running access sync (`SyncScope::Access`); idempotent

@@ -10,6 +10,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::error::StoreError;
+use crate::ports::access::SyncScope;
 use crate::records::{
     DirectoryLocation, InstanceType, Placement, Source, SourceStatus, SyncFailure, SyncRun,
     SyncStatus,
@@ -38,7 +39,7 @@ fn count(row: &AnyRow, col: &str) -> Result<u64, StoreError> {
     u64::try_from(v).map_err(corrupt)
 }
 
-pub(super) const SOURCE_COLUMNS: &str = "id, tenant_id, name, role_arn, external_id, region, identity_store_id, instance_arn, account_id, status, created_at, sync_interval_s, next_sync_at, api_tps, quota_model, quota_budget, instance_status, instance_type, management_account, placement";
+pub(super) const SOURCE_COLUMNS: &str = "id, tenant_id, name, role_arn, external_id, region, identity_store_id, instance_arn, account_id, status, created_at, sync_interval_s, next_sync_at, api_tps, quota_model, quota_budget, instance_status, instance_type, management_account, placement, collects_access";
 
 pub(super) fn source(row: &AnyRow) -> Result<Source, StoreError> {
     let role_arn: Option<String> = row.try_get("role_arn")?;
@@ -101,12 +102,11 @@ pub(super) fn source(row: &AnyRow) -> Result<Source, StoreError> {
             QuotaModel::parse(&model).ok_or_else(|| corrupt(format!("quota model {model}")))?
         },
         quota_budget: row.try_get("quota_budget")?,
-        // Placeholder until migration 0012 adds `collects_access` (SSO store work).
-        collects_access: false,
+        collects_access: row.try_get::<i64, _>("collects_access")? != 0,
     })
 }
 
-pub(super) const SYNC_COLUMNS: &str = "id, source_id, status, started_at, finished_at, users_count, groups_count, memberships_count, stats, identity_store_id, region, error_code, error_cause, error_fix, directory_format";
+pub(super) const SYNC_COLUMNS: &str = "id, source_id, status, started_at, finished_at, users_count, groups_count, memberships_count, stats, identity_store_id, region, error_code, error_cause, error_fix, directory_format, scope";
 
 pub(super) fn sync_run(row: &AnyRow) -> Result<SyncRun, StoreError> {
     let status: String = row.try_get("status")?;
@@ -142,6 +142,10 @@ pub(super) fn sync_run(row: &AnyRow) -> Result<SyncRun, StoreError> {
         failure,
         directory_format: u8::try_from(row.try_get::<i64, _>("directory_format")?)
             .map_err(corrupt)?,
+        scope: {
+            let scope: String = row.try_get("scope")?;
+            SyncScope::parse(&scope).ok_or_else(|| corrupt(format!("sync scope {scope}")))?
+        },
     })
 }
 

@@ -279,6 +279,7 @@ impl Sources for SqlStore {
             .execute(&mut *tx)
             .await?;
         }
+        super::access::write::delete_source(&mut tx, tenant, id).await?;
         for sql in [
             "DELETE FROM sync_runs WHERE tenant_id = $1 AND source_id = $2",
             "DELETE FROM sources WHERE tenant_id = $1 AND id = $2",

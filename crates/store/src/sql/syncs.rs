@@ -5,10 +5,12 @@ use roster_core::{SnapshotCounts, SourceId, SyncId, SyncStats, TenantId};
 use sqlx::Row;
 
 use super::SqlStore;
+use super::access;
 use super::rows::{self, SYNC_COLUMNS};
 use super::versions;
 use crate::error::StoreError;
 use crate::ports::Syncs;
+use crate::ports::access::SyncScope;
 use crate::records::{DirectoryLocation, Snapshot, StageBatch, SyncFailure, SyncRun, Versioning};
 
 const INTERRUPTED_CAUSE: &str =
@@ -66,61 +68,12 @@ impl Syncs for SqlStore {
         batch: &StageBatch,
         versioning: Versioning,
     ) -> Result<(), StoreError> {
+        refuse_access_run(&self.pool, tenant, sync).await?;
         versions::write_batch(&self.pool, tenant, sync, batch, versioning).await
     }
 
     async fn begin_sync(&self, tenant: &TenantId, source: &SourceId) -> Result<SyncId, StoreError> {
-        let mut tx = super::pool::begin_write(&self.pool).await?;
-        let exists = sqlx::query("SELECT 1 FROM sources WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_str())
-            .bind(source.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound(format!("source {source}")));
-        }
-        let abandoned: Vec<i64> = sqlx::query(
-            "SELECT id FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 AND status = 'running'",
-        )
-        .bind(tenant.as_str())
-        .bind(source.as_str())
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?;
-        let now = self.clock.now().to_string();
-        for id in abandoned {
-            let ended = sqlx::query(
-                "UPDATE sync_runs SET status = 'failed', finished_at = $1, error_code = 'interrupted', \
-                 error_cause = $2, error_fix = $3 WHERE tenant_id = $4 AND id = $5 AND status = 'running'",
-            )
-            .bind(&now)
-            .bind(INTERRUPTED_CAUSE)
-            .bind(INTERRUPTED_FIX)
-            .bind(tenant.as_str())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            // After the update, which waited for any write the run had in flight
-            // (and found it running still: it may have just published).
-            if ended == 1 {
-                versions::undo(&mut tx, tenant, source, SyncId(id)).await?;
-            }
-        }
-        versions::clean_staging(&mut tx, tenant, source).await?;
-        let row = sqlx::query(
-            "INSERT INTO sync_runs (tenant_id, source_id, status, started_at, directory_format) VALUES ($1, $2, 'running', $3, $4) RETURNING id",
-        )
-        .bind(tenant.as_str())
-        .bind(source.as_str())
-        .bind(&now)
-        .bind(i64::from(roster_core::directory::DIRECTORY_FORMAT))
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(SyncId(row.try_get(0)?))
+        self.begin_run(tenant, source, SyncScope::Directory).await
     }
 
     async fn publish_sync(
@@ -132,6 +85,12 @@ impl Syncs for SqlStore {
     ) -> Result<SnapshotCounts, StoreError> {
         let mut tx = super::pool::begin_write(&self.pool).await?;
         let run = lock_running(&mut tx, tenant, sync).await?;
+        if run_scope(&mut tx, tenant, sync).await? == SyncScope::Access {
+            self.publish_access(&mut tx, tenant, &run.source, sync, location, stats)
+                .await?;
+            tx.commit().await?;
+            return Ok(SnapshotCounts::default());
+        }
         let counts = versions::publish(&mut tx, tenant, &run, sync).await?;
         let stats_json = serde_json::to_string(stats).map_err(rows::corrupt)?;
         sqlx::query(
@@ -162,7 +121,8 @@ impl Syncs for SqlStore {
     ) -> Result<(), StoreError> {
         let mut tx = super::pool::begin_write(&self.pool).await?;
         let run = lock_running(&mut tx, tenant, sync).await?;
-        versions::undo(&mut tx, tenant, &run.source, sync).await?;
+        let scope = run_scope(&mut tx, tenant, sync).await?;
+        undo_run(&mut tx, tenant, &run.source, sync, scope).await?;
         sqlx::query(
             "UPDATE sync_runs SET status = 'failed', finished_at = $1, stats = $2, error_code = $3, \
              error_cause = $4, error_fix = $5 WHERE tenant_id = $6 AND id = $7",
@@ -211,16 +171,160 @@ impl Syncs for SqlStore {
         rows.iter().map(rows::sync_run).collect()
     }
 
+    /// The newest complete *directory* run (an access run is not a new
+    /// directory snapshot; see `Access::latest_access_snapshot`).
     async fn latest_snapshot(
         &self,
         tenant: &TenantId,
         source: &SourceId,
     ) -> Result<Option<Snapshot>, StoreError> {
-        let row = sqlx::query(
-            "SELECT MAX(id) FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 AND status = 'complete'",
+        self.latest_of_scope(tenant, source, SyncScope::Directory)
+            .await
+    }
+
+    async fn clean_staging(&self, tenant: &TenantId, source: &SourceId) -> Result<(), StoreError> {
+        let mut tx = super::pool::begin_write(&self.pool).await?;
+        versions::clean_staging(&mut tx, tenant, source).await?;
+        access::write::clean_staging(&mut tx, tenant, source).await?;
+        tx.commit().await?;
+        super::close::release_free_pages(&self.pool, self.backend).await
+    }
+}
+
+// --- Scopes: a run reads the directory or access (the SSO source). ---
+
+/// The scope of a run (locked by the caller, or any run of the tenant).
+async fn run_scope(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tenant: &TenantId,
+    sync: SyncId,
+) -> Result<SyncScope, StoreError> {
+    let row = sqlx::query("SELECT scope FROM sync_runs WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant.as_str())
+        .bind(sync.0)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("sync {sync}")))?;
+    let scope: String = row.try_get(0)?;
+    SyncScope::parse(&scope).ok_or_else(|| rows::corrupt(format!("sync scope {scope}")))
+}
+
+/// Directory rows may not be staged into an access run (a run's scope
+/// never changes, so no lock is needed to read it).
+async fn refuse_access_run(
+    pool: &sqlx::AnyPool,
+    tenant: &TenantId,
+    sync: SyncId,
+) -> Result<(), StoreError> {
+    let row = sqlx::query("SELECT scope FROM sync_runs WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant.as_str())
+        .bind(sync.0)
+        .fetch_optional(pool)
+        .await?;
+    match row {
+        Some(r) if r.try_get::<String, _>(0)? == SyncScope::Access.as_str() => Err(
+            StoreError::Conflict(format!("sync {sync} reads access, not the directory")),
+        ),
+        // An unknown run: `write_batch` says NotFound.
+        _ => Ok(()),
+    }
+}
+
+/// Undoes what a run of `scope` wrote (it will never publish).
+async fn undo_run(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tenant: &TenantId,
+    source: &SourceId,
+    sync: SyncId,
+    scope: SyncScope,
+) -> Result<(), StoreError> {
+    match scope {
+        SyncScope::Directory => versions::undo(tx, tenant, source, sync).await,
+        SyncScope::Access => access::write::undo(tx, tenant, sync).await,
+    }
+}
+
+impl SqlStore {
+    /// Starts a run of `scope`. Runs of the source left running (any
+    /// scope) are marked failed (`interrupted`) and undone first: one source
+    /// runs one sync at a time.
+    pub(super) async fn begin_run(
+        &self,
+        tenant: &TenantId,
+        source: &SourceId,
+        scope: SyncScope,
+    ) -> Result<SyncId, StoreError> {
+        let mut tx = super::pool::begin_write(&self.pool).await?;
+        let exists = sqlx::query("SELECT 1 FROM sources WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_str())
+            .bind(source.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(format!("source {source}")));
+        }
+        let abandoned = sqlx::query(
+            "SELECT id, scope FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 AND status = 'running'",
         )
         .bind(tenant.as_str())
         .bind(source.as_str())
+        .fetch_all(&mut *tx)
+        .await?;
+        let now = self.clock.now().to_string();
+        for run in abandoned {
+            let id: i64 = run.try_get(0)?;
+            let scope_text: String = run.try_get(1)?;
+            let run_scope = SyncScope::parse(&scope_text)
+                .ok_or_else(|| rows::corrupt(format!("sync scope {scope_text}")))?;
+            let ended = sqlx::query(
+                "UPDATE sync_runs SET status = 'failed', finished_at = $1, error_code = 'interrupted', \
+                 error_cause = $2, error_fix = $3 WHERE tenant_id = $4 AND id = $5 AND status = 'running'",
+            )
+            .bind(&now)
+            .bind(INTERRUPTED_CAUSE)
+            .bind(INTERRUPTED_FIX)
+            .bind(tenant.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            // After the update, which waited for any write the run had in flight
+            // (and found it running still: it may have just published).
+            if ended == 1 {
+                undo_run(&mut tx, tenant, source, SyncId(id), run_scope).await?;
+            }
+        }
+        versions::clean_staging(&mut tx, tenant, source).await?;
+        access::write::clean_staging(&mut tx, tenant, source).await?;
+        let row = sqlx::query(
+            "INSERT INTO sync_runs (tenant_id, source_id, status, started_at, directory_format, scope) \
+             VALUES ($1, $2, 'running', $3, $4, $5) RETURNING id",
+        )
+        .bind(tenant.as_str())
+        .bind(source.as_str())
+        .bind(&now)
+        .bind(i64::from(roster_core::directory::DIRECTORY_FORMAT))
+        .bind(scope.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(SyncId(row.try_get(0)?))
+    }
+
+    /// The newest complete run of `scope`.
+    pub(super) async fn latest_of_scope(
+        &self,
+        tenant: &TenantId,
+        source: &SourceId,
+        scope: SyncScope,
+    ) -> Result<Option<Snapshot>, StoreError> {
+        let row = sqlx::query(
+            "SELECT MAX(id) FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 AND status = 'complete' \
+             AND scope = $3",
+        )
+        .bind(tenant.as_str())
+        .bind(source.as_str())
+        .bind(scope.as_str())
         .fetch_one(&self.pool)
         .await?;
         let id: Option<i64> = row.try_get(0)?;
@@ -230,10 +334,30 @@ impl Syncs for SqlStore {
         }))
     }
 
-    async fn clean_staging(&self, tenant: &TenantId, source: &SourceId) -> Result<(), StoreError> {
-        let mut tx = super::pool::begin_write(&self.pool).await?;
-        versions::clean_staging(&mut tx, tenant, source).await?;
-        tx.commit().await?;
-        super::close::release_free_pages(&self.pool, self.backend).await
+    /// Publishes a locked access run: its versions, then the run complete
+    /// (no directory counts: an access run reads none).
+    async fn publish_access(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        tenant: &TenantId,
+        source: &SourceId,
+        sync: SyncId,
+        location: Option<&DirectoryLocation>,
+        stats: &SyncStats,
+    ) -> Result<(), StoreError> {
+        access::write::publish(tx, tenant, source, sync).await?;
+        sqlx::query(
+            "UPDATE sync_runs SET status = 'complete', finished_at = $1, stats = $2, \
+             identity_store_id = $3, region = $4 WHERE tenant_id = $5 AND id = $6",
+        )
+        .bind(self.clock.now().to_string())
+        .bind(serde_json::to_string(stats).map_err(rows::corrupt)?)
+        .bind(location.map(|l| l.identity_store_id.as_str().to_owned()))
+        .bind(location.map(|l| l.region.as_str().to_owned()))
+        .bind(tenant.as_str())
+        .bind(sync.0)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
     }
 }
