@@ -101,7 +101,7 @@ pub struct Me {
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "tokens", responses((status = 200, body = Me), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 #[tracing::instrument(skip_all)]
-pub async fn me(who: Principal) -> Json<Me> {
+pub async fn me(crate::auth::AnyRole(who): crate::auth::AnyRole) -> Json<Me> {
     Json(Me {
         user_id: who.user.id.clone(),
         email: who.user.email.clone(),

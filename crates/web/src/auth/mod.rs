@@ -2,6 +2,7 @@
 //! (`Authorization: Bearer`), passwords (Argon2id), sign-in rate limits,
 //! and the first admin's one-time setup link.
 
+pub mod any_role;
 pub mod bootstrap;
 pub mod login_csrf;
 pub mod password;
@@ -10,4 +11,5 @@ pub mod ratelimit;
 pub mod secrets;
 pub mod session;
 
+pub use any_role::{AnyRole, landing};
 pub use principal::{ApiWriter, Principal};

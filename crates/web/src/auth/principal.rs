@@ -30,6 +30,11 @@ impl Principal {
         self.user.role == ConsoleRole::Admin
     }
 
+    /// A reviewer sees only the access-review items assigned to them.
+    pub fn is_reviewer(&self) -> bool {
+        self.user.role == ConsoleRole::Reviewer
+    }
+
     pub fn csrf_token(&self) -> &str {
         self.csrf.as_deref().unwrap_or_default()
     }
@@ -57,7 +62,7 @@ impl Principal {
     }
 
     /// A JSON post from a browser session carries the CSRF header; API tokens need none.
-    fn check_api_csrf(&self, headers: &HeaderMap) -> Result<(), WebError> {
+    pub(crate) fn check_api_csrf(&self, headers: &HeaderMap) -> Result<(), WebError> {
         if let Some(expected) = &self.csrf {
             let sent = headers
                 .get(CSRF_HEADER)
@@ -86,29 +91,42 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
+/// Who sent the request, of any role (reviewers included): a bearer token
+/// or a session cookie. Only `AnyRole` (the review queue) uses it as is.
+pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<Principal, WebError> {
+    if parts.headers.contains_key(header::AUTHORIZATION) {
+        let token = bearer(&parts.headers).ok_or(WebError::Unauthorized)?;
+        let user = state
+            .store
+            .token_principal(&sha256_hex(token))
+            .await?
+            .ok_or(WebError::Unauthorized)?;
+        return Ok(Principal { user, csrf: None });
+    }
+    let id = cookie_value(&parts.headers).ok_or(WebError::Unauthorized)?;
+    let session = state
+        .store
+        .session_principal(&sha256_hex(&id))
+        .await?
+        .ok_or(WebError::Unauthorized)?;
+    Ok(Principal {
+        user: session.user,
+        csrf: Some(session.csrf_token),
+    })
+}
+
+/// An admin or auditor. A reviewer is refused (403) here, so every route
+/// is closed to reviewers unless it asks for `AnyRole` instead: a new route
+/// never opens the directory to them by accident.
 impl FromRequestParts<AppState> for Principal {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
-        if parts.headers.contains_key(header::AUTHORIZATION) {
-            let token = bearer(&parts.headers).ok_or(WebError::Unauthorized)?;
-            let user = state
-                .store
-                .token_principal(&sha256_hex(token))
-                .await?
-                .ok_or(WebError::Unauthorized)?;
-            return Ok(Self { user, csrf: None });
+        let p = authenticate(parts, state).await?;
+        if p.is_reviewer() {
+            return Err(WebError::Forbidden);
         }
-        let id = cookie_value(&parts.headers).ok_or(WebError::Unauthorized)?;
-        let session = state
-            .store
-            .session_principal(&sha256_hex(&id))
-            .await?
-            .ok_or(WebError::Unauthorized)?;
-        Ok(Self {
-            user: session.user,
-            csrf: Some(session.csrf_token),
-        })
+        Ok(p)
     }
 }
 

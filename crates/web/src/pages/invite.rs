@@ -74,7 +74,7 @@ pub async fn accept(
         return with_cookie(&state, page, &f.csrf);
     }
     let cookie = invitations::accept(&state, &user, &token, &f.password).await?;
-    let mut r = Redirect::to("/sources").into_response();
+    let mut r = Redirect::to(crate::auth::landing(&user)).into_response();
     r.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(r)
 }

@@ -13,7 +13,7 @@ use super::layout::bare;
 use crate::audit;
 use crate::auth::login_csrf::SIGNIN;
 use crate::auth::secrets::{random_token, sha256_hex};
-use crate::auth::{Principal, password, session};
+use crate::auth::{AnyRole, password, session};
 use crate::error::WebError;
 use crate::extract::AppForm;
 use crate::state::AppState;
@@ -132,7 +132,7 @@ pub async fn submit(
         .await;
         return Ok(signed_in(
             session::start(&state, &c.user).await?,
-            "/sources",
+            crate::auth::landing(&c.user),
         ));
     }
     // Each tenant's log shows the failure against its own account only.
@@ -166,7 +166,7 @@ pub struct CsrfOnly {
 #[tracing::instrument(skip_all)]
 pub async fn signout(
     State(state): State<AppState>,
-    who: Principal,
+    AnyRole(who): AnyRole,
     headers: HeaderMap,
     AppForm(f): AppForm<CsrfOnly>,
 ) -> Result<Response, WebError> {
@@ -276,7 +276,10 @@ pub async fn setup_submit(
         json!({"via": "one-time link"}),
     )
     .await;
-    Ok(signed_in(session::start(&state, &user).await?, "/sources"))
+    Ok(signed_in(
+        session::start(&state, &user).await?,
+        crate::auth::landing(&user),
+    ))
 }
 
 #[tracing::instrument(skip_all)]
@@ -304,5 +307,8 @@ pub async fn link(
     if user.tenant_id != link.tenant_id {
         return Err(WebError::NotFound("sign-in link".into()));
     }
-    Ok(signed_in(session::start(&state, &user).await?, "/sources"))
+    Ok(signed_in(
+        session::start(&state, &user).await?,
+        crate::auth::landing(&user),
+    ))
 }

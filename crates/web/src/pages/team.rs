@@ -21,7 +21,7 @@ async fn render(
     let users = state.store.list_console_users(who.tenant()).await?;
     let body = html! {
         h1 { "Team" }
-        p { "Admins change settings, connections and tokens; auditors see everything and change nothing." }
+        p { "Admins change settings, connections and tokens; auditors see everything and change nothing; reviewers see only the access-review items assigned to them." }
         @if let Some(inv) = invited {
             div.success #invitation {
                 p { strong { "Send this one-time link to " (inv.email) "." } " It works once, until " (inv.expires_at) "; roster cannot show it again." }
@@ -37,6 +37,7 @@ async fn render(
                     label for="invite-role" { "Role" }
                     select #invite-role name="role" {
                         option value="auditor" selected { "auditor (read-only)" }
+                        option value="reviewer" { "reviewer (own review items only)" }
                         option value="admin" { "admin" }
                     }
                 }

@@ -20,7 +20,7 @@ const LIFETIME_S: i64 = 7 * 24 * 3600;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewInvitation {
     pub email: String,
-    /// admin or auditor.
+    /// admin, auditor or reviewer.
     pub role: String,
 }
 
@@ -47,7 +47,7 @@ pub async fn invite(
         .map_err(|e| WebError::bad_request("invalid-email", e.to_string()))?
         .into_string();
     let role = ConsoleRole::parse(body.role.trim())
-        .ok_or_else(|| WebError::bad_request("invalid-role", "role is admin or auditor"))?;
+        .ok_or_else(|| WebError::bad_request("invalid-role", "role is admin, auditor or reviewer"))?;
     // Only this tenant's accounts count: another tenant may hold the same
     // address, and an invitation here must reveal nothing about it.
     let members = state.store.list_console_users(tenant).await?;

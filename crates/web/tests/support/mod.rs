@@ -38,6 +38,8 @@ pub struct App {
     pub admin: Session,
     pub auditor: Session,
     pub other_admin: Session,
+    /// A reviewer of the default tenant (`reviewer@a.test`).
+    pub reviewer: Session,
     pub token: String,
     /// A synced source of the default tenant.
     pub source: SourceId,
@@ -136,6 +138,7 @@ pub async fn app() -> App {
     let (admin, admin_id) = session(&store, &tenant, "admin@a.test", ConsoleRole::Admin).await;
     let (auditor, _) = session(&store, &tenant, "auditor@a.test", ConsoleRole::Auditor).await;
     let (other_admin, _) = session(&store, &other, "admin@b.test", ConsoleRole::Admin).await;
+    let (reviewer, _) = session(&store, &tenant, "reviewer@a.test", ConsoleRole::Reviewer).await;
     let token = "rst_test_token_value".to_owned();
     store
         .create_api_token(
@@ -162,6 +165,7 @@ pub async fn app() -> App {
         admin,
         auditor,
         other_admin,
+        reviewer,
         token,
         source,
         user_id,
