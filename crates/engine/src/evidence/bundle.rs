@@ -16,10 +16,15 @@ use serde::Serialize;
 use serde_json::json;
 use zip::write::SimpleFileOptions;
 
+use super::access::{AccessEvidence, access_snapshot};
+use super::access_files::{AccessCollection, access_files};
+use super::access_history::directory_run;
 use super::{AsOf, ReportData, check_report, complete_run, diff, report};
 use crate::EngineError;
 
-/// Entries in the order they are written (`diff.json` only when a previous snapshot exists).
+/// Entries in the order they are written (`diff.json` only when a previous
+/// snapshot exists; the access files of `access_files::ACCESS_ENTRY_ORDER`
+/// only when the source has access data).
 pub const BUNDLE_ENTRY_ORDER: &[&str] = &[
     "collection.json",
     "users.csv",
@@ -27,6 +32,12 @@ pub const BUNDLE_ENTRY_ORDER: &[&str] = &[
     "memberships.csv",
     "checks.json",
     "diff.json",
+    "access.csv",
+    "accounts.csv",
+    "permission_sets.json",
+    "access_checks.json",
+    "access_diff.json",
+    "access_diff.csv",
     "report.html",
     MANIFEST_FILE,
 ];
@@ -56,6 +67,10 @@ struct Collection<'a> {
     throttled: u64,
     wall_s: f64,
     floor_s: f64,
+    /// The access snapshot the bundle holds (absent without access data, so
+    /// directory-only bundles keep their bytes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access: Option<AccessCollection<'a>>,
 }
 
 async fn users_csv(
@@ -149,6 +164,7 @@ fn collection(
     source: &roster_store::Source,
     run: &SyncRun,
     previous: Option<i64>,
+    access: Option<&AccessEvidence>,
 ) -> Vec<u8> {
     let location = source.location.as_ref();
     json_file(&Collection {
@@ -180,6 +196,7 @@ fn collection(
         throttled: run.stats.throttled,
         wall_s: run.stats.wall_s,
         floor_s: run.stats.floor_s,
+        access: access.map(AccessCollection::of),
     })
 }
 
@@ -209,7 +226,12 @@ pub async fn export_bundle(
     key: &BundleKey,
     actor: &str,
 ) -> Result<Vec<u8>, EngineError> {
-    let run = complete_run(store, tenant, snapshot.sync_id, Some(&snapshot.source_id)).await?;
+    let snapshot_run =
+        complete_run(store, tenant, snapshot.sync_id, Some(&snapshot.source_id)).await?;
+    // The directory's run: the snapshot's own, or the one an access run reads.
+    let run = directory_run(store, tenant, snapshot_run.clone())
+        .await?
+        .unwrap_or(snapshot_run);
     let source = store.get_source(tenant, &snapshot.source_id).await?;
     let checks = check_report(store, tenant, snapshot, AsOf::SnapshotEnd).await?;
     let diff = diff(
@@ -220,12 +242,22 @@ pub async fn export_bundle(
         Some(snapshot.sync_id),
     )
     .await?;
-    let data = ReportData::gather(store, tenant, &source, &run, &checks, diff.as_ref()).await?;
+    let mut data = ReportData::gather(store, tenant, &source, &run, &checks, diff.as_ref()).await?;
+    data.access = match access_snapshot(store, tenant, snapshot).await? {
+        Some(a) => Some(AccessEvidence::gather(store, tenant, a).await?),
+        None => None,
+    };
     let format = run.directory_format;
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         (
             "collection.json",
-            collection(tenant, &source, &run, diff.as_ref().map(|d| d.from_sync)),
+            collection(
+                tenant,
+                &source,
+                &run,
+                diff.as_ref().map(|d| d.from_sync),
+                data.access.as_ref(),
+            ),
         ),
         (
             "users.csv",
@@ -243,6 +275,9 @@ pub async fn export_bundle(
     ];
     if let Some(d) = &diff {
         files.push(("diff.json", json_file(d)));
+    }
+    if let Some(a) = &data.access {
+        files.extend(access_files(a));
     }
     files.push(("report.html", report::render(&data).into_bytes()));
     let list: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();

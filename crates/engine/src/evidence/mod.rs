@@ -4,8 +4,12 @@
 //!
 //! Depends on `roster-core` (the rules) and `roster-store` (the data).
 
+mod access;
+mod access_files;
+mod access_history;
 mod bundle;
 mod report;
+mod report_access;
 mod verify;
 
 use roster_core::evidence::checks::{self, StatusCounts};
@@ -14,9 +18,16 @@ use roster_core::evidence::{
     diff as core_diff, hr_roster,
 };
 use roster_core::{SourceId, SyncId, TenantId};
-use roster_store::{AuditEntry, Snapshot, Store, StoreError, SyncRun, SyncStatus};
+use roster_store::{AuditEntry, Snapshot, Store, StoreError, SyncRun, SyncScope, SyncStatus};
 use serde_json::json;
 
+pub use access::{
+    ACCESS_PAGE, AccessCheckReport, AccessEvidence, AccessSnapshot, PrivilegedAccount,
+    access_check_report, access_checks, access_rows, access_snapshot, latest_access_snapshot,
+    no_access_snapshot,
+};
+pub use access_files::ACCESS_ENTRY_ORDER;
+pub use access_history::{latest_evidence_snapshot, save_access_settings};
 pub use bundle::{BUNDLE_ENTRY_ORDER, export_bundle};
 pub use report::{ReportData, render, render_report};
 pub use verify::{
@@ -31,7 +42,8 @@ pub use crate::snapshot::complete_run;
 /// How many past syncs history reads at most (charts, previous snapshot).
 const HISTORY: u32 = 10_000;
 
-/// The source's complete syncs up to and including `up_to`, oldest first.
+/// The source's complete directory syncs up to and including `up_to`,
+/// oldest first (access runs change no directory row).
 pub async fn snapshot_history(
     store: &dyn Store,
     tenant: &TenantId,
@@ -42,7 +54,9 @@ pub async fn snapshot_history(
         .list_syncs(tenant, source, HISTORY)
         .await?
         .into_iter()
-        .filter(|r| r.status == SyncStatus::Complete && r.id <= up_to)
+        .filter(|r| {
+            r.status == SyncStatus::Complete && r.scope == SyncScope::Directory && r.id <= up_to
+        })
         .collect();
     runs.reverse();
     Ok(runs)
@@ -73,7 +87,14 @@ pub async fn diff(
     to: Option<SyncId>,
 ) -> Result<Option<Diff>, EngineError> {
     let to = match to {
-        Some(id) => complete_run(store, tenant, id, Some(source)).await?.id,
+        Some(id) => {
+            // An access run's directory is its newest directory run's.
+            let run = complete_run(store, tenant, id, Some(source)).await?;
+            match access_history::directory_run(store, tenant, run).await? {
+                Some(r) => r.id,
+                None => return Ok(None),
+            }
+        }
         None => {
             crate::snapshot::latest(store, tenant, source)
                 .await?

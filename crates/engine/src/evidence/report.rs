@@ -14,9 +14,10 @@ use std::fmt::Display;
 use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
 use roster_core::TenantId;
 use roster_core::evidence::frameworks::{self, CONTROLS};
-use roster_core::evidence::{CheckReport, Diff, SyncChangeCount};
+use roster_core::evidence::{CheckReport, CheckResult, Diff, SyncChangeCount};
 use roster_store::{Snapshot, Source, Store, SyncRun};
 
+use super::access::{AccessEvidence, access_snapshot};
 use super::{AsOf, check_report, complete_run, diff, snapshot_history};
 use crate::EngineError;
 
@@ -36,6 +37,9 @@ pub struct ReportData {
     pub history: Vec<SyncRun>,
     /// Change per sync up to the snapshot, oldest first.
     pub changes: Vec<SyncChangeCount>,
+    /// The access snapshot that goes with the snapshot, when the source
+    /// collects access (`None` leaves the report as it always was).
+    pub access: Option<AccessEvidence>,
 }
 
 impl ReportData {
@@ -61,6 +65,7 @@ impl ReportData {
             diff: diff.cloned(),
             history,
             changes,
+            access: None,
         })
     }
 }
@@ -83,13 +88,17 @@ pub async fn render_report(
         Some(snapshot.sync_id),
     )
     .await?;
-    let data = ReportData::gather(store, tenant, &source, &run, &checks, diff.as_ref()).await?;
+    let mut data = ReportData::gather(store, tenant, &source, &run, &checks, diff.as_ref()).await?;
+    data.access = match access_snapshot(store, tenant, snapshot).await? {
+        Some(a) => Some(AccessEvidence::gather(store, tenant, a).await?),
+        None => None,
+    };
     Ok(render(&data))
 }
 
 /// Text escaped as the report always has: `& < > "` as maud does, and `'`
 /// as `&#39;` too (kept so that re-exported reports stay byte-identical).
-struct Text<'a>(&'a str);
+pub(super) struct Text<'a>(pub(super) &'a str);
 
 impl Render for Text<'_> {
     fn render_to(&self, buffer: &mut String) {
@@ -108,7 +117,7 @@ impl Render for Text<'_> {
 
 /// An empty SVG element written `<name a="v" …/>` (maud writes void
 /// elements without the slash); every value is escaped.
-fn svg_empty(name: &str, attrs: &[(&str, &dyn Display)]) -> Markup {
+pub(super) fn svg_empty(name: &str, attrs: &[(&str, &dyn Display)]) -> Markup {
     let mut out = format!("<{name}");
     for (key, value) in attrs {
         out.push(' ');
@@ -195,38 +204,46 @@ fn checks(d: &ReportData) -> Markup {
     html! {
         section {
             h2 { "Checks" }
-            table {
-                tr { th { "Check" } th { "Status" } th { "Result" } th { "Controls" } }
-                @for c in &d.checks.checks {
-                    @let st = c.status.as_str();
-                    tr {
-                        td { b { (c.id) } br; span.muted { (Text(c.title)) } }
-                        td { span class={ "badge " (st) } { (st) } }
-                        td {
-                            (Text(&c.summary))
-                            @if !c.findings.is_empty() {
-                                details {
-                                    summary { (c.findings.len()) " finding(s)" }
-                                    ul {
-                                        @for f in c.findings.iter().take(FINDINGS_SHOWN) {
-                                            li {
-                                                (f.kind) " " code { (Text(&f.id)) }
-                                                @if let Some(n) = &f.name { " " (Text(n)) }
-                                                ": " (Text(&f.detail))
-                                            }
+            (check_table(&d.checks.checks, "checks.json"))
+        }
+    }
+}
+
+/// The table of check results (the `IDS-` checks, and the `ACC-` checks of
+/// the access section); `file` is where the findings not shown are.
+pub(super) fn check_table(results: &[CheckResult], file: &str) -> Markup {
+    html! {
+        table {
+            tr { th { "Check" } th { "Status" } th { "Result" } th { "Controls" } }
+            @for c in results {
+                @let st = c.status.as_str();
+                tr {
+                    td { b { (c.id) } br; span.muted { (Text(c.title)) } }
+                    td { span class={ "badge " (st) } { (st) } }
+                    td {
+                        (Text(&c.summary))
+                        @if !c.findings.is_empty() {
+                            details {
+                                summary { (c.findings.len()) " finding(s)" }
+                                ul {
+                                    @for f in c.findings.iter().take(FINDINGS_SHOWN) {
+                                        li {
+                                            (f.kind) " " code { (Text(&f.id)) }
+                                            @if let Some(n) = &f.name { " " (Text(n)) }
+                                            ": " (Text(&f.detail))
                                         }
-                                        @if c.findings.len() > FINDINGS_SHOWN {
-                                            li { "… and " (c.findings.len() - FINDINGS_SHOWN) " more (see checks.json)" }
-                                        }
+                                    }
+                                    @if c.findings.len() > FINDINGS_SHOWN {
+                                        li { "… and " (c.findings.len() - FINDINGS_SHOWN) " more (see " (file) ")" }
                                     }
                                 }
                             }
                         }
-                        td {
-                            @for (i, k) in c.controls.iter().enumerate() {
-                                @if i > 0 { br; }
-                                (Text(k))
-                            }
+                    }
+                    td {
+                        @for (i, k) in c.controls.iter().enumerate() {
+                            @if i > 0 { br; }
+                            (Text(k))
                         }
                     }
                 }
@@ -396,6 +413,7 @@ pub fn render(d: &ReportData) -> String {
                 (checks(d))
                 (controls(d))
                 (changes(d))
+                @if let Some(a) = &d.access { (super::report_access::section(a)) }
                 section {
                     h2 { "Over time" }
                     (line_chart(d))
