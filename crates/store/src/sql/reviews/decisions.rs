@@ -93,8 +93,31 @@ pub(super) async fn decide(
     let now = store.clock.now();
     let mut tx = super::super::pool::begin_write(&store.pool).await?;
     let first = reserve(&mut tx, tenant, id, items.len() as u64).await?;
-    // Every item must be in the campaign, and none the decider's (or the
-    // new reviewer's) own access.
+    check_items(&mut tx, tenant, id, &items, decider, reassign_to.as_deref()).await?;
+    let checked = Checked {
+        tenant,
+        id,
+        decider,
+        verdict: d.verdict,
+        comment,
+        reassign_to,
+        now,
+    };
+    let records = write(&mut tx, &checked, &items, first).await?;
+    tx.commit().await?;
+    Ok(records)
+}
+
+/// Every item must be in the campaign, and none the decider's (or the new
+/// reviewer's) own access.
+async fn check_items(
+    tx: &mut Tx,
+    tenant: &TenantId,
+    id: &CampaignId,
+    items: &[i64],
+    decider: &Decider,
+    reassign_to: Option<&str>,
+) -> Result<(), StoreError> {
     for chunk in items.chunks(CHUNK) {
         let sql = format!(
             "SELECT item_id, user_email, user_name FROM review_items WHERE campaign_id = $1 AND tenant_id = $2 AND item_id IN ({})",
@@ -104,7 +127,7 @@ pub(super) async fn decide(
         for i in chunk {
             q = q.bind(*i);
         }
-        let rows = q.fetch_all(&mut *tx).await?;
+        let rows = q.fetch_all(&mut **tx).await?;
         if rows.len() != chunk.len() {
             let found: Vec<i64> = rows.iter().filter_map(|r| r.try_get(0).ok()).collect();
             let missing = chunk
@@ -130,16 +153,44 @@ pub(super) async fn decide(
                     "item {item} is the reviewer's own access: nobody reviews their own access"
                 )));
             }
-            if reassign_to
-                .as_deref()
-                .is_some_and(|to| same_person(to, &theirs))
-            {
+            if reassign_to.is_some_and(|to| same_person(to, &theirs)) {
                 return Err(StoreError::Conflict(format!(
                     "item {item} cannot be reassigned to the user whose access it is"
                 )));
             }
         }
     }
+    Ok(())
+}
+
+/// A validated decision, ready to write.
+struct Checked<'a> {
+    tenant: &'a TenantId,
+    id: &'a CampaignId,
+    decider: &'a Decider,
+    verdict: Verdict,
+    comment: Option<String>,
+    reassign_to: Option<String>,
+    now: Timestamp,
+}
+
+/// Appends the records (IDs from `first`) and copies them onto the items.
+async fn write(
+    tx: &mut Tx,
+    c: &Checked<'_>,
+    items: &[i64],
+    first: i64,
+) -> Result<Vec<DecisionRecord>, StoreError> {
+    let Checked {
+        tenant,
+        id,
+        decider,
+        verdict,
+        comment,
+        reassign_to,
+        now,
+    } = c;
+    let (tenant, id, decider, now) = (*tenant, *id, *decider, *now);
     let at = now.to_string();
     let mut records = Vec::with_capacity(items.len());
     for (n, chunk) in items.chunks(CHUNK).enumerate() {
@@ -157,7 +208,7 @@ pub(super) async fn decide(
         let mut q = sqlx::query(&sql)
             .bind(id.as_str())
             .bind(tenant.as_str())
-            .bind(d.verdict.as_str())
+            .bind(verdict.as_str())
             .bind(comment.clone())
             .bind(reassign_to.clone())
             .bind(&decider.actor)
@@ -168,15 +219,15 @@ pub(super) async fn decide(
             records.push(DecisionRecord {
                 id: rid,
                 item_id: *item,
-                verdict: d.verdict,
+                verdict: *verdict,
                 comment: comment.clone(),
                 reassigned_to: reassign_to.clone(),
                 actor: decider.actor.clone(),
                 at: now,
             });
         }
-        q.execute(&mut *tx).await?;
-        let set = if d.verdict == Verdict::Reassign {
+        q.execute(&mut **tx).await?;
+        let set = if *verdict == Verdict::Reassign {
             "reviewer = $3"
         } else {
             "decision = $3, comment = $4, decided_by = $5, decided_at = $6, remediated_sync = NULL"
@@ -184,15 +235,15 @@ pub(super) async fn decide(
         let sql = format!(
             "UPDATE review_items SET {set} WHERE campaign_id = $1 AND tenant_id = $2 AND item_id IN ({})",
             placeholders(
-                if d.verdict == Verdict::Reassign { 4 } else { 7 },
+                if *verdict == Verdict::Reassign { 4 } else { 7 },
                 chunk.len()
             )
         );
         let mut q = sqlx::query(&sql).bind(id.as_str()).bind(tenant.as_str());
-        q = if d.verdict == Verdict::Reassign {
+        q = if *verdict == Verdict::Reassign {
             q.bind(reassign_to.clone())
         } else {
-            q.bind(d.verdict.as_str())
+            q.bind(verdict.as_str())
                 .bind(comment.clone())
                 .bind(&decider.actor)
                 .bind(&at)
@@ -200,9 +251,8 @@ pub(super) async fn decide(
         for i in chunk {
             q = q.bind(*i);
         }
-        q.execute(&mut *tx).await?;
+        q.execute(&mut **tx).await?;
     }
-    tx.commit().await?;
     Ok(records)
 }
 

@@ -200,7 +200,7 @@ pub(super) async fn page(
              OR lower(i.account_name) LIKE {p} ESCAPE '\\')"
         ));
     }
-    let extra: String = clauses.iter().map(|c| format!(" AND {c}")).collect();
+    let extra: String = clauses.iter().flat_map(|c| [" AND ", c.as_str()]).collect();
     let sql = format!(
         "SELECT {ITEM_COLUMNS} FROM review_items i WHERE i.campaign_id = $1 AND i.tenant_id = $2 AND i.item_id > $3{extra} \
          ORDER BY i.item_id LIMIT $4"
