@@ -1,5 +1,5 @@
 //! The query plans of the directory's key reads and writes on `SQLite`:
-//! each searches an index (migration 0008 says which serves which), none
+//! each searches an index (migrations 0008 and 0014 say which serves which), none
 //! scans a directory or staging table.
 //!
 //! The statements are those the store runs, built from the same helpers
@@ -350,7 +350,61 @@ async fn versioning_and_publishing_search_the_current_and_staging_keys() {
         ),
     ];
     for (name, sql) in &writes {
-        assert_uses_indexes(name, &plan(&store, sql, running, &["", "zzz"]).await);
+        let p = plan(&store, sql, running, &["", "zzz"]).await;
+        assert_uses_indexes(name, &p);
+        // Live versions by their key index; "does this key have a current
+        // version" from that index alone (key and `COALESCE(valid_to, 0)`).
+        let by_key = |s: &&String| s.contains("_key (");
+        assert!(p.iter().any(|s| by_key(&s)), "{name}: {p:#?}");
+        if name.starts_with("versioning") {
+            assert!(
+                p.iter().any(|s| by_key(&s) && s.contains("<expr>=?")),
+                "{name} does not find current versions in the key index alone: {p:#?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn one_index_per_table_keeps_one_current_version_per_object() {
+    let (store, _dir, source, _, _) = store_with_history().await;
+    for (table, key) in [
+        ("dir_users", "user_id"),
+        ("dir_groups", "group_id"),
+        ("dir_memberships", "membership_id"),
+    ] {
+        let names: Vec<String> = sqlx::query(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 ORDER BY name",
+        )
+        .bind(table)
+        .fetch_all(&store.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get(0).unwrap())
+        .collect();
+        let mut expected = vec![
+            format!("{table}_from"),
+            format!("{table}_key"),
+            format!("{table}_to"),
+        ];
+        if table == "dir_memberships" {
+            expected.insert(1, format!("{table}_group"));
+            expected.push(format!("{table}_user"));
+        }
+        assert_eq!(names, expected);
+        // A second current version of an existing object is refused.
+        let copy = format!(
+            "INSERT INTO {table} SELECT * FROM {table} WHERE tenant_id = $1 AND source_id = $2 \
+             AND valid_to IS NULL AND {key} = (SELECT MIN({key}) FROM {table} WHERE valid_to IS NULL)"
+        );
+        let err = sqlx::query(&copy)
+            .bind(TenantId::default_tenant().as_str().to_owned())
+            .bind(source.as_str().to_owned())
+            .execute(&store.pool)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("UNIQUE"), "{table}: {err}");
     }
 }
 

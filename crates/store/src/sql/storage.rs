@@ -16,7 +16,7 @@ impl SqlStore {
         let mut bytes = [0u64; 3];
         for (slot, (live, _)) in bytes.iter_mut().zip(TABLES) {
             let sql = match self.backend {
-                // An index's name starts with its table's (`dir_users_current`).
+                // An index's name starts with its table's (`dir_users_key`).
                 Backend::Sqlite => format!(
                     "SELECT CAST(COALESCE(SUM(d.pgsize), 0) AS BIGINT) FROM dbstat d \
                      JOIN sqlite_schema s ON s.name = d.name WHERE s.tbl_name = '{live}'"

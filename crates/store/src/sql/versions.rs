@@ -29,6 +29,11 @@ const ROWS_PER_STATEMENT: usize = 50;
 
 type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
 
+/// "The current version", in the words of the key index `dir_*_key`
+/// (`tenant_id, source_id, key, COALESCE(valid_to, 0)`, unique; migration
+/// 0014): a key and this find it in the index alone. Sync IDs start at 1.
+const CURRENT: &str = "COALESCE(valid_to, 0) = 0";
+
 fn placeholders(rows: usize, cols: usize, first: usize) -> String {
     (0..rows)
         .map(|r| {
@@ -87,7 +92,7 @@ impl<T> Versioned<T> {
             }
         }
         format!(
-            "UPDATE {live} SET valid_to = $1 WHERE tenant_id = $2 AND source_id = $3 AND valid_to IS NULL \
+            "UPDATE {live} SET valid_to = $1 WHERE tenant_id = $2 AND source_id = $3 AND {CURRENT} \
              AND valid_from < $1 AND {live_filter} AND NOT EXISTS (SELECT 1 FROM {stage} s \
              WHERE s.sync_id = $1 AND s.tenant_id = $2 AND s.{key} = {live}.{key}{changed})"
         )
@@ -103,9 +108,10 @@ impl<T> Versioned<T> {
             "INSERT INTO {live} (tenant_id, source_id, valid_from, {}) \
              SELECT $2, $3, $1, {} FROM {stage} s WHERE s.sync_id = $1 AND s.tenant_id = $2 \
              AND {stage_filter} AND NOT EXISTS (SELECT 1 FROM {live} l WHERE l.tenant_id = $2 \
-             AND l.source_id = $3 AND l.valid_to IS NULL AND l.{key} = s.{key})",
+             AND l.source_id = $3 AND l.{key} = s.{key} AND {})",
             self.column_list(""),
-            self.column_list("s.")
+            self.column_list("s."),
+            CURRENT.replace("valid_to", "l.valid_to"),
         )
     }
 }
