@@ -1,8 +1,10 @@
 //! The connection test of the source wizard: assume the role with the External ID, prove
 //! the trust policy requires it, locate the directory, and probe the three
-//! reads. Each step is reported as it starts and ends, through a callback,
-//! so the console, the API and the CLI can show it live. On success the
-//! source's location is stored and the source is marked connected.
+//! reads; for a source that collects access (the SSO source), also the
+//! `sso:`/`organizations:` probes of `connection_test_sso`. Each step is
+//! reported as it starts and ends, through a callback, so the console, the
+//! API and the CLI can show it live. On success the source's location is
+//! stored and the source is marked connected (and, for access, collecting it).
 
 use roster_aws::directory::DirectoryClient;
 use roster_aws::{AwsError, CustomerSession, Platform};
@@ -14,7 +16,10 @@ use crate::error::EngineError;
 use crate::locate::{LocationHint, locate};
 use crate::source_sync::{AwsEndpoint, diagnosis_of};
 
-/// The four steps, in order.
+#[path = "connection_test_sso.rs"]
+mod sso;
+
+/// The steps, in order: four for the directory, three more for access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Step {
@@ -22,15 +27,28 @@ pub enum Step {
     InsecureTrustCheck,
     Discovery,
     ProbeReads,
+    SsoPermissionSets,
+    SsoAccounts,
+    SsoAssignments,
 }
 
 impl Step {
-    pub const ALL: [Step; 4] = [
+    /// Every step of a connection that collects access.
+    pub const ALL: [Step; 7] = [
         Step::AssumeRole,
         Step::InsecureTrustCheck,
         Step::Discovery,
         Step::ProbeReads,
+        Step::SsoPermissionSets,
+        Step::SsoAccounts,
+        Step::SsoAssignments,
     ];
+
+    /// The steps a connection runs: the directory's four, and the SSO
+    /// probes when it collects access.
+    pub fn run_by(access: bool) -> &'static [Step] {
+        if access { &Self::ALL } else { &Self::ALL[..4] }
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -38,6 +56,9 @@ impl Step {
             Self::InsecureTrustCheck => "insecure-trust-check",
             Self::Discovery => "discovery",
             Self::ProbeReads => "probe-reads",
+            Self::SsoPermissionSets => "sso-permission-sets",
+            Self::SsoAccounts => "sso-accounts",
+            Self::SsoAssignments => "sso-assignments",
         }
     }
 
@@ -50,6 +71,9 @@ impl Step {
             }
             Self::Discovery => "Find the Identity Store ID, instance and home Region",
             Self::ProbeReads => "Probe reads: ListUsers, ListGroups, ListGroupMemberships",
+            Self::SsoPermissionSets => "sso:ListPermissionSets on the instance",
+            Self::SsoAccounts => "organizations:ListAccounts",
+            Self::SsoAssignments => "One sso:ListAccountAssignments probe",
         }
     }
 }
@@ -85,12 +109,14 @@ pub struct ConnectRequest {
 /// Receives each step's events as they happen.
 pub type StepSink<'a> = &'a (dyn Fn(StepEvent) + Send + Sync);
 
-struct Reporter<'a> {
+pub(crate) struct Reporter<'a> {
     sink: StepSink<'a>,
+    /// The steps this test runs (`Step::run_by`).
+    steps: &'static [Step],
 }
 
 impl Reporter<'_> {
-    fn emit(&self, step: Step, status: StepStatus, detail: impl Into<String>) {
+    pub(crate) fn emit(&self, step: Step, status: StepStatus, detail: impl Into<String>) {
         (self.sink)(StepEvent {
             step,
             status,
@@ -99,9 +125,9 @@ impl Reporter<'_> {
     }
 
     /// Reports `step` failed and every later step skipped.
-    fn fail(&self, step: Step, d: &Diagnosis) -> EngineError {
+    pub(crate) fn fail(&self, step: Step, d: &Diagnosis) -> EngineError {
         self.emit(step, StepStatus::Failed, format!("{}: {}", d.code, d.cause));
-        for later in Step::ALL.iter().filter(|s| **s as u8 > step as u8) {
+        for later in self.steps.iter().filter(|s| **s as u8 > step as u8) {
             self.emit(*later, StepStatus::Skipped, "not run");
         }
         EngineError::Diagnosed(d.clone())
@@ -120,8 +146,9 @@ fn placement_phrase(placement: Placement) -> &'static str {
     }
 }
 
-/// Runs the connection test for `source`. On success the location is stored
-/// and the source is connected; on failure it keeps its status (pending).
+/// Runs the connection test for `source` (with the SSO steps when it
+/// collects access). On success the location is stored and the source is
+/// connected; on failure it keeps its status (pending).
 pub async fn test_connection(
     store: &dyn Store,
     platform: &Platform,
@@ -130,8 +157,38 @@ pub async fn test_connection(
     request: &ConnectRequest,
     sink: StepSink<'_>,
 ) -> Result<DirectoryLocation, EngineError> {
-    let r = Reporter { sink };
+    run(store, platform, tenant, source, request, false, sink).await
+}
+
+/// "Also collect access": the connection test with the SSO steps whatever
+/// the source collects today; on success the source collects access too
+/// (one connection, one role, both scopes).
+pub async fn test_connection_with_access(
+    store: &dyn Store,
+    platform: &Platform,
+    tenant: &TenantId,
+    source: &SourceId,
+    request: &ConnectRequest,
+    sink: StepSink<'_>,
+) -> Result<DirectoryLocation, EngineError> {
+    run(store, platform, tenant, source, request, true, sink).await
+}
+
+async fn run(
+    store: &dyn Store,
+    platform: &Platform,
+    tenant: &TenantId,
+    source: &SourceId,
+    request: &ConnectRequest,
+    add_access: bool,
+    sink: StepSink<'_>,
+) -> Result<DirectoryLocation, EngineError> {
     let stored = store.get_source(tenant, source).await?;
+    let access = add_access || stored.collects_access;
+    let r = Reporter {
+        sink,
+        steps: Step::run_by(access),
+    };
     store.set_source_role(tenant, source, &request.role).await?;
     let session_name = format!("roster-{source}");
     let session = assume(platform, request, &stored.external_id, &session_name, &r).await?;
@@ -157,14 +214,23 @@ pub async fn test_connection(
             );
             location
         }
+        Err(d) if access => return Err(r.fail(Step::Discovery, &sso::discovery_diagnosis(d))),
         Err(d) => return Err(r.fail(Step::Discovery, &d)),
     };
     probe(&session, &location, &request.endpoint, &r).await?;
+    if access {
+        sso::probe_access(&session, &location, &request.role, &request.endpoint, &r).await?;
+    }
     store.set_source_location(tenant, source, &location).await?;
+    if access && !stored.collects_access {
+        store
+            .set_source_collects_access(tenant, source, true)
+            .await?;
+    }
     store
         .set_source_status(tenant, source, SourceStatus::Connected)
         .await?;
-    tracing::info!(%source, store_id = %location.identity_store_id, "connection configured");
+    tracing::info!(%source, store_id = %location.identity_store_id, access, "connection configured");
     Ok(location)
 }
 

@@ -16,6 +16,9 @@ pub struct CatalogEntry {
 }
 
 pub const IDENTITY_STORE: &str = "aws-identity-store";
+/// The SSO source: a connection that also collects access (permission
+/// sets, account assignments, accounts), joined with its directory.
+pub const SSO: &str = "aws-sso";
 
 pub const CATALOG: [CatalogEntry; 2] = [
     CatalogEntry {
@@ -27,12 +30,12 @@ pub const CATALOG: [CatalogEntry; 2] = [
         available: true,
     },
     CatalogEntry {
-        kind: "aws-sso",
+        kind: SSO,
         name: "AWS IAM Identity Center (SSO)",
         category: "Identity / access governance",
         authentication: "Cross-account IAM role",
-        description: "Permission sets, account assignments, instances and applications through the sso: API.",
-        available: false,
+        description: "Permission sets, account assignments, instances and applications through the sso: API: who can reach which AWS account, with which permissions.",
+        available: true,
     },
 ];
 
@@ -67,5 +70,11 @@ mod tests {
         assert_eq!(filter(Some("Identity"), None).len(), 1);
         assert_eq!(filter(None, None).len(), 2);
         assert!(filter(None, Some("okta")).is_empty());
+    }
+
+    #[test]
+    fn both_identity_center_sources_can_be_turned_on() {
+        assert!(CATALOG.iter().all(|e| e.available));
+        assert_eq!(filter(None, Some("which aws account"))[0].kind, SSO);
     }
 }

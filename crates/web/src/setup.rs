@@ -1,9 +1,11 @@
 //! What the wizard shows for one connection: trust policy, External ID,
 //! inline policy (required and optional statements) and the same role as
 //! `CloudFormation`, Terraform and AWS CLI text. Shared by pages and API.
+//! A connection that collects access (the SSO source) gets the SSO role:
+//! the directory, discovery and the SSO statement.
 
 use roster_core::iac::{RoleSpec, aws_cli, cloudformation, terraform};
-use roster_core::policy::{PermissionsOptions, permissions_policy};
+use roster_core::policy::{PermissionsOptions, permissions_policy, sso_statement};
 use roster_store::Source;
 use serde::Serialize;
 
@@ -20,11 +22,22 @@ pub struct SetupView {
     /// roster's AWS account (the "Another AWS account" ID in the IAM console).
     pub platform_account: Option<String>,
     pub external_id: String,
+    /// The connection collects access too (the SSO source): its policy
+    /// carries the SSO statement, and its connection test the SSO steps.
+    pub collects_access: bool,
     pub trust_policy: String,
-    /// Required reads plus the optional discovery statement (recommended).
+    /// Required reads plus the optional discovery statement (recommended);
+    /// for a connection that collects access, also the SSO statement.
     pub permissions_policy: String,
-    /// Only the required Identity Store reads.
+    /// Only the required reads (for the SSO source: the directory,
+    /// discovery and the SSO statement, all required).
     pub minimal_permissions_policy: String,
+    /// The SSO statement alone: what an Identity Store connection's role
+    /// gains to collect access too.
+    pub sso_statement: String,
+    /// The inline policy of a role that collects both (directory,
+    /// discovery, SSO): what "also collect access" asks the role to carry.
+    pub access_permissions_policy: String,
     /// The optional statement for a customer-managed KMS key.
     pub kms_statement: String,
     pub cloudformation: String,
@@ -37,11 +50,22 @@ pub fn setup_of(state: &AppState, source: &Source) -> SetupView {
         .principal
         .clone()
         .unwrap_or_else(|| PRINCIPAL_PLACEHOLDER.to_owned());
-    let spec = RoleSpec::new(
-        &principal,
-        &source.external_id,
-        &PermissionsOptions::recommended(),
-    );
+    let access = source.collects_access;
+    let spec = if access {
+        RoleSpec::sso(&principal, &source.external_id)
+    } else {
+        RoleSpec::new(
+            &principal,
+            &source.external_id,
+            &PermissionsOptions::recommended(),
+        )
+    };
+    let access_policy = permissions_policy(&PermissionsOptions::sso_source()).to_json();
+    let minimal = if access {
+        access_policy.clone()
+    } else {
+        permissions_policy(&PermissionsOptions::default()).to_json()
+    };
     let kms = permissions_policy(&PermissionsOptions {
         discovery: false,
         kms: Some(None),
@@ -62,9 +86,12 @@ pub fn setup_of(state: &AppState, source: &Source) -> SetupView {
             .map(str::to_owned),
         platform_principal: principal,
         external_id: source.external_id.expose().to_owned(),
+        collects_access: access,
         trust_policy: spec.trust.to_json(),
         permissions_policy: spec.permissions.to_json(),
-        minimal_permissions_policy: permissions_policy(&PermissionsOptions::default()).to_json(),
+        minimal_permissions_policy: minimal,
+        sso_statement: sso_statement().to_json(),
+        access_permissions_policy: access_policy,
         kms_statement,
         cloudformation: cloudformation(&spec),
         terraform: terraform(&spec),

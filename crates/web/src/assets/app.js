@@ -75,6 +75,7 @@
       role_arn: arn.value.trim(),
       region: ($("#region") || {}).value || null,
       identity_store_id: ($("#identity-store-id") || {}).value || null,
+      collect_access: form.dataset.collectAccess === "true",
     });
     const r = await fetch(form.dataset.api + "?stream=true", {
       method: "POST", credentials: "same-origin", body,

@@ -33,6 +33,10 @@ pub async fn show(
             dt { "Instance ARN" } dd { (loc.and_then(|l| l.instance_arn.clone()).unwrap_or_else(dash)) }
             dt { "Placement" } dd #placement { (loc.map_or_else(dash, |l| roster_engine::describe_placement(l, source.role_arn.as_ref().map(roster_core::RoleArn::account)))) }
             dt { "Role ARN" } dd { (source.role_arn.as_ref().map_or_else(dash, ToString::to_string)) }
+            dt { "Collects access" } dd #collects-access {
+                @if source.collects_access { "yes: permission sets, account assignments and accounts (the SSO statement)" }
+                @else { "no: the directory only" }
+            }
             dt { "External ID" } dd { (source.external_id.expose()) }
             dt { "Last sync" } dd {
                 @match &last {
@@ -40,6 +44,7 @@ pub async fn show(
                     None => { "never" }
                 }
             }
+            dt { "Access" } dd #source-access { a href={ "/access?source=" (source.id) } { (if source.collects_access { "Who can reach which account →" } else { "Not collected" }) } }
             dt { "Next sync" } dd { (source.next_sync_at.map_or_else(|| if source.status == SourceStatus::Connected { "soon".into() } else { dash() }, |t| t.to_string())) }
             dt { "Sync interval" } dd { (source.sync_interval_s / 3600) " h" }
             dt { "API rate" } dd #api-rate {
@@ -63,6 +68,9 @@ pub async fn show(
                     (csrf_field(&who)) button #sync-now type="submit" disabled[source.status != SourceStatus::Connected] { "Sync now" }
                 }
                 a.button.secondary href={ "/sources/" (source.id) "/wizard" } { "Test connection" }
+                @if !source.collects_access {
+                    a.button.secondary #also-collect-access href={ "/sources/" (source.id) "/wizard?collect=access" } title="Add the SSO statement to the same role and test it: one connection collects both" { "Also collect access" }
+                }
                 @if source.status == SourceStatus::Disabled {
                     form method="post" action={ "/sources/" (source.id) "/enable" } { (csrf_field(&who)) button.secondary type="submit" { "Turn on" } }
                 } @else {

@@ -9,7 +9,9 @@ use axum::body::Body;
 use futures::StreamExt;
 use roster_core::{Diagnosis, IdentityStoreId, Region, RoleArn, SourceId, TenantId};
 use roster_engine::LocationHint;
-use roster_engine::connection_test::{ConnectRequest, StepEvent, test_connection};
+use roster_engine::connection_test::{
+    ConnectRequest, StepEvent, test_connection, test_connection_with_access,
+};
 use roster_store::DirectoryLocation;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
@@ -27,6 +29,11 @@ pub struct ConnectInput {
     /// d-xxxxxxxxxx, when discovery is not allowed.
     #[serde(default)]
     pub identity_store_id: Option<String>,
+    /// "Also collect access": run the SSO steps too and, when they pass,
+    /// let this connection collect access (its role carries the SSO
+    /// statement). A connection made by the SSO source's wizard always does.
+    #[serde(default)]
+    pub collect_access: Option<bool>,
 }
 
 /// One step as shown by the wizard.
@@ -140,6 +147,7 @@ fn spawn(
     tenant: TenantId,
     source: SourceId,
     request: ConnectRequest,
+    access: bool,
     actor: String,
 ) -> mpsc::UnboundedReceiver<Event> {
     let (tx, rx) = mpsc::unbounded_channel();
@@ -157,9 +165,14 @@ fn spawn(
                 let sink = move |e: StepEvent| {
                     let _ = steps.send(Event::Step(e));
                 };
-                test_connection(store.as_ref(), &platform, &tenant, &source, &request, &sink)
-                    .await
-                    .map_err(WebError::from)
+                let store = store.as_ref();
+                if access {
+                    test_connection_with_access(store, &platform, &tenant, &source, &request, &sink)
+                        .await
+                } else {
+                    test_connection(store, &platform, &tenant, &source, &request, &sink).await
+                }
+                .map_err(WebError::from)
             }
         };
         if let Ok(location) = &result {
@@ -171,7 +184,7 @@ fn spawn(
         }
         let outcome = match &result {
             Ok(l) => {
-                serde_json::json!({"status": "connected", "role_arn": role, "identity_store_id": l.identity_store_id})
+                serde_json::json!({"status": "connected", "role_arn": role, "identity_store_id": l.identity_store_id, "collect_access": access})
             }
             Err(e) => {
                 serde_json::json!({"status": "failed", "role_arn": role, "code": e.body().code})
@@ -214,9 +227,10 @@ pub async fn run(
     tenant: TenantId,
     source: SourceId,
     request: ConnectRequest,
+    access: bool,
     actor: String,
 ) -> Result<ConnectResult, WebError> {
-    let mut rx = spawn(state, tenant, source, request, actor);
+    let mut rx = spawn(state, tenant, source, request, access, actor);
     let mut steps = Vec::new();
     while let Some(event) = rx.recv().await {
         match event {
@@ -235,9 +249,10 @@ pub fn stream(
     tenant: TenantId,
     source: SourceId,
     request: ConnectRequest,
+    access: bool,
     actor: String,
 ) -> Body {
-    let rx = spawn(state, tenant, source, request, actor);
+    let rx = spawn(state, tenant, source, request, access, actor);
     let steps = Arc::new(std::sync::Mutex::new(Vec::new()));
     let lines = futures::stream::unfold(rx, |mut rx| async move {
         let event = rx.recv().await?;

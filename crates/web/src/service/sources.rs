@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::audit;
 use crate::auth::Principal;
-use crate::catalog::{CATALOG, IDENTITY_STORE};
+use crate::catalog::{CATALOG, IDENTITY_STORE, SSO};
 use crate::error::WebError;
 use crate::service::connection_test::{self as connect, ConnectInput, ConnectResult};
 use crate::setup::{SetupView, setup_of};
@@ -46,7 +46,8 @@ pub async fn pick(
     Ok(sources.into_iter().next())
 }
 
-/// Creates a pending connection with a fresh External ID (never the customer's choice).
+/// Creates a pending connection with a fresh External ID (never the
+/// customer's choice); the SSO source's collects access from the start.
 pub async fn create(
     state: &AppState,
     who: &Principal,
@@ -60,7 +61,7 @@ pub async fn create(
             format!("no source kind '{kind}' in the catalog"),
         )
     })?;
-    if !entry.available || entry.kind != IDENTITY_STORE {
+    if !entry.available || ![IDENTITY_STORE, SSO].contains(&entry.kind) {
         return Err(WebError::bad_request(
             "coming-soon",
             format!("{} is coming soon", entry.name),
@@ -80,8 +81,15 @@ pub async fn create(
         external_id: ExternalId::generate(),
         status: SourceStatus::Pending,
     };
-    let source = state.store.create_source(who.tenant(), &new).await?;
-    tracing::info!(source = %source.id, "pending connection created");
+    let mut source = state.store.create_source(who.tenant(), &new).await?;
+    if entry.kind == SSO {
+        state
+            .store
+            .set_source_collects_access(who.tenant(), &source.id, true)
+            .await?;
+        source.collects_access = true;
+    }
+    tracing::info!(source = %source.id, kind, "pending connection created");
     audit::by(
         state,
         who,
@@ -98,7 +106,9 @@ pub fn setup(state: &AppState, source: &Source) -> SetupView {
     setup_of(state, source)
 }
 
-/// Tests the connection and, when it works, records where the directory is.
+/// Tests the connection and, when it works, records where the directory is;
+/// with `collect_access` ("also collect access"), also the SSO steps, after
+/// which the source collects access too.
 pub async fn connect(
     state: &AppState,
     who: &Principal,
@@ -112,6 +122,7 @@ pub async fn connect(
         who.tenant().clone(),
         source.id.clone(),
         request,
+        input.collect_access.unwrap_or(false),
         audit::actor(who),
     )
     .await
@@ -131,6 +142,7 @@ pub fn connect_streamed(
         who.tenant().clone(),
         source.id.clone(),
         request,
+        input.collect_access.unwrap_or(false),
         audit::actor(who),
     ))
 }
