@@ -1,4 +1,6 @@
-//! `roster check`: checks IDS-01 … IDS-09 on a snapshot. Settings given as
+//! `roster check`: checks IDS-01 … IDS-09 on a snapshot, followed by
+//! ACC-01 … ACC-06 when the source collects access (the access snapshot of
+//! the same moment, with the source's access settings). Settings given as
 //! flags (exemptions, privileged patterns, freshness, HR roster) are saved
 //! for the source first; the run is recorded in the audit log.
 
@@ -6,6 +8,7 @@ use std::io::Write;
 
 use roster_core::TenantId;
 use roster_core::evidence::CheckReport;
+use roster_core::evidence::checks::StatusCounts;
 use roster_core::evidence::manifest::json_file;
 use roster_engine::evidence::{self, AsOf};
 use roster_store::Store;
@@ -134,9 +137,15 @@ pub async fn run(args: CheckArgs) -> Result<(), CliError> {
     let tenant = TenantId::default_tenant();
     let source = resolve::source(store.as_ref(), &tenant, args.source.as_deref()).await?;
     let snapshot =
-        resolve::snapshot(store.as_ref(), &tenant, Some(source.as_str()), args.sync).await?;
+        resolve::evidence_snapshot(store.as_ref(), &tenant, Some(source.as_str()), args.sync)
+            .await?;
     save_settings(store.as_ref(), &tenant, &source, &args).await?;
-    let report = evidence::check_report(store.as_ref(), &tenant, &snapshot, AsOf::Now).await?;
+    let mut report = evidence::check_report(store.as_ref(), &tenant, &snapshot, AsOf::Now).await?;
+    // The ACC- checks follow the IDS- checks when the source collects access.
+    if let Some(access) = evidence::access_check_report(store.as_ref(), &tenant, &snapshot).await? {
+        report.checks.extend(access.checks);
+        report.summary = StatusCounts::of(&report.checks);
+    }
     evidence::record_check_run(store.as_ref(), &tenant, &cli_actor(), &report).await?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

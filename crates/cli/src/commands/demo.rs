@@ -1,7 +1,9 @@
 //! `roster demo`: the console on `SQLite` plus roster's built-in fake AWS
 //! (an organization instance with a few hundred users in the management
-//! account; an empty account instance in a member account), the platform
-//! principal wired to it, and an admin signed in through a printed link.
+//! account, member accounts with permission sets and account assignments
+//! for the SSO source; an empty account instance in a member account), the
+//! platform principal wired to it, and an admin signed in through a
+//! printed link.
 
 use std::sync::Arc;
 
@@ -16,6 +18,15 @@ use crate::console_args::DemoArgs;
 use crate::exit::CliError;
 
 const DEMO_ADMIN: &str = "admin@roster.demo";
+
+/// The demo organization for the SSO source: member accounts, permission
+/// sets of every kind the generator knows (`AdministratorAccess`, an inline
+/// `"*"` on `"*"` break-glass set, boundaries, long sessions) and account
+/// assignments to users and groups, a few to principals deleted since
+/// (orphans). Deterministic (fake-aws's default seed).
+const DEMO_ACCOUNTS: u32 = 8;
+const DEMO_PERMISSION_SETS: u32 = 12;
+const DEMO_ASSIGNMENTS: u32 = 80;
 
 /// The simulated AWS console, over fake-aws's in-process API.
 #[derive(Debug)]
@@ -52,11 +63,13 @@ pub async fn run(args: DemoArgs) -> Result<(), CliError> {
             users: 0,
             groups: 0,
             memberships: 0,
-        });
+        })
+        .organization(DEMO_ACCOUNTS, DEMO_PERMISSION_SETS, DEMO_ASSIGNMENTS);
     let aws = FakeAws::start(config)
         .await
         .map_err(|e| CliError::Usage(e.to_string()))?;
     let info = aws.info().clone();
+    let assignments = aws.account_assignments().len();
     let region =
         Region::parse(&info.customer.home_region).map_err(|e| CliError::Other(e.into()))?;
     let platform = Platform::with_static_keys(
@@ -97,6 +110,10 @@ pub async fn run(args: DemoArgs) -> Result<(), CliError> {
         info.customer.admin_access_key_id,
         info.customer.admin_secret_access_key,
         info.customer.home_region
+    );
+    println!(
+        "             organization: {} member accounts, {DEMO_PERMISSION_SETS} permission sets, {} account assignments (for the SSO source)",
+        DEMO_ACCOUNTS, assignments
     );
     if let Some(m) = &info.member {
         println!(

@@ -22,7 +22,8 @@ async fn export(args: ExportArgs) -> Result<(), CliError> {
     let store = roster_store::connect(&args.db.database_url).await?;
     let tenant = TenantId::default_tenant();
     let snapshot =
-        resolve::snapshot(store.as_ref(), &tenant, args.source.as_deref(), args.sync).await?;
+        resolve::evidence_snapshot(store.as_ref(), &tenant, args.source.as_deref(), args.sync)
+            .await?;
     let key = evidence::signing_key(store.as_ref(), &tenant, configured_key().as_deref()).await?;
     let bytes =
         evidence::export_bundle(store.as_ref(), &tenant, &snapshot, &key, &cli_actor()).await?;

@@ -37,3 +37,22 @@ pub async fn snapshot(
     let (_, snapshot) = snapshot::resolve_any(store, tenant, source_arg, sync.map(SyncId)).await?;
     Ok(snapshot)
 }
+
+/// The snapshot evidence reads (`roster check`, `roster evidence export`):
+/// `--sync`, else the newest complete run of either scope, so a source that
+/// collects access is checked and exported with the access of the same moment.
+pub async fn evidence_snapshot(
+    store: &dyn Store,
+    tenant: &TenantId,
+    source_arg: Option<&str>,
+    sync: Option<i64>,
+) -> Result<Snapshot, CliError> {
+    let source = source(store, tenant, source_arg).await?;
+    if let Some(id) = sync {
+        return sync_of(store, tenant, &source, id).await;
+    }
+    match roster_engine::evidence::latest_evidence_snapshot(store, tenant, &source).await? {
+        Some(s) => Ok(s),
+        None => Ok(snapshot::resolve(store, tenant, &source, None).await?),
+    }
+}
