@@ -229,6 +229,9 @@ fn by_code(
                 }
             }
         }
+        "ResourceNotFoundException" if op.service == Service::SsoAdmin => {
+            sso_not_found(op, &json, message)
+        }
         "ValidationException"
             if op.service == Service::IdentityStore && message.contains("IdentityStoreId") =>
         {
@@ -264,6 +267,43 @@ fn by_code(
         },
         "" => Diagnosis::aws_error(op.name, &format!("HTTP {status}"), body.trim()).into(),
         _ => Diagnosis::aws_error(op.name, code, message).into(),
+    }
+}
+
+/// `sso:` calls that name a permission set or an application: a
+/// `ResourceNotFoundException` there means it was deleted since it was
+/// listed (an admin changed the organization mid-read), unless AWS says the
+/// instance itself is missing. `ResourceType` of the set or application.
+fn sso_keyed_resource(op: &str) -> Option<&'static str> {
+    match op {
+        "DescribePermissionSet"
+        | "ListManagedPoliciesInPermissionSet"
+        | "ListCustomerManagedPolicyReferencesInPermissionSet"
+        | "GetInlinePolicyForPermissionSet"
+        | "GetPermissionsBoundaryForPermissionSet"
+        | "ListAccountsForProvisionedPermissionSet"
+        | "ListAccountAssignments" => Some("PERMISSION_SET"),
+        "ListApplicationAssignments" => Some("APPLICATION"),
+        _ => None,
+    }
+}
+
+/// sso-admin's `ResourceNotFoundException`: a permission set or application
+/// that vanished mid-read, or (the instance is missing: the instance-level
+/// lists, or AWS names the instance) a real error.
+fn sso_not_found(op: Op<'_>, json: &serde_json::Value, message: &str) -> AwsError {
+    let named = json_field(json, "ResourceType").and_then(serde_json::Value::as_str);
+    let instance = named == Some("INSTANCE") || message.starts_with("Instance ");
+    match sso_keyed_resource(op.name) {
+        Some(kind) if !instance => AwsError::Vanished {
+            resource_type: named.unwrap_or(kind).to_owned(),
+            resource_id: json_field(json, "ResourceId")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            message: message.to_owned(),
+        },
+        _ => Diagnosis::aws_error(op.name, "ResourceNotFoundException", message).into(),
     }
 }
 

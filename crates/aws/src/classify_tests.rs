@@ -287,3 +287,49 @@ fn a_group_gone_mid_read_is_vanished_not_an_error() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_permission_set_gone_mid_read_is_vanished_but_a_missing_instance_is_an_error() {
+    let sso = |name| Op {
+        name,
+        service: Service::SsoAdmin,
+        store: None,
+    };
+    let gone = r#"{"__type":"ResourceNotFoundException","Message":"Permission set not found.","ResourceType":"PERMISSION_SET","ResourceId":"arn:aws:sso:::permissionSet/ssoins-1/ps-1"}"#;
+    for op in ["DescribePermissionSet", "ListAccountAssignments"] {
+        match by_code(
+            sso(op),
+            Some("ResourceNotFoundException"),
+            "Permission set not found.",
+            400,
+            gone,
+            None,
+        ) {
+            AwsError::Vanished { resource_type, .. } => assert_eq!(resource_type, "PERMISSION_SET"),
+            other => panic!("{op}: {other:?}"),
+        }
+    }
+    // AWS's own shape has no ResourceType: the call says what was named.
+    let bare = r#"{"__type":"ResourceNotFoundException","Message":"Application not found"}"#;
+    assert!(matches!(
+        by_code(sso("ListApplicationAssignments"), Some("ResourceNotFoundException"), "Application not found", 400, bare, None),
+        AwsError::Vanished { ref resource_type, .. } if resource_type == "APPLICATION"
+    ));
+    let instance = r#"{"__type":"ResourceNotFoundException","Message":"Instance arn:aws:sso:::instance/ssoins-1 does not exist.","ResourceType":"INSTANCE"}"#;
+    for op in ["ListPermissionSets", "ListAccountAssignments"] {
+        assert!(
+            matches!(
+                by_code(
+                    sso(op),
+                    Some("ResourceNotFoundException"),
+                    "Instance arn:aws:sso:::instance/ssoins-1 does not exist.",
+                    400,
+                    instance,
+                    None
+                ),
+                AwsError::Diagnosed(_)
+            ),
+            "{op}: a missing instance is a real error"
+        );
+    }
+}

@@ -27,4 +27,4 @@ pub use error::AwsError;
 pub use guard::ActionLog;
 pub use platform::Platform;
 pub use session::CustomerSession;
-pub use sso::SsoClient;
+pub use sso::{SsoClient, SsoInstance};

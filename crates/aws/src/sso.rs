@@ -67,12 +67,22 @@ fn policy_ref(
     }
 }
 
+/// An Identity Center instance as `ListInstances` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoInstance {
+    pub instance_arn: String,
+    pub identity_store_id: String,
+    pub status: Option<String>,
+}
+
 /// The SSO source's reads of one Identity Center instance.
 #[derive(Debug, Clone)]
 pub struct SsoClient {
     sso: aws_sdk_ssoadmin::Client,
     orgs: aws_sdk_organizations::Client,
     instance_arn: String,
+    /// The account of the role the clients act as.
+    role_account: String,
 }
 
 impl SsoClient {
@@ -86,7 +96,21 @@ impl SsoClient {
             sso: session.sso_reader(region),
             orgs: session.organizations_reader(region),
             instance_arn: instance_arn.into(),
+            role_account: session.role().account().as_str().to_owned(),
         }
+    }
+
+    /// The same clients for another instance (once `ListInstances` named it).
+    #[must_use]
+    pub fn with_instance(&self, instance_arn: impl Into<String>) -> Self {
+        Self {
+            instance_arn: instance_arn.into(),
+            ..self.clone()
+        }
+    }
+
+    pub fn role_account(&self) -> &str {
+        &self.role_account
     }
 
     pub fn instance_arn(&self) -> &str {
@@ -103,6 +127,36 @@ impl SsoClient {
 
     fn sso_op(name: &'static str) -> Op<'static> {
         Self::op(name, Service::SsoAdmin)
+    }
+
+    /// One page of `ListInstances` (the instances this role can see), as
+    /// (instance ARN, Identity Store ID, `Status`): the access sync checks
+    /// its instance is among them before reading it.
+    pub async fn instances_page(
+        &self,
+        next: Option<String>,
+    ) -> Result<Page<SsoInstance>, AwsError> {
+        let out = self
+            .sso
+            .list_instances()
+            .max_results(SSO_MAX)
+            .set_next_token(next)
+            .send()
+            .await
+            .map_err(|e| classify(Self::sso_op("ListInstances"), e))?;
+        let items = out
+            .instances()
+            .iter()
+            .map(|i| SsoInstance {
+                instance_arn: i.instance_arn().unwrap_or_default().to_owned(),
+                identity_store_id: i.identity_store_id().unwrap_or_default().to_owned(),
+                status: i.status().map(|s| s.as_str().to_owned()),
+            })
+            .collect();
+        Ok(Page {
+            items,
+            next_token: token(out.next_token()),
+        })
     }
 
     pub async fn permission_sets_page(

@@ -33,6 +33,30 @@ pub struct SyncStats {
     /// error (the directory changes while it is read). Absent from the JSON when nothing vanished.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vanished: Vec<Vanished>,
+    /// An access sync's call plan (absent from directory syncs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_plan: Option<AccessPlanReport>,
+}
+
+/// The call plan an access sync chose and what the organization it read
+/// needed: `floor_s` is `fewest_calls / (tps × budget)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessPlanReport {
+    /// Where the shape the plan was chosen by came from: `previous-snapshot`
+    /// or `first-guess` (no access snapshot yet: every permission set by
+    /// provisioning).
+    pub shape: String,
+    /// Permission sets read by provisioning (`ListAccountsForProvisionedPermissionSet`,
+    /// then each provisioned account).
+    pub by_provisioning: u64,
+    /// Permission sets read account by account.
+    pub every_account: u64,
+    /// `sso:` calls the chosen plan expected (from the shape it was chosen by).
+    pub planned_calls: u64,
+    /// `sso:` calls the fewest-calls plan needs for the organization as read.
+    pub fewest_calls: u64,
+    /// `sso:` calls the naive plan (every account × every permission set) needs for it.
+    pub naive_calls: u64,
 }
 
 /// One object that disappeared while a sync read the directory.

@@ -4,6 +4,12 @@
 //! Depends on `roster-core`, `roster-aws` and `roster-store`; knows nothing
 //! of HTTP or the command line.
 
+pub mod access_sync;
+mod access_sync_expand;
+pub mod access_sync_plan;
+pub mod access_sync_progress;
+mod access_sync_read;
+pub mod access_sync_source;
 pub mod connection_test;
 pub mod error;
 pub mod evidence;
@@ -20,6 +26,12 @@ pub mod sync;
 pub mod worker;
 mod writer;
 
+pub use access_sync::{AccessOutcome, AccessSyncOptions, run_access_sync};
+pub use access_sync_plan::PlanMode;
+pub use access_sync_progress::{AccessProgress, SsoApi};
+pub use access_sync_source::{
+    Scope, ScopedOptions, ScopedOutcome, ScopedProgress, sync_access_source, sync_source_scoped,
+};
 pub use error::EngineError;
 pub use limiter::{ApiLimiters, Lane, RateLimiter};
 pub use locate::{LocationHint, MANAGEMENT_ACCOUNT_NOTE, describe_placement, locate};

@@ -44,6 +44,16 @@ impl RetryPolicy {
     }
 }
 
+/// What a retried call tells the run's counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallEvent {
+    /// A call left (first attempt or retry).
+    Call,
+    Throttled,
+    /// A transient fault is being retried.
+    Retry,
+}
+
 /// Runs `call` behind `limiter` until it succeeds or retrying is pointless.
 pub async fn with_retries<T, F, Fut>(
     api: Api,
@@ -51,6 +61,28 @@ pub async fn with_retries<T, F, Fut>(
     limiter: &RateLimiter,
     policy: &RetryPolicy,
     progress: &SyncProgress,
+    call: F,
+) -> Result<T, Diagnosis>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, AwsError>>,
+{
+    let count = |event| match event {
+        CallEvent::Call => progress.count_call(api),
+        CallEvent::Throttled => progress.count_throttle(),
+        CallEvent::Retry => progress.count_retry(),
+    };
+    retry_call(api.operation(), lane, limiter, policy, &count, call).await
+}
+
+/// `with_retries` for any operation: `operation` names it in diagnoses and
+/// `count` hears of every call, throttle and retry.
+pub async fn retry_call<T, F, Fut>(
+    operation: &str,
+    lane: Lane,
+    limiter: &RateLimiter,
+    policy: &RetryPolicy,
+    count: &(dyn Fn(CallEvent) + Sync),
     mut call: F,
 ) -> Result<T, Diagnosis>
 where
@@ -60,7 +92,7 @@ where
     let (mut transient, mut throttled) = (0u32, 0u32);
     loop {
         limiter.acquire(lane).await;
-        progress.count_call(api);
+        count(CallEvent::Call);
         match call().await {
             Ok(v) => {
                 limiter.on_success();
@@ -71,7 +103,7 @@ where
             // point (the membership reader); anywhere else it is final.
             Err(e @ AwsError::Vanished { .. }) => {
                 return Err(Diagnosis::aws_error(
-                    api.operation(),
+                    operation,
                     "ResourceNotFoundException",
                     &e.to_string(),
                 ));
@@ -81,11 +113,11 @@ where
                 message,
             }) => {
                 throttled += 1;
-                progress.count_throttle();
+                count(CallEvent::Throttled);
                 limiter.on_throttle();
                 if throttled >= policy.throttle_attempts {
                     return Err(Diagnosis::aws_error(
-                        api.operation(),
+                        operation,
                         "ThrottlingException",
                         &format!(
                             "still throttled after {throttled} attempts at {:.1} requests/s: {message}",
@@ -102,16 +134,16 @@ where
                 unreachable,
             }) => {
                 transient += 1;
-                progress.count_retry();
+                count(CallEvent::Retry);
                 if transient >= policy.transient_attempts {
                     return Err(if unreachable {
                         Diagnosis::endpoint_unreachable(
-                            api.operation(),
+                            operation,
                             &format!("{detail} (after {transient} attempts)"),
                         )
                     } else {
                         Diagnosis::aws_error(
-                            api.operation(),
+                            operation,
                             "TransientFailure",
                             &format!("{detail} (gave up after {transient} attempts)"),
                         )

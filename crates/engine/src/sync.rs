@@ -112,12 +112,13 @@ fn stats_of(progress: &SyncProgress, started: Instant, quota: &QuotaUse) -> Sync
         quota_model: Some(quota.model),
         budget: Some(quota.budget),
         vanished: progress.vanished(),
+        access_plan: None,
     }
 }
 
 /// The failure recorded for a sync that roster itself could not finish
 /// (a store or task error): not a diagnosis of the customer's AWS setup.
-fn internal_failure() -> SyncFailure {
+pub(crate) fn internal_failure() -> SyncFailure {
     SyncFailure {
         code: INTERNAL_FAILURE_CODE.to_owned(),
         cause: "the sync stopped on an error inside roster (its database or a task), not on AWS"
@@ -131,7 +132,7 @@ pub const INTERNAL_FAILURE_CODE: &str = "internal-error";
 
 /// `error`, unless recording the failed sync failed too: then that is logged
 /// and returned with it, so the caller knows the run may still look running.
-fn not_recorded(
+pub(crate) fn not_recorded(
     sync: SyncId,
     error: EngineError,
     recorded: Result<(), roster_store::StoreError>,

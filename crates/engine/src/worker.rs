@@ -12,6 +12,8 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
+use crate::access_sync::AccessSyncOptions;
+use crate::access_sync_source::{ScopedOptions, sync_access_source};
 use crate::error::EngineError;
 use crate::metrics::Metrics;
 use crate::progress::SyncProgress;
@@ -31,6 +33,8 @@ pub struct WorkerConfig {
     pub grace: Duration,
     /// `sync.tps` is the default rate per API, for sources without their own.
     pub sync: SyncOptions,
+    /// Access syncs of sources that collect access (after their directory).
+    pub access: AccessSyncOptions,
     pub shares: ShareTiming,
 }
 
@@ -43,6 +47,7 @@ impl WorkerConfig {
             poll: Duration::from_secs(1),
             grace: Duration::from_secs(30),
             sync: SyncOptions::default(),
+            access: AccessSyncOptions::default(),
             shares: ShareTiming::default(),
         }
     }
@@ -200,7 +205,7 @@ impl Worker {
             .await?;
         let mut options = self.config.sync.for_source(&source);
         // Held for the whole sync: other processes reading this instance slow down.
-        let _lease = match &source.location {
+        let lease = match &source.location {
             Some(loc) => {
                 let key = format!("{}@{}", loc.identity_store_id, loc.region);
                 let lease = self.quotas.join(&key, options.quota()).await;
@@ -218,6 +223,47 @@ impl Worker {
             progress,
         )
         .await?;
-        Ok(outcome.sync_id)
+        drop(lease);
+        if !source.collects_access {
+            return Ok(outcome.sync_id);
+        }
+        // Then access, through the directory just published; its `sso:`
+        // calls share the instance's collective quota with other processes.
+        let source = self
+            .store
+            .get_source(&job.tenant_id, &job.source_id)
+            .await?;
+        let mut access = self.config.access.for_source(&source);
+        let _lease = match source
+            .location
+            .as_ref()
+            .and_then(|l| l.instance_arn.clone())
+        {
+            Some(instance) => {
+                let quota = roster_core::quota::QuotaUse {
+                    tps: access.tps,
+                    model: roster_core::quota::QuotaModel::Collective,
+                    budget: access.budget,
+                };
+                let lease = self.quotas.join(&format!("{instance}/sso"), quota).await;
+                access.limiters = Some(lease.limiters());
+                Some(lease)
+            }
+            None => None,
+        };
+        let scoped = ScopedOptions {
+            directory: options,
+            access,
+        };
+        let access = sync_access_source(
+            self.store.clone(),
+            &self.platform,
+            &job.tenant_id,
+            &job.source_id,
+            &scoped,
+            Arc::new(crate::access_sync_progress::AccessProgress::default()),
+        )
+        .await?;
+        Ok(access.sync_id)
     }
 }

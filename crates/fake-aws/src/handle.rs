@@ -202,6 +202,16 @@ impl FakeAwsHandle {
         st.assignments.iter().cloned().collect()
     }
 
+    /// Deletes a permission set of the organization instance with its
+    /// provisioning and assignments (as an admin would, mid-sync); `false`
+    /// when there is no such set.
+    pub fn delete_permission_set(&self, arn: &str) -> bool {
+        let mut st = self.org().sso.lock().expect("sso lock");
+        st.provisioned.retain(|(ps, _), _| ps != arn);
+        st.assignments.retain(|a| a.1 != arn);
+        st.permission_sets.remove(arn).is_some()
+    }
+
     /// `(permission set ARN, account)` pairs the permission sets are provisioned to.
     pub fn provisioned_pairs(&self) -> Vec<(String, String)> {
         let st = self.org().sso.lock().expect("sso lock");
