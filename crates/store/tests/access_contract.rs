@@ -232,4 +232,5 @@ contract!(
     nul_in_names_is_kept_exactly,
     settings_and_collects_access_round_trip,
     deleting_a_source_removes_its_access,
+    a_large_organization_versions_across_publishing_chunks,
 );

@@ -91,7 +91,9 @@ CREATE TABLE sso_access (
 -- sso_access_from (t, s, valid_from) / sso_access_to (t, s, valid_to):
 --   access_diff's gained and lost sides (versions begun / ended in (from, to]).
 -- sso_access_user (t, s, user_id, k) / sso_access_group (t, s,
---   via_group_id, k): a user's or a group's access (user and group pages).
+--   via_group_id, k) / sso_access_account (t, s, account_id, k): a user's,
+--   a group's or an account's access in key order (user and group pages,
+--   the Access page by account, `roster access list --user/--account`).
 -- Staging tables have only their primary key (sync_id, k): staging's
 --   ON CONFLICT, publish's NOT EXISTS and chunk bounds, clearing a run.
 CREATE UNIQUE INDEX sso_accounts_current ON sso_accounts (tenant_id, source_id, k) WHERE valid_to IS NULL;
@@ -110,6 +112,7 @@ CREATE INDEX sso_access_from ON sso_access (tenant_id, source_id, valid_from);
 CREATE INDEX sso_access_to ON sso_access (tenant_id, source_id, valid_to) WHERE valid_to IS NOT NULL;
 CREATE INDEX sso_access_user ON sso_access (tenant_id, source_id, user_id, k);
 CREATE INDEX sso_access_group ON sso_access (tenant_id, source_id, via_group_id, k);
+CREATE INDEX sso_access_account ON sso_access (tenant_id, source_id, account_id, k);
 
 -- Rows of an access run in progress: invisible to readers, versioned by
 -- the publish, removed when the run ends (clean_staging) or is undone.

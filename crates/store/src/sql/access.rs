@@ -4,6 +4,8 @@
 //! diffs. Runs begin, publish and fail through `sql::syncs`, which calls
 //! into `write` for runs of the access scope.
 
+#[cfg(test)]
+mod plans;
 pub(super) mod read;
 pub(super) mod tables;
 pub(super) mod write;
@@ -295,11 +297,9 @@ impl Access for SqlStore {
         tenant: &TenantId,
         at: &Snapshot,
     ) -> Result<AccessCounts, StoreError> {
-        let privileged_join = format!(
-            "sso_access a JOIN sso_permission_sets ps ON ps.tenant_id = a.tenant_id \
+        let privileged_join = "sso_access a JOIN sso_permission_sets ps ON ps.tenant_id = a.tenant_id \
              AND ps.source_id = a.source_id AND ps.k = a.permission_set_arn \
-             AND +ps.valid_from <= $3 AND (+ps.valid_to IS NULL OR +ps.valid_to > $3) AND ps.privileged = 1"
-        );
+             AND +ps.valid_from <= $3 AND (+ps.valid_to IS NULL OR +ps.valid_to > $3) AND ps.privileged = 1";
         Ok(AccessCounts {
             accounts: self.count_visible(tenant, at, "sso_accounts a", "").await?,
             permission_sets: self
@@ -315,7 +315,7 @@ impl Access for SqlStore {
             orphaned_rows: self
                 .count_visible(tenant, at, "sso_access a", " AND a.orphaned = 1")
                 .await?,
-            privileged_rows: self.count_visible(tenant, at, &privileged_join, "").await?,
+            privileged_rows: self.count_visible(tenant, at, privileged_join, "").await?,
         })
     }
 

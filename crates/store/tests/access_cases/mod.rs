@@ -396,3 +396,76 @@ pub async fn a_failed_access_run_leaves_the_previous_access_current(store: &SqlS
     assert_eq!(store.access_counts(&t, &snap).await.unwrap().access_rows, 4);
     assert_eq!(table_rows(store, "sso_access").await, 4);
 }
+
+/// 2,600 users × 2 paths: more rows than one publishing chunk, staged in
+/// batches of 500 (some twice, as a retried page would be).
+fn large(change_every: usize, drop_every: usize) -> Vec<roster_core::sso::AccessRow> {
+    (0..2_600)
+        .flat_map(|u| {
+            [
+                row(Some(u), u % 3, 0, Some(u % 4)),
+                row(Some(u), 1, 1, None),
+            ]
+        })
+        .enumerate()
+        .filter(|(i, _)| drop_every == 0 || i % drop_every != 0)
+        .map(|(i, mut r)| {
+            if change_every != 0 && i % change_every == 0 {
+                r.user_name = Some(format!("changed {i}"));
+            }
+            r
+        })
+        .collect()
+}
+
+async fn stage_in_batches(
+    store: &SqlStore,
+    t: &TenantId,
+    src: &roster_core::SourceId,
+    rows: &[roster_core::sso::AccessRow],
+) -> roster_core::SyncId {
+    let sync = store.begin_access_sync(t, src).await.unwrap();
+    let mut org = organization();
+    for (n, chunk) in rows.chunks(500).enumerate() {
+        org.access = chunk.to_vec();
+        store.stage_access(t, sync, &org).await.unwrap();
+        if n % 3 == 0 {
+            store.stage_access(t, sync, &org).await.unwrap();
+        }
+    }
+    store
+        .publish_sync(t, sync, None, &SyncStats::default())
+        .await
+        .unwrap();
+    sync
+}
+
+pub async fn a_large_organization_versions_across_publishing_chunks(store: &SqlStore) {
+    let t = TenantId::default_tenant();
+    let src = store.create_source(&t, &new_source("org")).await.unwrap();
+    let first = stage_in_batches(store, &t, &src.id, &large(0, 0)).await;
+    assert_eq!(table_rows(store, "sso_access").await, 5_200);
+    let second_rows = large(7, 11);
+    let second = stage_in_batches(store, &t, &src.id, &second_rows).await;
+    let dropped = 5_200 / 11 + 1;
+    let changed = (0..5_200).filter(|i| i % 7 == 0 && i % 11 != 0).count();
+    assert_eq!(
+        table_rows(store, "sso_access").await,
+        5_200 + i64::try_from(changed).unwrap(),
+        "only changed rows get a new version"
+    );
+    let snap = store
+        .latest_access_snapshot(&t, &src.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let all = all_access(store, &t, &snap, &AccessFilter::default(), 997).await;
+    let mut want = second_rows.clone();
+    want.sort_by_key(roster_core::sso::AccessRow::key);
+    let got: Vec<_> = all.into_iter().map(|e| e.row).collect();
+    assert_eq!(got.len(), 5_200 - dropped);
+    assert_eq!(got, want);
+    let d = store.access_diff(&t, &src.id, first, second).await.unwrap();
+    assert!(d.gained.is_empty(), "renames gain nothing");
+    assert_eq!(d.lost.len(), dropped);
+}

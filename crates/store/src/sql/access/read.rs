@@ -51,9 +51,17 @@ fn contains_pattern(q: &str) -> String {
     p
 }
 
+/// How `AccessFilter::user` names a user: by ID (found by the user index)
+/// or, when no row has that ID, by user name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UserBy {
+    Id,
+    Name,
+}
+
 /// The `WHERE` of an access page after the snapshot and the cursor (`$4`),
 /// and its parameters from `$5` on.
-pub(crate) fn filter_sql(filter: &AccessFilter) -> (String, Vec<String>) {
+fn filter_sql(filter: &AccessFilter, user_by: UserBy) -> (String, Vec<String>) {
     let mut sql = String::new();
     let mut params: Vec<String> = Vec::new();
     let param = |v: String, params: &mut Vec<String>| {
@@ -62,7 +70,11 @@ pub(crate) fn filter_sql(filter: &AccessFilter) -> (String, Vec<String>) {
     };
     if let Some(u) = filter.user.as_deref() {
         let n = param(super::super::text::column(u).into_owned(), &mut params);
-        let _ = write!(sql, " AND (a.user_id = ${n} OR a.user_name = ${n})");
+        let column = match user_by {
+            UserBy::Id => "a.user_id",
+            UserBy::Name => "a.user_name",
+        };
+        let _ = write!(sql, " AND {column} = ${n}");
     }
     if let Some(acct) = &filter.account {
         let n = param(acct.as_str().to_owned(), &mut params);
@@ -103,8 +115,8 @@ pub(crate) fn filter_sql(filter: &AccessFilter) -> (String, Vec<String>) {
 
 /// The SQL of one access page (`$1..$4`: tenant, source, sync, cursor;
 /// then the filter's parameters; the limit last).
-pub(crate) fn page_sql(filter: &AccessFilter) -> (String, Vec<String>) {
-    let (filters, params) = filter_sql(filter);
+pub(crate) fn page_sql(filter: &AccessFilter, user_by: UserBy) -> (String, Vec<String>) {
+    let (filters, params) = filter_sql(filter, user_by);
     let sql = format!(
         "SELECT {ACCESS_COLUMNS}, ac.name, ps.name, ps.privileged FROM sso_access a {} \
          WHERE {} AND a.k > $4{filters} ORDER BY a.k LIMIT ${}",
@@ -123,7 +135,11 @@ pub(crate) async fn page(
     after: Option<&str>,
     limit: u32,
 ) -> Result<Vec<AccessEntry>, StoreError> {
-    let (sql, params) = page_sql(filter);
+    let user_by = match filter.user.as_deref() {
+        Some(user) => user_by(pool, tenant, at, user).await?,
+        None => UserBy::Id,
+    };
+    let (sql, params) = page_sql(filter, user_by);
     let mut q = sqlx::query(&sql)
         .bind(tenant.as_str())
         .bind(at.source_id.as_str())
@@ -143,6 +159,32 @@ pub(crate) async fn page(
             })
         })
         .collect()
+}
+
+/// Whether `user` is the ID of a user with access at `at` (else it is
+/// taken as a user name).
+async fn user_by(
+    pool: &AnyPool,
+    tenant: &TenantId,
+    at: &Snapshot,
+    user: &str,
+) -> Result<UserBy, StoreError> {
+    let sql = format!(
+        "SELECT 1 FROM sso_access a WHERE {} AND a.user_id = $4 LIMIT 1",
+        visible("a")
+    );
+    let found = sqlx::query(&sql)
+        .bind(tenant.as_str())
+        .bind(at.source_id.as_str())
+        .bind(at.sync_id.0)
+        .bind(super::super::text::column(user).into_owned())
+        .fetch_optional(pool)
+        .await?;
+    Ok(if found.is_some() {
+        UserBy::Id
+    } else {
+        UserBy::Name
+    })
 }
 
 /// Rows of versions begun in `($3, $4]` still visible at `$4` whose key was

@@ -343,7 +343,7 @@ mod tests {
             assert_eq!(access(&r).unwrap().k, entry.cursor());
             assert_eq!(access_key(&entry.cursor()), entry.cursor());
         }
-        let nul = row(Some("u\01"), None);
+        let nul = row(Some("u\0-1"), None);
         assert!(!access(&nul).unwrap().k.contains('\0'));
         assert!(matches!(
             access(&nul).unwrap().values[8],

@@ -95,11 +95,10 @@ async fn chunk_end(
 /// run, tenant, source.
 pub(crate) fn end_sql(table: &Table, range: &str) -> String {
     let live = table.live;
-    let same: String = table
-        .compared
-        .iter()
-        .map(|c| format!(" AND s.{c} IS NOT DISTINCT FROM {live}.{c}"))
-        .collect();
+    let mut same = String::new();
+    for c in table.compared {
+        let _ = write!(same, " AND s.{c} IS NOT DISTINCT FROM {live}.{c}");
+    }
     format!(
         "UPDATE {live} SET valid_to = $1 WHERE tenant_id = $2 AND source_id = $3 AND valid_to IS NULL \
          AND valid_from < $1 AND {range} AND NOT EXISTS (SELECT 1 FROM {stage} s \
