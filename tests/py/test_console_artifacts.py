@@ -64,8 +64,9 @@ def test_the_cloudformation_template_passes_cfn_lint(demo):
 
 # Findings accepted on purpose, each with its reason:
 ACCEPTED_PARLIAMENT = [
-    # The policy is generated before roster knows the Identity Store ID (that is
-    # what discovery finds), so the reads cannot name it; they are List* only.
+    # The policy is generated before roster knows the Identity Store ID or the
+    # instance ARN (that is what discovery finds), so the reads cannot name
+    # them; they are List*, Describe* and Get* reads only.
     re.compile(r"Unnecessary use of Resource \*"),
     # sso:ListRegions (multi-Region Identity Center) is newer than parliament's
     # bundled IAM database; AWS documents it in the SSO service authorization reference.
@@ -88,6 +89,25 @@ def test_every_policy_passes_parliament(demo):
         assert unexpected == [], f"{name}: {unexpected}"
     trust = parliament_findings(setup["trust_policy"])
     assert not [f for f in trust if "MALFORMED" in f or "Unknown" in f], trust
+
+
+def test_the_sso_sources_template_and_policies_pass_cfn_lint_and_parliament(demo):
+    r = demo["s"].post(f"{demo['base']}/api/v1/sources", json={"kind": "aws-sso"})
+    assert r.status_code == 201, r.text
+    setup = demo["s"].get(f"{demo['base']}/api/v1/sources/{r.json()['id']}/setup").json()
+    assert setup["collects_access"] is True
+    path = demo["tmp"] / "roster-sso-role.yaml"
+    path.write_text(setup["cloudformation"])
+    assert "sso:ListAccountAssignments" in setup["cloudformation"]
+    proc = subprocess.run([BIN / "cfn-lint", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    statement = json.dumps({"Version": "2012-10-17", "Statement": [json.loads(setup["sso_statement"])]})
+    for name, policy in [("sso source", setup["permissions_policy"]), ("sso statement", statement),
+                         ("also collect access", setup["access_permissions_policy"])]:
+        found = parliament_findings(policy)
+        unexpected = [f for f in found if not any(a.search(f) for a in ACCEPTED_PARLIAMENT)]
+        assert unexpected == [], f"{name}: {unexpected}"
+    assert json.loads(setup["permissions_policy"]) == json.loads(setup["access_permissions_policy"])
 
 
 def test_the_aws_cli_text_creates_a_role_that_connects(demo):
