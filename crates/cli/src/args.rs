@@ -104,6 +104,11 @@ pub struct SyncArgs {
     /// (default: the source's setting, 0.5 for a new one).
     #[arg(long, value_parser = crate::platform_args::parse_budget)]
     pub budget: Option<f64>,
+    /// What to read: `directory` (users, groups, memberships), `access`
+    /// (permission sets, assignments, effective access, through the newest
+    /// directory snapshot) or `all` (the directory, then access).
+    #[arg(long, default_value = "directory", value_parser = crate::platform_args::parse_scope)]
+    pub scope: roster_engine::Scope,
     #[command(flatten)]
     pub out: OutputArgs,
     #[command(flatten)]

@@ -25,6 +25,21 @@ pub struct TenantArg {
     pub tenant: String,
 }
 
+/// Which catalog source a connection is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SourceKind {
+    /// AWS IAM Identity Center (Identity Store): users, groups, memberships.
+    AwsIdentityStore,
+    /// AWS IAM Identity Center (SSO): also permission sets, assignments and effective access.
+    AwsSso,
+}
+
+/// `--scope directory|access|all`.
+pub fn parse_scope(s: &str) -> Result<roster_engine::Scope, String> {
+    roster_engine::Scope::parse(s)
+        .ok_or_else(|| format!("scope must be directory, access or all, not {s}"))
+}
+
 #[derive(Debug, Subcommand)]
 pub enum SourceCmd {
     /// Create a connection: prints its ID, generated External ID, trust policy and inline policy.
@@ -32,6 +47,11 @@ pub enum SourceCmd {
         /// A name for people (default: "AWS IAM Identity Center").
         #[arg(long)]
         name: Option<String>,
+        /// `aws-identity-store` (the directory) or `aws-sso` (the directory
+        /// and who can reach which AWS account: its policy adds the SSO
+        /// statement, and its syncs read both).
+        #[arg(long, value_enum, default_value_t = SourceKind::AwsIdentityStore)]
+        kind: SourceKind,
         #[command(flatten)]
         tenant: TenantArg,
         #[command(flatten)]

@@ -10,6 +10,7 @@ mod resolve;
 mod serve;
 mod source;
 mod sync;
+mod sync_access;
 mod tenant;
 mod worker;
 

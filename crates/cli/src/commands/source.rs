@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::args::{DatabaseArgs, Format, OutputArgs};
 use crate::exit::CliError;
 use crate::output::print_data;
-use crate::platform_args::{SourceCmd, TenantArg};
+use crate::platform_args::{SourceCmd, SourceKind, TenantArg};
 use crate::progress::ProgressView;
 
 const PRINCIPAL_PLACEHOLDER: &str = "<roster's principal ARN>";
@@ -57,6 +57,7 @@ fn source_json(source: &Source) -> serde_json::Value {
         "api_tps": source.api_tps,
         "quota_model": source.quota_model,
         "budget": source.quota_budget,
+        "collects_access": source.collects_access,
         "next_sync_at": source.next_sync_at,
         "created_at": source.created_at,
     })
@@ -66,10 +67,11 @@ pub async fn run(cmd: SourceCmd) -> Result<(), CliError> {
     match cmd {
         SourceCmd::Create {
             name,
+            kind,
             tenant,
             out,
             db,
-        } => create(name, tenant, out.format(), db).await,
+        } => create(name, kind, tenant, out.format(), db).await,
         SourceCmd::Connect {
             id,
             role_arn,
@@ -180,13 +182,20 @@ async fn list(tenant: &TenantArg, out: OutputArgs, db: &DatabaseArgs) -> Result<
 
 async fn create(
     name: Option<String>,
+    kind: SourceKind,
     tenant: TenantArg,
     format: Format,
     db: DatabaseArgs,
 ) -> Result<(), CliError> {
     let store = roster_store::connect(&db.database_url).await?;
     let tenant = tenant_of(&tenant.tenant)?;
-    let name = roster_core::SourceName::parse(name.as_deref().unwrap_or("AWS IAM Identity Center"))
+    let sso = kind == SourceKind::AwsSso;
+    let default_name = if sso {
+        "AWS IAM Identity Center (SSO)"
+    } else {
+        "AWS IAM Identity Center"
+    };
+    let name = roster_core::SourceName::parse(name.as_deref().unwrap_or(default_name))
         .map_err(|e| CliError::Usage(e.to_string()))?;
     let new = NewSource {
         id: SourceId::generate(),
@@ -196,14 +205,25 @@ async fn create(
         status: SourceStatus::Pending,
     };
     let source = store.create_source(&tenant, &new).await?;
+    if sso {
+        store
+            .set_source_collects_access(&tenant, &source.id, true)
+            .await?;
+    }
     let principal = platform_principal(&Platform::from_env().await).await;
     let trust = trust_policy(
         principal.as_deref().unwrap_or(PRINCIPAL_PLACEHOLDER),
         &source.external_id,
     );
-    let permissions = permissions_policy(&PermissionsOptions::recommended());
+    let permissions = permissions_policy(&if sso {
+        PermissionsOptions::sso_source()
+    } else {
+        PermissionsOptions::recommended()
+    });
     let body = json!({
         "id": source.id,
+        "kind": if sso { "aws-sso" } else { "aws-identity-store" },
+        "collects_access": sso,
         "external_id": source.external_id.expose(),
         "platform_principal": principal,
         "trust_policy": serde_json::from_str::<serde_json::Value>(&trust.to_json()).unwrap_or_default(),
@@ -409,7 +429,26 @@ async fn sync_now(
     let source = store.get_source(tenant, id).await?;
     let location = source
         .location
+        .clone()
         .ok_or_else(|| CliError::Other(anyhow::anyhow!("the source lost its location")))?;
-    super::sync::report(&outcome, id, &location, format)?;
+    if !source.collects_access {
+        super::sync::report(&outcome, id, &location, format)?;
+        return Ok(());
+    }
+    // A source that collects access: then access, through the directory just read.
+    let scoped = roster_engine::ScopedOptions {
+        directory: options,
+        access: roster_engine::AccessSyncOptions::default(),
+    };
+    let access = roster_engine::sync_access_source(
+        store.clone(),
+        &platform,
+        tenant,
+        id,
+        &scoped,
+        Arc::new(roster_engine::AccessProgress::default()),
+    )
+    .await?;
+    super::sync_access::report_scoped(Some(&outcome), Some(&access), id, &location, format)?;
     Ok(())
 }

@@ -91,6 +91,18 @@ pub async fn run(args: SyncArgs) -> Result<(), CliError> {
         .set_source_location(&tenant, &source.id, &location)
         .await?;
 
+    if !args.scope.reads_directory() {
+        let access =
+            super::sync_access::run(store.clone(), &tenant, &source, &location, &session, &args)
+                .await?;
+        return super::sync_access::report_scoped(
+            None,
+            Some(&access),
+            &source.id,
+            &location,
+            args.out.format(),
+        );
+    }
     let client = DirectoryClient::new(
         &session,
         location.identity_store_id.clone(),
@@ -121,9 +133,20 @@ pub async fn run(args: SyncArgs) -> Result<(), CliError> {
     .await;
     view.finish().await;
     let outcome = outcome?;
-
-    report(&outcome, &source.id, &location, args.out.format())?;
-    Ok(())
+    if !args.scope.reads_access() {
+        report(&outcome, &source.id, &location, args.out.format())?;
+        return Ok(());
+    }
+    let access =
+        super::sync_access::run(store.clone(), &tenant, &source, &location, &session, &args)
+            .await?;
+    super::sync_access::report_scoped(
+        Some(&outcome),
+        Some(&access),
+        &source.id,
+        &location,
+        args.out.format(),
+    )
 }
 
 /// Prints a finished sync: a summary line, one JSON object, or its CSV.
@@ -142,7 +165,21 @@ pub(crate) fn report(
             warning.code, warning.cause, stats.throttled
         );
     }
-    let body = json!({
+    let body = directory_json(outcome, source, location);
+    if !print_data(format, &body)? {
+        print_summary(outcome, location);
+    }
+    Ok(())
+}
+
+/// A finished directory sync as the JSON `roster sync` prints.
+pub(crate) fn directory_json(
+    outcome: &SyncOutcome,
+    source: &SourceId,
+    location: &DirectoryLocation,
+) -> serde_json::Value {
+    let stats = &outcome.stats;
+    json!({
         "status": "complete",
         "sync_id": outcome.sync_id,
         "source_id": source,
@@ -160,8 +197,13 @@ pub(crate) fn report(
         "quota_model": stats.quota_model,
         "budget": stats.budget,
         "tps": stats.tps,
-    });
-    if !print_data(format, &body)? {
+    })
+}
+
+/// A finished directory sync as one line for people.
+pub(crate) fn print_summary(outcome: &SyncOutcome, location: &DirectoryLocation) {
+    let stats = &outcome.stats;
+    {
         println!(
             "Synced {} users, {} groups, {} memberships from {} ({}) as sync {} in {:.1}s (quota floor {:.1}s at {} of the quota, {}, {} API calls).",
             outcome.counts.users,
@@ -179,5 +221,4 @@ pub(crate) fn report(
             stats.total_calls()
         );
     }
-    Ok(())
 }
