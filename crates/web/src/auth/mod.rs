@@ -11,5 +11,5 @@ pub mod ratelimit;
 pub mod secrets;
 pub mod session;
 
-pub use any_role::{AnyRole, landing};
+pub use any_role::{AnyRole, AnyRolePoster, landing};
 pub use principal::{ApiWriter, Principal};
