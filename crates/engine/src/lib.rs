@@ -20,6 +20,7 @@ pub mod progress;
 pub mod quota_share;
 mod readers;
 pub mod retry;
+pub mod review;
 pub mod snapshot;
 pub mod source_sync;
 pub mod sync;

@@ -212,6 +212,14 @@ pub async fn run_sync(
     if let Err(e) = store.clean_staging(tenant, source).await {
         tracing::warn!(%sync, error = %e, "removing staged rows failed; the next sync retries");
     }
+    // Access reviews: revoked memberships this snapshot shows gone.
+    let published = roster_store::Snapshot {
+        source_id: source.clone(),
+        sync_id: sync,
+    };
+    if let Err(e) = crate::review::verify_after_publish(&*store, tenant, &published).await {
+        tracing::warn!(%sync, error = %e, "verifying revoked access failed; the next sync retries");
+    }
     tracing::info!(%sync, users = counts.users, groups = counts.groups, memberships = counts.memberships, "sync published");
     Ok(SyncOutcome {
         sync_id: sync,

@@ -194,7 +194,9 @@ pub fn verify_reader<R: Read + Seek>(
             problems.push(unreadable(&name, "the zip holds this name twice"));
             continue;
         }
-        if !BUNDLE_ENTRY_ORDER.contains(&name.as_str()) {
+        if !BUNDLE_ENTRY_ORDER.contains(&name.as_str())
+            && !crate::review::REVIEW_BUNDLE_ENTRY_ORDER.contains(&name.as_str())
+        {
             problems.push(unreadable(
                 &name,
                 "no roster bundle holds a file of this name",
