@@ -25,6 +25,14 @@ pub trait DemoAws: Send + Sync + std::fmt::Debug {
         trust_policy: &str,
         inline_policy: Option<&str>,
     ) -> Result<String, String>;
+
+    /// Removes a user from a group in the demo's Identity Store (what an
+    /// administrator does after a review revokes a membership); AWS's
+    /// error text otherwise.
+    fn remove_membership(&self, group_id: &str, user_id: &str) -> Result<(), String> {
+        let _ = (group_id, user_id);
+        Err("this simulated AWS cannot remove memberships".into())
+    }
 }
 
 /// What the demo banner tells the visitor.

@@ -1,8 +1,8 @@
-//! The authorization matrix: every API route × {anonymous, auditor, admin,
-//! admin of another tenant, instance admin} → the expected status. The
-//! routes come from the `OpenAPI` document the router serves, so a new route
-//! without a rule below fails this test (and so does a rule for a route that
-//! no longer exists).
+//! The authorization matrix: every API route × {anonymous, auditor,
+//! reviewer, admin, admin of another tenant, instance admin} → the expected
+//! status. The routes come from the `OpenAPI` document the router serves, so
+//! a new route without a rule below fails this test (and so does a rule for
+//! a route that no longer exists).
 
 #![allow(clippy::unwrap_used)]
 
@@ -16,9 +16,12 @@ use tower::ServiceExt;
 
 const INSTANCE_ADMIN_TOKEN: &str = "instance-admin-secret-for-tests";
 
-/// Who may do what on a route.
+/// Who may do what on a route. A reviewer is refused (403) every route
+/// but those of `Rule::AnyRole`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Rule {
+    /// Every tenant user, reviewers included (who am I).
+    AnyRole,
     /// Any tenant user reads; scoped to the caller's own tenant.
     Read,
     /// Any tenant user reads one object (source, token, …) of their own
@@ -30,6 +33,9 @@ enum Rule {
     OwnWrite,
     /// Only the instance admin's token (`ROSTER_ADMIN_TOKEN`).
     InstanceAdmin,
+    /// Only the item's assigned reviewer (here the reviewer; the admin and
+    /// the auditor are not assigned); another tenant's admin → 404.
+    Assigned,
 }
 
 /// What an answer must be.
@@ -44,15 +50,17 @@ enum Expect {
 enum Caller {
     Anonymous,
     Auditor,
+    Reviewer,
     OtherAdmin,
     InstanceAdmin,
     Admin,
 }
 
 /// Callers in the order they run: the admin last (its changes could hide others' answers).
-const CALLERS: [Caller; 5] = [
+const CALLERS: [Caller; 6] = [
     Caller::Anonymous,
     Caller::Auditor,
+    Caller::Reviewer,
     Caller::OtherAdmin,
     Caller::InstanceAdmin,
     Caller::Admin,
@@ -69,6 +77,9 @@ fn expected(rule: Rule, caller: Caller) -> Expect {
         (Rule::InstanceAdmin, Caller::InstanceAdmin) => Allowed,
         // Tenant users are never instance admins; the instance admin is no tenant user.
         (Rule::InstanceAdmin, _) | (_, Caller::Anonymous | Caller::InstanceAdmin) => unauth,
+        (Rule::AnyRole, _) | (Rule::Assigned, Caller::Reviewer) => Allowed,
+        (Rule::Assigned, Caller::OtherAdmin) => missing,
+        (Rule::Assigned, _) | (_, Caller::Reviewer) => forbidden,
         (Rule::Write | Rule::OwnWrite, Caller::Auditor) => forbidden,
         (Rule::OwnRead | Rule::OwnWrite, Caller::OtherAdmin) => missing,
         _ => Allowed,
@@ -80,7 +91,7 @@ type RequestBody = Option<(&'static str, &'static str)>;
 
 /// One rule per route of the `OpenAPI` document: (method, path, rule, body).
 const RULES: &[(&str, &str, Rule, RequestBody)] = &[
-    ("GET", "/api/v1/me", Rule::Read, None),
+    ("GET", "/api/v1/me", Rule::AnyRole, None),
     ("GET", "/api/v1/catalog", Rule::Read, None),
     ("GET", "/api/v1/controls", Rule::Read, None),
     ("GET", "/api/v1/audit", Rule::Read, None),
@@ -184,6 +195,52 @@ const RULES: &[(&str, &str, Rule, RequestBody)] = &[
     ),
     ("GET", "/api/v1/sources/{id}/report", Rule::OwnRead, None),
     ("GET", "/api/v1/sources/{id}/bundle", Rule::OwnRead, None),
+    ("GET", "/api/v1/reviews", Rule::Read, None),
+    (
+        "POST",
+        "/api/v1/reviews",
+        Rule::OwnWrite,
+        Some((
+            "application/json",
+            r#"{"source":"{id}","reviewer_rule":"reviewer","reviewer":"auditor@a.test"}"#,
+        )),
+    ),
+    ("GET", "/api/v1/reviews/{campaign}", Rule::OwnRead, None),
+    (
+        "POST",
+        "/api/v1/reviews/{campaign}/close",
+        Rule::OwnWrite,
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/reviews/{campaign}/bundle",
+        Rule::OwnRead,
+        None,
+    ),
+    ("GET", "/api/v1/review-queue", Rule::AnyRole, None),
+    (
+        "POST",
+        "/api/v1/reviews/{campaign}/items/{item}/decision",
+        Rule::Assigned,
+        Some(("application/json", r#"{"decision":"keep"}"#)),
+    ),
+    (
+        "POST",
+        "/api/v1/reviews/{campaign}/decisions",
+        Rule::Assigned,
+        Some(("application/json", r#"{"items":[1],"decision":"keep"}"#)),
+    ),
+    ("GET", "/api/v1/sources/{id}/owners", Rule::OwnRead, None),
+    (
+        "PUT",
+        "/api/v1/sources/{id}/owners",
+        Rule::OwnWrite,
+        Some((
+            "application/json",
+            r#"{"kind":"group","object_id":"g-admins","email":"auditor@a.test"}"#,
+        )),
+    ),
     ("GET", "/api/v1/admin/tenants", Rule::InstanceAdmin, None),
     (
         "POST",
@@ -254,8 +311,31 @@ fn every_documented_route_has_exactly_one_rule() {
     }
 }
 
-fn concrete(app: &App, path: &str) -> String {
+/// A campaign of the app's source whose one item (1) the reviewer reviews.
+async fn campaign(app: &App) -> String {
+    let req = roster_engine::review::OpenRequest {
+        source: app.source.clone(),
+        kind: roster_core::review::PopulationKind::Memberships,
+        filter: roster_core::review::PopulationFilter::default(),
+        name: None,
+        reviewer: Some("reviewer@a.test".into()),
+        fallback_reviewer: None,
+        due_at: None,
+        remediation_days: None,
+        actor: "admin@a.test".into(),
+    };
+    let tenant = roster_core::TenantId::default_tenant();
+    roster_engine::review::open_campaign(app.store.as_ref(), &tenant, &req)
+        .await
+        .unwrap()
+        .id
+        .to_string()
+}
+
+fn concrete(app: &App, campaign: &str, path: &str) -> String {
     path.replace("{id}", app.source.as_str())
+        .replace("{campaign}", campaign)
+        .replace("{item}", "1")
         .replace("{user_id}", &app.user_id)
         .replace("{group_id}", &app.group_id)
         .replace("{token_id}", "tok_1")
@@ -278,6 +358,7 @@ async fn call(
     b = match caller {
         Caller::Anonymous => b,
         Caller::Auditor => session(&app.auditor, b),
+        Caller::Reviewer => session(&app.reviewer, b),
         Caller::OtherAdmin => session(&app.other_admin, b),
         Caller::Admin => session(&app.admin, b),
         Caller::InstanceAdmin => b.header(
@@ -317,9 +398,12 @@ async fn every_route_answers_every_caller_as_its_rule_says() {
         )
         .with_ops(ops);
         let router = roster_web::router(state);
-        let uri = concrete(&app, path);
+        let campaign = campaign(&app).await;
+        let uri = concrete(&app, &campaign, path);
+        let body = body.map(|(ctype, text)| (ctype, concrete(&app, &campaign, text)));
         for caller in CALLERS {
-            let got = call(&router, &app, caller, method, &uri, *body).await;
+            let sent = body.as_ref().map(|(ctype, text)| (*ctype, text.as_str()));
+            let got = call(&router, &app, caller, method, &uri, sent).await;
             let ok = match expected(*rule, caller) {
                 Expect::Allowed => {
                     ![

@@ -73,6 +73,8 @@ fn page_routes(a: &App) -> Vec<Route> {
         ("GET", format!("/syncs?source={s}"), None, None),
         ("GET", "/settings/tokens".into(), None, None),
         ("GET", "/audit".into(), None, None),
+        ("GET", "/reviews".into(), None, None),
+        ("GET", format!("/reviews/owners?source={s}"), None, None),
         ("POST", "/settings/tokens".into(), Some("name=ci"), None),
         (
             "POST",
@@ -185,6 +187,27 @@ async fn auditors_read_everything_and_change_nothing() {
             assert_eq!(r.status(), StatusCode::FORBIDDEN, "{method} {path}");
         }
     }
+}
+
+/// A reviewer sees only their own review queue: every other page and API
+/// route (reads too, directory pages above all) refuses them, with or
+/// without CSRF; only `/api/v1/me` tells them who they are.
+#[tokio::test]
+async fn reviewers_are_refused_every_route_but_their_own() {
+    let a = app().await;
+    for (method, path, form, json) in routes(&a) {
+        let r = send(&a, method, &path, Who::Session(&a.reviewer), form, json).await;
+        if path == "/api/v1/me" {
+            assert_eq!(r.status(), StatusCode::OK);
+            assert!(text(r).await.contains(r#""role":"reviewer""#));
+        } else {
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{method} {path}");
+        }
+    }
+    let home = send(&a, "GET", "/", Who::Session(&a.reviewer), None, None).await;
+    assert_eq!(home.headers()["location"], "/reviews/mine");
+    let home = send(&a, "GET", "/", Who::Session(&a.admin), None, None).await;
+    assert_eq!(home.headers()["location"], "/sources");
 }
 
 #[tokio::test]

@@ -49,6 +49,12 @@ impl DemoAws for FakeConsole {
             .create_role_in(&account_id, name, trust, inline, &[])
             .map_err(|e| e.to_string())
     }
+
+    fn remove_membership(&self, group_id: &str, user_id: &str) -> Result<(), String> {
+        self.0
+            .remove_membership(group_id, user_id)
+            .map_err(|e| e.to_string())
+    }
 }
 
 pub async fn run(args: DemoArgs) -> Result<(), CliError> {

@@ -8,6 +8,8 @@ pub mod controls;
 pub mod directory;
 pub mod evidence;
 pub mod invitations;
+pub mod review_views;
+pub mod reviews;
 pub mod sources;
 pub mod syncs;
 pub mod tokens;
@@ -51,6 +53,7 @@ impl utoipa::Modify for BearerAuth {
 pub fn openapi_json() -> String {
     let mut doc = ApiDoc::openapi();
     doc.merge(evidence::EvidenceApi::openapi());
+    doc.merge(reviews::ReviewsApi::openapi());
     doc.merge(crate::ops::OpsApi::openapi());
     doc.to_pretty_json().unwrap_or_default()
 }
@@ -90,6 +93,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens/{token_id}", delete(tokens::revoke))
         .route("/invitations", post(invitations::create))
         .merge(evidence::routes())
+        .merge(reviews::routes())
         .merge(crate::ops::api_routes())
         .fallback(not_found)
 }

@@ -56,6 +56,7 @@ fn render(
             textarea #permissions-policy name="permissions_policy" rows="14" { (f.permissions_policy) }
             p { button #create-role type="submit" { "Create role" } }
         }
+        (membership_form(who))
     };
     Html(
         page(
@@ -100,4 +101,69 @@ pub async fn create_role(
         .aws
         .create_role(account, f.name.trim(), &f.trust_policy, inline);
     Ok(render(&state, &who, d, &f, Some(&outcome)))
+}
+
+/// Identity Center → Groups → remove a member: what an administrator does
+/// in AWS after an access review revokes a membership (roster never does).
+fn membership_form(who: &Principal) -> Markup {
+    html! {
+        h2 { "IAM Identity Center: remove a user from a group" }
+        form method="post" action="/demo/aws/membership" #demo-membership {
+            (csrf_field(who))
+            label for="m-group" { "Group ID" }
+            input #m-group type="text" name="group_id" required maxlength="128";
+            label for="m-user" { "User ID" }
+            input #m-user type="text" name="user_id" required maxlength="128";
+            p { button #remove-membership type="submit" { "Remove from group" } }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct MembershipForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    group_id: String,
+    #[serde(default)]
+    user_id: String,
+}
+
+/// Removes a membership in the demo's fake AWS (admin; the demo only).
+#[tracing::instrument(skip_all)]
+pub async fn remove_membership(
+    State(state): State<AppState>,
+    who: Principal,
+    AppForm(f): AppForm<MembershipForm>,
+) -> Result<Html<String>, WebError> {
+    let d = demo(&state)?;
+    who.check_form(&f.csrf)?;
+    let outcome = d
+        .aws
+        .remove_membership(f.group_id.trim(), f.user_id.trim())
+        .map(|()| {
+            format!(
+                "Removed user {} from group {}.",
+                f.user_id.trim(),
+                f.group_id.trim()
+            )
+        });
+    let body = html! {
+        h1 { "Simulated AWS console" }
+        @match &outcome {
+            Ok(done) => div.success #membership-removed { p { (done) " The next sync shows it gone." } },
+            Err(e) => div.diagnosis #membership-error role="alert" { p { strong { "AWS said: " } (e) } },
+        }
+        p { a href="/demo/aws" { "Back" } }
+    };
+    Ok(Html(
+        page(
+            "Simulated AWS console",
+            &state,
+            Some(&who),
+            "/demo/aws",
+            &body,
+        )
+        .into_string(),
+    ))
 }

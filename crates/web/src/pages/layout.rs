@@ -5,13 +5,17 @@ use maud::{DOCTYPE, Markup, html};
 use crate::auth::Principal;
 use crate::state::AppState;
 
-const NAV: [(&str, &str); 9] = [
+/// What a reviewer's navigation holds: their own queue, nothing else.
+const REVIEWER_NAV: [(&str, &str); 1] = [("/reviews/mine", "My reviews")];
+
+const NAV: [(&str, &str); 10] = [
     ("/sources", "Sources"),
     ("/users", "Users"),
     ("/groups", "Groups"),
     ("/syncs", "Syncs"),
     ("/checks", "Checks"),
     ("/evidence", "Evidence"),
+    ("/reviews", "Reviews"),
     ("/audit", "Audit log"),
     ("/settings/team", "Team"),
     ("/settings/tokens", "API tokens"),
@@ -37,12 +41,12 @@ pub fn page(
             body {
                 header.top {
                     span.brand { "roster" }
-                    @if who.is_some() {
+                    @if let Some(p) = who {
                         nav {
-                            @for (href, label) in NAV {
-                                a href=(href) class=[(href == active).then_some("active")] { (label) }
+                            @for (href, label) in if p.is_reviewer() { &REVIEWER_NAV[..] } else { &NAV[..] } {
+                                a href=(href) class=[(*href == active).then_some("active")] { (label) }
                             }
-                            @if state.demo.is_some() { a href="/demo/aws" class=[("/demo/aws" == active).then_some("active")] { "Simulated AWS console" } }
+                            @if state.demo.is_some() && !p.is_reviewer() { a href="/demo/aws" class=[("/demo/aws" == active).then_some("active")] { "Simulated AWS console" } }
                         }
                     }
                     @if let Some(p) = who {
@@ -56,7 +60,7 @@ pub fn page(
                     }
                 }
                 main {
-                    @if who.is_some() { (demo_banner(state)) }
+                    @if who.is_some_and(|p| !p.is_reviewer()) { (demo_banner(state)) }
                     (body)
                 }
                 script src="/assets/app.js" defer {}

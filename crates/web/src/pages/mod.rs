@@ -12,6 +12,9 @@ mod evidence;
 mod groups;
 mod invite;
 pub mod layout;
+mod review_owners;
+mod review_queue;
+mod reviews;
 mod settings;
 mod signin;
 mod sources;
@@ -34,7 +37,7 @@ use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/sources") }))
+        .route("/", get(home))
         .route("/signin", get(signin::form).post(signin::submit))
         .route("/signout", post(signin::signout))
         .route(
@@ -62,9 +65,40 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/tokens", get(tokens::list).post(tokens::create))
         .route("/settings/tokens/{id}/revoke", post(tokens::revoke))
         .route("/audit", get(audit::list))
+        .merge(review_routes())
         .route("/demo/aws", get(demo::form).post(demo::create_role))
+        .route("/demo/aws/membership", post(demo::remove_membership))
         .merge(evidence::routes())
         .layer(middleware::from_fn(html_errors))
+}
+
+/// Access reviews: campaigns (admins, auditors), owners, and every
+/// user's own queue (`/reviews/mine`, the only pages a reviewer sees).
+fn review_routes() -> Router<AppState> {
+    Router::new()
+        .route("/reviews", get(reviews::list).post(reviews::create))
+        .route("/reviews/new", get(reviews::new_form))
+        .route(
+            "/reviews/owners",
+            get(review_owners::list).post(review_owners::set),
+        )
+        .route("/reviews/mine", get(review_queue::mine))
+        .route("/reviews/{campaign}", get(reviews::show))
+        .route("/reviews/{campaign}/close", post(reviews::close))
+        .route("/reviews/{campaign}/bundle", get(reviews::bundle))
+        .route("/reviews/{campaign}/bulk", post(review_queue::bulk))
+        .route(
+            "/reviews/{campaign}/items/{item}/decide",
+            post(review_queue::decide),
+        )
+}
+
+/// The landing page of the signed-in user's role (signed out: sign in).
+async fn home(who: Result<crate::auth::AnyRole, crate::error::WebError>) -> Redirect {
+    match who {
+        Ok(crate::auth::AnyRole(p)) => Redirect::to(crate::auth::landing(&p.user)),
+        Err(_) => Redirect::to("/signin"),
+    }
 }
 
 /// Errors as HTML pages; "sign in first" as a redirect to the sign-in page.

@@ -46,8 +46,9 @@ pub async fn invite(
     let email = roster_core::EmailAddress::parse(&body.email)
         .map_err(|e| WebError::bad_request("invalid-email", e.to_string()))?
         .into_string();
-    let role = ConsoleRole::parse(body.role.trim())
-        .ok_or_else(|| WebError::bad_request("invalid-role", "role is admin, auditor or reviewer"))?;
+    let role = ConsoleRole::parse(body.role.trim()).ok_or_else(|| {
+        WebError::bad_request("invalid-role", "role is admin, auditor or reviewer")
+    })?;
     // Only this tenant's accounts count: another tenant may hold the same
     // address, and an invitation here must reveal nothing about it.
     let members = state.store.list_console_users(tenant).await?;

@@ -16,8 +16,8 @@
 //! | `POST /api/v1/sources`, `POST /sources` | `api::sources::create`, `pages::sources::toggle_on` | `sources::create` |
 //! | `GET /api/v1/sources/{id}`, `GET /sources/{id}` | `api::sources::get`, `pages::settings::show` | `sources::get` (+ `syncs::last`) |
 //! | `DELETE /api/v1/sources/{id}`, `POST /sources/{id}/delete` | `api::sources::delete`, `pages::settings::delete` | `sources::delete` |
-//! | `GET /api/v1/sources/{id}/setup`, `GET /sources/{id}/wizard` | `api::sources::setup`, `pages::wizard::show` | `sources::setup` |
-//! | `POST /api/v1/sources/{id}/connect` | `api::sources::connect_source` | `sources::connect`, `sources::connect_streamed` |
+//! | `GET /api/v1/sources/{id}/setup`, `GET /sources/{id}/wizard` (the SSO source's wizard for a source that collects access; `?collect=access`: "also collect access" for an Identity Store connection) | `api::sources::setup`, `pages::wizard::show` | `sources::setup` |
+//! | `POST /api/v1/sources/{id}/connect` (`collect_access`: with the SSO steps, then collect access) | `api::sources::connect_source` | `sources::connect`, `sources::connect_streamed` |
 //! | `POST /api/v1/sources/{id}/sync`, `POST /sources/{id}/sync` | `api::sources::sync`, `pages::settings::sync_now` | `sources::sync` |
 //! | `PUT /api/v1/sources/{id}/enabled`, `POST /sources/{id}/enable`, `…/disable` | `api::sources::set_enabled`, `pages::settings::{enable, disable}` | `sources::set_enabled` |
 //! | `PUT /api/v1/sources/{id}/schedule` | `api::sources::set_schedule` | `sources::set_schedule` |
@@ -49,6 +49,20 @@
 //! | `GET /invite/{token}` | `pages::invite::form` | `invitations::invited` |
 //! | `POST /invite/{token}` | `pages::invite::accept` | `invitations::accept` |
 //! | `GET /api/v1/audit`, `GET /audit` | `api::audit::list`, `pages::audit::list` | `audit::list` |
+//! | `GET /api/v1/reviews`, `GET /reviews` | `api::reviews::list`, `pages::reviews::list` | `reviews::list` |
+//! | `GET /reviews/new` | `pages::reviews::new_form` | `sources::list` |
+//! | `POST /api/v1/reviews`, `POST /reviews` | `api::reviews::create`, `pages::reviews::create` | `reviews::create` |
+//! | `GET /api/v1/reviews/{campaign}`, `GET /reviews/{campaign}` | `api::reviews::show`, `pages::reviews::show` | `reviews::show` |
+//! | `POST /api/v1/reviews/{campaign}/close`, `POST /reviews/{campaign}/close` | `api::reviews::close`, `pages::reviews::close` | `reviews::close` |
+//! | `GET /api/v1/reviews/{campaign}/bundle`, `GET /reviews/{campaign}/bundle` | `api::reviews::bundle`, `pages::reviews::bundle` | `reviews::export` |
+//! | `GET /api/v1/review-queue`, `GET /reviews/mine` (every role) | `api::reviews::queue`, `pages::review_queue::mine` | `reviews_items::queue` |
+//! | `POST /api/v1/reviews/{campaign}/items/{item}/decision`, `POST /reviews/{campaign}/items/{item}/decide` (every role) | `api::reviews::decide`, `pages::review_queue::decide` | `reviews_items::decide` |
+//! | `POST /api/v1/reviews/{campaign}/decisions`, `POST /reviews/{campaign}/bulk` (every role) | `api::reviews::decide_bulk`, `pages::review_queue::bulk` | `reviews_items::decide_bulk` |
+//! | `GET /api/v1/sources/{id}/owners`, `GET /reviews/owners` | `api::reviews::owners`, `pages::review_owners::list` | `reviews_owners::list` |
+//! | `PUT /api/v1/sources/{id}/owners`, `POST /reviews/owners` | `api::reviews::set_owner`, `pages::review_owners::set` | `reviews_owners::set` |
+//!
+//! "(every role)": the routes a reviewer may call (`auth::AnyRole`);
+//! every other route takes `Principal`, which refuses reviewers.
 //!
 //! Not here, because they are no business operation of a tenant: `GET
 //! /api/v1/me`, `/catalog`, `/controls` and `/role-arn/validate` (answered
@@ -62,6 +76,9 @@ pub mod connection_test;
 pub mod directory;
 pub mod evidence;
 pub mod invitations;
+pub mod reviews;
+pub mod reviews_items;
+pub mod reviews_owners;
 pub mod sources;
 pub mod syncs;
 pub mod tenants;
