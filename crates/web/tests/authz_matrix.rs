@@ -195,6 +195,38 @@ const RULES: &[(&str, &str, Rule, RequestBody)] = &[
     ),
     ("GET", "/api/v1/sources/{id}/report", Rule::OwnRead, None),
     ("GET", "/api/v1/sources/{id}/bundle", Rule::OwnRead, None),
+    ("GET", "/api/v1/sources/{id}/access", Rule::OwnRead, None),
+    (
+        "GET",
+        "/api/v1/sources/{id}/access/diff",
+        Rule::OwnRead,
+        None,
+    ),
+    ("GET", "/api/v1/sources/{id}/accounts", Rule::OwnRead, None),
+    (
+        "GET",
+        "/api/v1/sources/{id}/permission-sets",
+        Rule::OwnRead,
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/sources/{id}/permission-sets/{permission_set}",
+        Rule::OwnRead,
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/sources/{id}/access-settings",
+        Rule::OwnRead,
+        None,
+    ),
+    (
+        "PUT",
+        "/api/v1/sources/{id}/access-settings",
+        Rule::OwnWrite,
+        Some(("application/json", r#"{"max_session_seconds":14400}"#)),
+    ),
     ("GET", "/api/v1/reviews", Rule::Read, None),
     (
         "POST",
@@ -338,6 +370,7 @@ fn concrete(app: &App, campaign: &str, path: &str) -> String {
         .replace("{item}", "1")
         .replace("{user_id}", &app.user_id)
         .replace("{group_id}", &app.group_id)
+        .replace("{permission_set}", "ps-0000000000000001")
         .replace("{token_id}", "tok_1")
         .replace("{tenant}", "other")
 }

@@ -71,6 +71,13 @@ fn page_routes(a: &App) -> Vec<Route> {
         ("GET", format!("/groups?source={s}"), None, None),
         ("GET", format!("/groups/{g}?source={s}"), None, None),
         ("GET", format!("/syncs?source={s}"), None, None),
+        ("GET", format!("/access?source={s}"), None, None),
+        (
+            "POST",
+            format!("/sources/{s}/access/settings"),
+            Some("max_session_hours=4"),
+            None,
+        ),
         ("GET", "/settings/tokens".into(), None, None),
         ("GET", "/audit".into(), None, None),
         ("GET", "/reviews".into(), None, None),
@@ -135,6 +142,18 @@ fn api_routes(a: &App) -> Vec<Route> {
             Some(r#"{"name":"ci"}"#),
         ),
         ("DELETE", "/api/v1/tokens/tok_1".into(), None, None),
+        (
+            "GET",
+            format!("/api/v1/sources/{s}/access-settings"),
+            None,
+            None,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/sources/{s}/access-settings"),
+            None,
+            Some(r#"{"max_session_seconds":14400}"#),
+        ),
     ]
 }
 

@@ -2,12 +2,14 @@
 //! from the handlers' annotations (no hand-kept copy). Handlers are thin
 //! adapters over `crate::service` (see its route table).
 
+pub mod access;
 pub mod audit;
 pub mod bundles;
 pub mod controls;
 pub mod directory;
 pub mod evidence;
 pub mod invitations;
+pub mod permission_sets;
 pub mod review_views;
 pub mod reviews;
 pub mod sources;
@@ -53,6 +55,7 @@ impl utoipa::Modify for BearerAuth {
 pub fn openapi_json() -> String {
     let mut doc = ApiDoc::openapi();
     doc.merge(evidence::EvidenceApi::openapi());
+    doc.merge(access::AccessApi::openapi());
     doc.merge(reviews::ReviewsApi::openapi());
     doc.merge(crate::ops::OpsApi::openapi());
     doc.to_pretty_json().unwrap_or_default()
@@ -93,6 +96,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens/{token_id}", delete(tokens::revoke))
         .route("/invitations", post(invitations::create))
         .merge(evidence::routes())
+        .merge(access::routes())
         .merge(reviews::routes())
         .merge(crate::ops::api_routes())
         .fallback(not_found)

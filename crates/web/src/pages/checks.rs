@@ -58,7 +58,7 @@ pub fn subnav(source: &Source, active: &str) -> Markup {
     }
 }
 
-fn findings_table(findings: &[Finding]) -> Markup {
+pub(super) fn findings_table(findings: &[Finding]) -> Markup {
     html! {
         table.findings {
             thead { tr { th { "Kind" } th { "ID" } th { "Name" } th { "Detail" } } }
@@ -71,7 +71,7 @@ fn findings_table(findings: &[Finding]) -> Markup {
     }
 }
 
-fn check_row(source: &Source, c: &CheckResult) -> Markup {
+pub(super) fn check_row(source: &Source, c: &CheckResult) -> Markup {
     let more = c.findings.len().saturating_sub(INLINE);
     html! {
         tr id=(c.id) data-check=(c.id) data-status=(c.status.as_str()) {
@@ -90,7 +90,7 @@ fn check_row(source: &Source, c: &CheckResult) -> Markup {
     }
 }
 
-fn one_check(source: &Source, c: &CheckResult, page_no: usize) -> Markup {
+pub(super) fn one_check(source: &Source, c: &CheckResult, page_no: usize) -> Markup {
     let pages = c.findings.len().div_ceil(PER_PAGE).max(1);
     let page_no = page_no.clamp(1, pages);
     let start = (page_no - 1) * PER_PAGE;
@@ -153,6 +153,9 @@ async fn render(
         .as_deref()
         .and_then(|id| report.checks.iter().find(|c| c.id == id));
     let s = &report.summary;
+    let access =
+        super::access_checks::section(state, who, source, q.check.as_deref(), q.page.unwrap_or(1))
+            .await?;
     Ok(html! {
         h1 { "Checks" }
         p.meta { (source.name) " · snapshot of sync #" (snapshot.sync_id) " · evaluated " (report.as_of) }
@@ -175,6 +178,7 @@ async fn render(
             }
         }
         (settings_forms(who, source, &report))
+        (access)
     })
 }
 

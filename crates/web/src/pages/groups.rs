@@ -80,12 +80,15 @@ pub async fn detail(
     let group = directory::group(&state, &who, &snap, &group_id).await?;
     let (members, after) =
         directory::members(&state, &who, &snap, &group_id, q.after.as_deref(), PAGE).await?;
+    let assignments =
+        super::access_sections::group_assignments(&state, &who, &source, &group_id).await?;
     let body = html! {
         h1 { (group.display_name.clone().unwrap_or_else(|| group_id.clone())) }
         dl.kv {
             dt { "Group ID" } dd { (group.group_id) }
             dt { "Description" } dd { (group.description.clone().unwrap_or_default()) }
         }
+        (assignments)
         h2 { "Members" }
         (user_rows(&source, &members))
         @if members.is_empty() { p.meta { "This group has no members." } }

@@ -8,10 +8,11 @@ use crate::state::AppState;
 /// What a reviewer's navigation holds: their own queue, nothing else.
 const REVIEWER_NAV: [(&str, &str); 1] = [("/reviews/mine", "My reviews")];
 
-const NAV: [(&str, &str); 10] = [
+const NAV: [(&str, &str); 11] = [
     ("/sources", "Sources"),
     ("/users", "Users"),
     ("/groups", "Groups"),
+    ("/access", "Access"),
     ("/syncs", "Syncs"),
     ("/checks", "Checks"),
     ("/evidence", "Evidence"),

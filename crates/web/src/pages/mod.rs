@@ -3,6 +3,9 @@
 //! from handlers (JSON `WebError`s) are turned into HTML here, and signed-out
 //! visitors are sent to the sign-in page.
 
+mod access;
+mod access_checks;
+mod access_sections;
 mod audit;
 mod checks;
 mod controls;
@@ -12,6 +15,7 @@ mod evidence;
 mod groups;
 mod invite;
 pub mod layout;
+mod permission_sets;
 mod review_owners;
 mod review_queue;
 mod reviews;
@@ -60,6 +64,12 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{user_id}", get(users::detail))
         .route("/groups", get(groups::list))
         .route("/groups/{group_id}", get(groups::detail))
+        .route("/access", get(access::show))
+        .route(
+            "/permission-sets/{permission_set}",
+            get(permission_sets::show),
+        )
+        .route("/sources/{id}/access/settings", post(access_checks::save))
         .route("/syncs", get(syncs::list))
         .route("/settings/team", get(team::list).post(team::create))
         .route("/settings/tokens", get(tokens::list).post(tokens::create))

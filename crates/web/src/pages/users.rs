@@ -143,6 +143,7 @@ pub async fn detail(
         .ok_or_else(|| WebError::NotFound("snapshot".into()))?;
     let (user, groups) = directory::user(&state, &who, &snap, &user_id).await?;
     let doc = serde_json::to_string_pretty(&user).unwrap_or_default();
+    let access = super::access_sections::user_access(&state, &who, &source, &user_id).await?;
     let body = html! {
         h1 { (user.display_name.clone().or_else(|| user.user_name.clone()).unwrap_or_else(|| user_id.clone())) }
         dl.kv {
@@ -162,6 +163,7 @@ pub async fn detail(
         }
         h2 { "Groups (" (groups.len()) ")" }
         ul #user-groups { @for g in &groups { li { a href={ "/groups/" (g.group_id) "?source=" (source.id) } { (g.display_name.clone().unwrap_or_else(|| g.group_id.clone())) } } } }
+        (access)
         details { summary { "Everything AWS returned" } pre.code { (doc) } }
     };
     Ok(Html(

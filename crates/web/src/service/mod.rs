@@ -30,6 +30,14 @@
 //! | `GET /api/v1/sources/{id}/groups`, `GET /groups` | `api::directory::groups`, `pages::groups::list` | `directory::groups` |
 //! | `GET /api/v1/sources/{id}/groups/{group_id}`, `GET /groups/{group_id}` | `api::directory::group`, `pages::groups::detail` | `directory::group` (+ `directory::members`) |
 //! | `GET /api/v1/sources/{id}/groups/{group_id}/members` | `api::directory::members` | `directory::members` |
+//! | `GET /api/v1/sources/{id}/access`, `GET /access` | `api::access::list`, `pages::access::show` | `access::page` (+ `access::current`, `permission_sets::list`, `access::accounts` for the page's views) |
+//! | `GET /api/v1/sources/{id}/accounts` | `api::access::accounts` | `access::accounts` |
+//! | `GET /api/v1/sources/{id}/permission-sets` | `api::permission_sets::list` | `permission_sets::list` |
+//! | `GET /api/v1/sources/{id}/permission-sets/{permission_set}`, `GET /permission-sets/{permission_set}` | `api::permission_sets::get`, `pages::permission_sets::show` | `permission_sets::get` (+ `access::page` for holders) |
+//! | `GET /api/v1/sources/{id}/access/diff` | `api::access::diff` | `access::diff` |
+//! | `GET /api/v1/sources/{id}/access-settings` | `api::access::get_settings` | `access_checks::settings` |
+//! | `PUT /api/v1/sources/{id}/access-settings`, `POST /sources/{id}/access/settings` | `api::access::put_settings`, `pages::access_checks::save` | `access_checks::save_settings` |
+//! | (sections of `GET /users/{user_id}`, `GET /groups/{group_id}`, `GET /checks`) | `pages::access_sections::{user_access, group_assignments}`, `pages::access_checks::section` | `access::page`, `access::group_assignments`, `access_checks::report` |
 //! | `GET /api/v1/sources/{id}/diff`, `GET /syncs/{sync}/diff` | `api::evidence::diff`, `pages::diff::show` | `evidence::diff` |
 //! | `GET /api/v1/sources/{id}/checks`, `GET /checks`, `GET /checks/controls` | `api::evidence::checks`, `pages::checks::show`, `pages::controls::show` | `evidence::checks` |
 //! | `GET /api/v1/sources/{id}/check-settings` | `api::evidence::get_settings` | `evidence::settings` |
@@ -70,12 +78,15 @@
 //! (`pages::signin`, `auth`), the demo's fake AWS console (`pages::demo`),
 //! and the operations endpoints (`/healthz`, `/readyz`, `/metrics`).
 
+pub mod access;
+pub mod access_checks;
 pub mod audit;
 pub mod bundles;
 pub mod connection_test;
 pub mod directory;
 pub mod evidence;
 pub mod invitations;
+pub mod permission_sets;
 pub mod reviews;
 pub mod reviews_items;
 pub mod reviews_owners;
