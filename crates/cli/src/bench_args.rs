@@ -41,6 +41,27 @@ pub struct BenchSyncArgs {
     /// Syncs of the same (unchanged) directory, to measure storage growth.
     #[arg(long, default_value_t = 1)]
     pub repeat: u32,
+    /// Benchmark the SSO source's access sync instead: an organization of
+    /// `--accounts`, `--permission-sets`, `--assignments` against the
+    /// directory above, clean, again under `--sso-throttle-rate` and
+    /// `--sso-error-rate`, and with the naive plan (unless `--no-naive`).
+    #[arg(long)]
+    pub sso: bool,
+    #[arg(long, default_value_t = 200)]
+    pub accounts: u32,
+    #[arg(long, default_value_t = 60)]
+    pub permission_sets: u32,
+    #[arg(long, default_value_t = 5_000)]
+    pub assignments: u32,
+    /// Throttles injected in the access sync's faulty run.
+    #[arg(long, default_value_t = 0.1)]
+    pub sso_throttle_rate: f64,
+    /// 5xx injected in the access sync's faulty run.
+    #[arg(long, default_value_t = 0.01)]
+    pub sso_error_rate: f64,
+    /// Skip the naive plan's run (every account × every permission set).
+    #[arg(long)]
+    pub no_naive: bool,
     /// Accepted for symmetry with other commands; the output is always one JSON object.
     #[arg(long)]
     pub json: bool,

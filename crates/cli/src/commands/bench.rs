@@ -22,11 +22,11 @@ use crate::bench_args::BenchSyncArgs;
 use crate::exit::CliError;
 
 /// Resets the kernel's peak-RSS mark, so it measures the sync, not start-up.
-fn reset_peak_rss() {
+pub(super) fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-fn status_kb(field: &str) -> Option<u64> {
+pub(super) fn status_kb(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
@@ -62,7 +62,7 @@ fn per_row(bytes: Option<u64>, rows: u64) -> Option<u64> {
     bytes.filter(|_| rows > 0).map(|b| b / rows)
 }
 
-fn fail(what: &str, e: impl std::fmt::Display) -> CliError {
+pub(super) fn fail(what: &str, e: impl std::fmt::Display) -> CliError {
     CliError::Other(anyhow::anyhow!("{what}: {e}"))
 }
 
@@ -201,6 +201,10 @@ fn database(args: &BenchSyncArgs, dir: &std::path::Path) -> (Option<PathBuf>, St
 }
 
 pub async fn sync(args: BenchSyncArgs) -> Result<(), CliError> {
+    if args.sso {
+        // Boxed: its state is large and only this path needs it.
+        return Box::pin(super::bench_sso::run(args)).await;
+    }
     if !(args.tps > 0
         && (0.0..=1.0).contains(&args.throttle_rate)
         && (0.0..=1.0).contains(&args.error_rate))

@@ -1,6 +1,7 @@
 //! One module per command; each turns parsed arguments into calls on the layers.
 
 mod bench;
+mod bench_sso;
 mod check;
 mod demo;
 mod diff;
