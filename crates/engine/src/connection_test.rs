@@ -134,9 +134,13 @@ impl Reporter<'_> {
     }
 }
 
-/// Where the role is, as the discovery step's detail says it.
-fn placement_phrase(placement: Placement) -> &'static str {
+/// Where the role is, as the discovery step's detail says it. For access,
+/// member accounts do not work (they see no permission sets).
+fn placement_phrase(placement: Placement, access: bool) -> &'static str {
     match placement {
+        Placement::Management if access => {
+            "the management account (works; the delegated administrator account is less privileged)"
+        }
         Placement::Management => {
             "the management account (works; a member or the delegated administrator account is less privileged)"
         }
@@ -209,7 +213,7 @@ async fn run(
                     "Identity Store {} in {} ({how}); the role is in {}",
                     location.identity_store_id,
                     location.region,
-                    placement_phrase(location.placement)
+                    placement_phrase(location.placement, access)
                 ),
             );
             location
