@@ -81,33 +81,30 @@ CREATE TABLE sso_access (
     raw                 TEXT
 );
 
--- Indexes, each for the queries named (sql/access/*.rs; plans in sql::plans):
--- *_current (t, s, k) WHERE valid_to IS NULL, unique: publishing (end the
---   current versions not seen or changed, begin versions for keys with no
---   current one); one current version per object.
--- *_versions (t, s, k, valid_from): every read of a snapshot in key order
---   (access_page's keyset, accounts, permission sets, assignments,
---   applications) and the name joins by key.
+-- Indexes, each for the queries named (sql/access/*.rs; plans asserted in
+-- sql/access/plans.rs). `t, s` is `tenant_id, source_id`.
+-- *_key (t, s, k, COALESCE(valid_to, 0)), unique: one index for the key
+--   (as 0014 does for the directory): every read of a snapshot in key order
+--   (access_page's keyset, accounts,
+--   permission sets, assignments, applications) and the name joins by
+--   key, through its prefix (t, s, k); publishing's "the current version
+--   of this key" (`COALESCE(valid_to, 0) = 0`: sync IDs start at 1); and one
+--   current version per object (two would share the value 0).
 -- sso_access_from (t, s, valid_from) / sso_access_to (t, s, valid_to):
 --   access_diff's gained and lost sides (versions begun / ended in (from, to]).
 -- sso_access_user (t, s, user_id, k) / sso_access_group (t, s,
 --   via_group_id, k) / sso_access_account (t, s, account_id, k): a user's,
 --   a group's or an account's access in key order (user and group pages,
---   the Access page by account, `roster access list --user/--account`).
+--   the Access page by account, `roster access list --user/--account`, and
+--   whether a filter names a user ID).
 -- Staging tables have only their primary key (sync_id, k): staging's
 --   ON CONFLICT, publish's NOT EXISTS and chunk bounds, clearing a run.
-CREATE UNIQUE INDEX sso_accounts_current ON sso_accounts (tenant_id, source_id, k) WHERE valid_to IS NULL;
-CREATE INDEX sso_accounts_versions ON sso_accounts (tenant_id, source_id, k, valid_from);
-CREATE UNIQUE INDEX sso_permission_sets_current ON sso_permission_sets (tenant_id, source_id, k) WHERE valid_to IS NULL;
-CREATE INDEX sso_permission_sets_versions ON sso_permission_sets (tenant_id, source_id, k, valid_from);
-CREATE UNIQUE INDEX sso_account_assignments_current ON sso_account_assignments (tenant_id, source_id, k) WHERE valid_to IS NULL;
-CREATE INDEX sso_account_assignments_versions ON sso_account_assignments (tenant_id, source_id, k, valid_from);
-CREATE UNIQUE INDEX sso_applications_current ON sso_applications (tenant_id, source_id, k) WHERE valid_to IS NULL;
-CREATE INDEX sso_applications_versions ON sso_applications (tenant_id, source_id, k, valid_from);
-CREATE UNIQUE INDEX sso_application_assignments_current ON sso_application_assignments (tenant_id, source_id, k) WHERE valid_to IS NULL;
-CREATE INDEX sso_application_assignments_versions ON sso_application_assignments (tenant_id, source_id, k, valid_from);
-CREATE UNIQUE INDEX sso_access_current ON sso_access (tenant_id, source_id, k) WHERE valid_to IS NULL;
-CREATE INDEX sso_access_versions ON sso_access (tenant_id, source_id, k, valid_from);
+CREATE UNIQUE INDEX sso_accounts_key ON sso_accounts (tenant_id, source_id, k, (COALESCE(valid_to, 0)));
+CREATE UNIQUE INDEX sso_permission_sets_key ON sso_permission_sets (tenant_id, source_id, k, (COALESCE(valid_to, 0)));
+CREATE UNIQUE INDEX sso_account_assignments_key ON sso_account_assignments (tenant_id, source_id, k, (COALESCE(valid_to, 0)));
+CREATE UNIQUE INDEX sso_applications_key ON sso_applications (tenant_id, source_id, k, (COALESCE(valid_to, 0)));
+CREATE UNIQUE INDEX sso_application_assignments_key ON sso_application_assignments (tenant_id, source_id, k, (COALESCE(valid_to, 0)));
+CREATE UNIQUE INDEX sso_access_key ON sso_access (tenant_id, source_id, k, (COALESCE(valid_to, 0)));
 CREATE INDEX sso_access_from ON sso_access (tenant_id, source_id, valid_from);
 CREATE INDEX sso_access_to ON sso_access (tenant_id, source_id, valid_to) WHERE valid_to IS NOT NULL;
 CREATE INDEX sso_access_user ON sso_access (tenant_id, source_id, user_id, k);

@@ -158,7 +158,7 @@ async fn access_pages_read_an_index_in_key_order_and_join_names_by_key() {
             "every row",
             AccessFilter::default(),
             vec![],
-            "sso_access_versions",
+            "sso_access_key",
         ),
         (
             "a user's access",
@@ -210,11 +210,11 @@ async fn access_pages_read_an_index_in_key_order_and_join_names_by_key() {
         assert_searches(name, &p, index);
         assert_unsorted(name, &p);
         assert!(
-            p.iter().any(|s| s.contains("sso_accounts_versions")),
+            p.iter().any(|s| s.contains("sso_accounts_key")),
             "{name}: account names by key: {p:#?}"
         );
         assert!(
-            p.iter().any(|s| s.contains("sso_permission_sets_versions")),
+            p.iter().any(|s| s.contains("sso_permission_sets_key")),
             "{name}: permission set names by key: {p:#?}"
         );
     }
@@ -236,7 +236,7 @@ async fn diffs_read_only_versions_begun_or_ended_between_the_snapshots() {
     assert_searches("lost", &lost, "sso_access_to");
     for p in [&gained, &lost] {
         assert!(
-            p.iter().any(|s| s.contains("sso_access_versions")),
+            p.iter().any(|s| s.contains("sso_access_key")),
             "the other side by key: {p:#?}"
         );
     }
@@ -257,13 +257,19 @@ async fn publishing_searches_the_current_and_staging_keys() {
     for table in [&ACCESS] {
         let range = |a: &str| format!("{a}.k > $4 AND {a}.k <= $5");
         let end = plan(&store, &end_sql(table, &range(table.live)), &binds).await;
-        assert_searches("end", &end, &format!("{}_current", table.live));
+        assert_searches("end", &end, &format!("{}_key", table.live));
         assert!(
             end.iter().any(|s| s.contains("sqlite_autoindex_sso_stage")),
             "{end:#?}"
         );
         let begin = plan(&store, &begin_sql(table, &range("s")), &binds).await;
-        assert_searches("begin", &begin, &format!("{}_current", table.live));
+        assert_searches("begin", &begin, &format!("{}_key", table.live));
+        assert!(
+            begin
+                .iter()
+                .any(|s| s.contains("_key (") && s.contains("<expr>=?")),
+            "the current version of a key from the key index: {begin:#?}"
+        );
         assert!(
             begin
                 .iter()

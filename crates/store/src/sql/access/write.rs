@@ -90,6 +90,9 @@ async fn chunk_end(
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
+/// The current version of a key is `COALESCE(valid_to, 0) = 0`, as the key
+/// index has it (migration 0012).
+///
 /// Ends current versions (begun before the run, `$1`) with keys in `range`
 /// that the run did not stage, or staged with other content. `$1..$3`:
 /// run, tenant, source.
@@ -100,7 +103,7 @@ pub(crate) fn end_sql(table: &Table, range: &str) -> String {
         let _ = write!(same, " AND s.{c} IS NOT DISTINCT FROM {live}.{c}");
     }
     format!(
-        "UPDATE {live} SET valid_to = $1 WHERE tenant_id = $2 AND source_id = $3 AND valid_to IS NULL \
+        "UPDATE {live} SET valid_to = $1 WHERE tenant_id = $2 AND source_id = $3 AND COALESCE(valid_to, 0) = 0 \
          AND valid_from < $1 AND {range} AND NOT EXISTS (SELECT 1 FROM {stage} s \
          WHERE s.sync_id = $1 AND s.k = {live}.k{same})",
         stage = table.stage,
@@ -116,7 +119,7 @@ pub(crate) fn begin_sql(table: &Table, range: &str) -> String {
         "INSERT INTO {live} (tenant_id, source_id, valid_from, k, {cols}) \
          SELECT $2, $3, $1, s.k, {} FROM {stage} s WHERE s.sync_id = $1 AND {range} \
          AND NOT EXISTS (SELECT 1 FROM {live} l WHERE l.tenant_id = $2 AND l.source_id = $3 \
-         AND l.valid_to IS NULL AND l.k = s.k)",
+         AND l.k = s.k AND COALESCE(l.valid_to, 0) = 0)",
         from_stage.join(", "),
         live = table.live,
         stage = table.stage,
