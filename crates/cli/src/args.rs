@@ -23,6 +23,7 @@ impl Cli {
             Command::Tenant(cmd) => cmd.json(),
             Command::Diff(a) => a.out.is_json(),
             Command::Check(a) => a.out.is_json(),
+            Command::Review(cmd) => cmd.json(),
             _ => false,
         }
     }
@@ -62,6 +63,9 @@ pub enum Command {
     /// Signed, reproducible evidence bundles: export and verify.
     #[command(subcommand)]
     Evidence(crate::evidence_args::EvidenceCmd),
+    /// Access reviews: campaigns, decisions, verification, signed evidence.
+    #[command(subcommand)]
+    Review(crate::review_args::ReviewCmd),
     /// Benchmarks (print figures; they assert nothing).
     #[command(subcommand)]
     Bench(crate::bench_args::BenchCmd),

@@ -11,6 +11,7 @@ mod exit;
 mod output;
 mod platform_args;
 mod progress;
+mod review_args;
 mod signals;
 
 use std::process::ExitCode;

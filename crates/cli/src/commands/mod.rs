@@ -8,6 +8,7 @@ mod diff;
 mod evidence;
 mod list;
 mod resolve;
+mod review;
 mod serve;
 mod source;
 mod sync;
@@ -36,5 +37,6 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Diff(args) => diff::run(args).await,
         Command::Check(args) => check::run(args).await,
         Command::Evidence(cmd) => evidence::run(cmd).await,
+        Command::Review(cmd) => review::run(cmd).await,
     }
 }
