@@ -88,9 +88,9 @@ fn directory() -> DirectoryIndex {
 }
 
 /// Three accounts (one named like a formula, one like markup), an
-/// administrator set, an inline `*` break-glass set, a read-only set with a
+/// administrator set, an inline `"*"` break-glass set, a read-only set with a
 /// 12-hour session; assignments to the group, to a user and to a user who
-/// no longer exists. `second` also grants +bob AdministratorAccess on dev
+/// no longer exists. `second` also grants +bob `AdministratorAccess` on dev
 /// directly and takes the group's read-only access on prod away.
 fn organization(second: bool) -> AccessBatch {
     let admin = PermissionSetPolicies {
@@ -194,7 +194,9 @@ async fn scene() -> Scene {
     }
 }
 
-fn entries(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
+type Files = Vec<(String, Vec<u8>)>;
+
+fn entries(zip: &[u8]) -> Files {
     let mut a = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
     (0..a.len())
         .map(|i| {
@@ -248,58 +250,9 @@ async fn a_snapshot_before_any_access_run_exports_the_same_bytes_as_before() {
     );
 }
 
-#[tokio::test]
-async fn the_latest_snapshot_of_a_source_with_access_bundles_the_access_files_in_order() {
-    let s = scene().await;
-    let (store, t) = (s.f.store.as_ref(), &s.f.tenant);
-    let latest = latest_evidence_snapshot(store, t, &s.f.source)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        latest.sync_id, s.second_access,
-        "the access run of scope all"
-    );
-    let a = export_bundle(store, t, &latest, &s.key, "test")
-        .await
-        .unwrap();
-    let b = export_bundle(store, t, &latest, &s.key, "test")
-        .await
-        .unwrap();
-    assert_eq!(a, b, "reproducible");
-    let manifest = verify_bundle(&a, Some(&s.key.public_key())).unwrap();
-    let files = entries(&a);
-    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    let listed: Vec<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(
-        &names[..names.len() - 1],
-        listed.as_slice(),
-        "every file hashed"
-    );
-    assert_eq!(
-        names,
-        [
-            "collection.json",
-            "users.csv",
-            "groups.csv",
-            "memberships.csv",
-            "checks.json",
-            "diff.json",
-            "access.csv",
-            "accounts.csv",
-            "permission_sets.json",
-            "access_checks.json",
-            "access_diff.json",
-            "access_diff.csv",
-            "report.html",
-            "manifest.json"
-        ],
-        "every entry, in the documented order"
-    );
-    assert!(names.iter().all(|n| BUNDLE_ENTRY_ORDER.contains(n)));
-
+fn assert_collection(files: &Files, s: &Scene) {
     let collection: serde_json::Value =
-        serde_json::from_slice(&get(&files, "collection.json")).unwrap();
+        serde_json::from_slice(&get(files, "collection.json")).unwrap();
     assert_eq!(
         collection["sync_id"], s.f.second.sync_id.0,
         "the directory's run"
@@ -308,13 +261,15 @@ async fn the_latest_snapshot_of_a_source_with_access_bundles_the_access_files_in
     assert_eq!(collection["access"]["sync_id"], s.second_access.0);
     assert_eq!(collection["access"]["previous_sync_id"], s.first_access.0);
     assert_eq!(collection["access"]["counts"]["accounts"], 3);
-    let diff: serde_json::Value = serde_json::from_slice(&get(&files, "diff.json")).unwrap();
+    let diff: serde_json::Value = serde_json::from_slice(&get(files, "diff.json")).unwrap();
     assert_eq!(
         diff["to_sync"], s.f.second.sync_id.0,
         "the directory diff is the directory's"
     );
+}
 
-    let mut access = csv::Reader::from_reader(Cursor::new(get(&files, "access.csv")));
+fn assert_access_csv(files: &Files) {
+    let mut access = csv::Reader::from_reader(Cursor::new(get(files, "access.csv")));
     assert_eq!(
         access.headers().unwrap().iter().collect::<Vec<_>>(),
         [
@@ -361,15 +316,17 @@ async fn the_latest_snapshot_of_a_source_with_access_bundles_the_access_files_in
         (&gone[8], &gone[9], &gone[3]),
         ("true", "true", "'=sandbox")
     );
+}
 
-    let accounts = String::from_utf8(get(&files, "accounts.csv")).unwrap();
+fn assert_accounts_and_sets(files: &Files) {
+    let accounts = String::from_utf8(get(files, "accounts.csv")).unwrap();
     assert!(
         accounts
             .starts_with("account_id,name,email,status\n111111111111,prod,aws+prod@example.com,\n"),
         "{accounts}"
     );
     let sets: serde_json::Value =
-        serde_json::from_slice(&get(&files, "permission_sets.json")).unwrap();
+        serde_json::from_slice(&get(files, "permission_sets.json")).unwrap();
     let names: Vec<&str> = sets
         .as_array()
         .unwrap()
@@ -385,8 +342,10 @@ async fn the_latest_snapshot_of_a_source_with_access_bundles_the_access_files_in
         sets[0]["ProvisionedAccounts"],
         serde_json::json!(["111111111111", "222222222222", "333333333333"])
     );
+}
 
-    let gained_lost = String::from_utf8(get(&files, "access_diff.csv")).unwrap();
+fn assert_access_diff(files: &Files, s: &Scene) {
+    let gained_lost = String::from_utf8(get(files, "access_diff.csv")).unwrap();
     let lines: Vec<&str> = gained_lost.lines().collect();
     assert_eq!(lines.len(), 3, "{gained_lost}");
     assert!(
@@ -398,12 +357,14 @@ async fn the_latest_snapshot_of_a_source_with_access_bundles_the_access_files_in
         "{gained_lost}"
     );
     let access_diff: serde_json::Value =
-        serde_json::from_slice(&get(&files, "access_diff.json")).unwrap();
+        serde_json::from_slice(&get(files, "access_diff.json")).unwrap();
     assert_eq!(access_diff["from_sync"], s.first_access.0);
     assert_eq!(access_diff["gained"].as_array().unwrap().len(), 1);
+}
 
+fn assert_access_checks(files: &Files, s: &Scene) {
     let checks: serde_json::Value =
-        serde_json::from_slice(&get(&files, "access_checks.json")).unwrap();
+        serde_json::from_slice(&get(files, "access_checks.json")).unwrap();
     let status = |id: &str| {
         let c = checks["checks"]
             .as_array()
@@ -446,8 +407,10 @@ async fn the_latest_snapshot_of_a_source_with_access_bundles_the_access_files_in
             .any(|c| c == "nist-800-53:AC-6")
     );
     assert_eq!(checks["previous_sync_id"], s.first_access.0);
+}
 
-    let html = String::from_utf8(get(&files, "report.html")).unwrap();
+fn assert_report(files: &Files) {
+    let html = String::from_utf8(get(files, "report.html")).unwrap();
     assert!(html.contains("Privileged access per account"));
     assert!(
         html.contains("dev &lt;script&gt; (222222222222)"),
@@ -456,7 +419,67 @@ async fn the_latest_snapshot_of_a_source_with_access_bundles_the_access_files_in
     assert!(html.contains("aria-label=\"Users with privileged access per account\""));
     assert!(html.contains("ACC-06"));
     assert!(!html.contains("<script"));
-    let live = render_report(store, t, &latest, AsOf::Now).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_latest_snapshot_of_a_source_with_access_bundles_the_access_files_in_order() {
+    let sc = scene().await;
+    let (store, tenant) = (sc.f.store.as_ref(), &sc.f.tenant);
+    let latest = latest_evidence_snapshot(store, tenant, &sc.f.source)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        latest.sync_id, sc.second_access,
+        "the access run of scope all"
+    );
+    let zip = export_bundle(store, tenant, &latest, &sc.key, "test")
+        .await
+        .unwrap();
+    let again = export_bundle(store, tenant, &latest, &sc.key, "test")
+        .await
+        .unwrap();
+    assert_eq!(zip, again, "reproducible");
+    let manifest = verify_bundle(&zip, Some(&sc.key.public_key())).unwrap();
+    let files = entries(&zip);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let listed: Vec<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        &names[..names.len() - 1],
+        listed.as_slice(),
+        "every file hashed"
+    );
+    assert_eq!(
+        names,
+        [
+            "collection.json",
+            "users.csv",
+            "groups.csv",
+            "memberships.csv",
+            "checks.json",
+            "diff.json",
+            "access.csv",
+            "accounts.csv",
+            "permission_sets.json",
+            "access_checks.json",
+            "access_diff.json",
+            "access_diff.csv",
+            "report.html",
+            "manifest.json"
+        ],
+        "every entry, in the documented order"
+    );
+    assert!(names.iter().all(|n| BUNDLE_ENTRY_ORDER.contains(n)));
+
+    assert_collection(&files, &sc);
+    assert_access_csv(&files);
+    assert_accounts_and_sets(&files);
+    assert_access_diff(&files, &sc);
+    assert_access_checks(&files, &sc);
+    assert_report(&files);
+    let live = render_report(store, tenant, &latest, AsOf::Now)
+        .await
+        .unwrap();
     assert!(live.contains("Privileged access per account"));
 }
 

@@ -118,8 +118,7 @@ pub async fn run(args: DemoArgs) -> Result<(), CliError> {
         info.customer.home_region
     );
     println!(
-        "             organization: {} member accounts, {DEMO_PERMISSION_SETS} permission sets, {} account assignments (for the SSO source)",
-        DEMO_ACCOUNTS, assignments
+        "             organization: {DEMO_ACCOUNTS} member accounts, {DEMO_PERMISSION_SETS} permission sets, {assignments} account assignments (for the SSO source)"
     );
     if let Some(m) = &info.member {
         println!(

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use roster_core::Timestamp;
+use roster_core::{AccountId, Timestamp};
 use roster_core::evidence::manifest::json_file;
 use roster_core::evidence::tables::CsvFile;
 use roster_core::sso::{
@@ -168,7 +168,7 @@ fn permission_sets_json(e: &AccessEvidence) -> Vec<u8> {
         .map(|p| {
             let pol = &p.facts.policies;
             let mut accounts: Vec<&str> =
-                p.provisioned_accounts.iter().map(|a| a.as_str()).collect();
+                p.provisioned_accounts.iter().map(AccountId::as_str).collect();
             accounts.sort_unstable();
             PermissionSetEntry {
                 permission_set: &p.facts.permission_set,
