@@ -294,8 +294,8 @@ async fn toggling_a_card_on_creates_a_pending_connection_and_opens_its_wizard() 
     .await;
     assert_eq!(
         r.status(),
-        StatusCode::BAD_REQUEST,
-        "the SSO card is coming soon"
+        StatusCode::SEE_OTHER,
+        "the SSO card turns on its own wizard (tests/sso_wizard.rs)"
     );
 }
 
