@@ -24,6 +24,7 @@ impl Cli {
             Command::Diff(a) => a.out.is_json(),
             Command::Check(a) => a.out.is_json(),
             Command::Review(cmd) => cmd.json(),
+            Command::Access(cmd) => cmd.json(),
             _ => false,
         }
     }
@@ -60,6 +61,9 @@ pub enum Command {
     Diff(crate::evidence_args::DiffArgs),
     /// Checks IDS-01 … IDS-09 mapped to SOC 2, ISO 27001 and NIST controls.
     Check(crate::evidence_args::CheckArgs),
+    /// Who can reach which AWS account (the SSO source's effective access).
+    #[command(subcommand)]
+    Access(crate::access_args::AccessCmd),
     /// Signed, reproducible evidence bundles: export and verify.
     #[command(subcommand)]
     Evidence(crate::evidence_args::EvidenceCmd),

@@ -2,6 +2,7 @@
 //! and maps outcomes to exit codes: 0 success, 1 usage, 2 a diagnosis,
 //! 3 other failures.
 
+mod access_args;
 mod args;
 mod bench_args;
 mod commands;

@@ -39,6 +39,35 @@ pub fn membership_rows() -> Rows {
     ])
 }
 
+/// `roster access list` as a table.
+pub fn access_table_rows() -> Rows {
+    Rows(&[
+        ("User", 24),
+        ("Account", 12),
+        ("AccountName", 20),
+        ("PermissionSet", 24),
+        ("Via", 20),
+        ("Flags", 26),
+    ])
+}
+
+/// `roster access list` as CSV: the JSON rows' fields, in their order.
+pub fn access_csv_rows() -> Rows {
+    Rows(&[
+        ("user_id", 0),
+        ("user_name", 0),
+        ("account_id", 0),
+        ("account_name", 0),
+        ("permission_set_arn", 0),
+        ("permission_set_name", 0),
+        ("via", 0),
+        ("via_group_id", 0),
+        ("privileged", 0),
+        ("orphaned", 0),
+        ("user_disabled", 0),
+    ])
+}
+
 pub fn user_cells(u: &User) -> Vec<String> {
     let status = match &u.user_status {
         Some(roster_core::directory::UserStatus::Enabled) => "ENABLED".to_owned(),

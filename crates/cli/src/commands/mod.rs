@@ -1,5 +1,6 @@
 //! One module per command; each turns parsed arguments into calls on the layers.
 
+mod access;
 mod bench;
 mod bench_sso;
 mod check;
@@ -36,6 +37,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Demo(args) => demo::run(args).await,
         Command::Diff(args) => diff::run(args).await,
         Command::Check(args) => check::run(args).await,
+        Command::Access(cmd) => access::run(cmd).await,
         Command::Evidence(cmd) => evidence::run(cmd).await,
         Command::Review(cmd) => review::run(cmd).await,
     }
