@@ -150,3 +150,31 @@ def test_a_source_without_access_says_how_to_collect_it(tmp_path):
     assert json.loads(proc.stdout)["status"] == "failed"
     checks = roster_json(["check", "--format", "json", "--database-url", db], env)
     assert not any(c["id"].startswith("ACC-") for c in checks["checks"]), "no ACC- checks without access data"
+
+
+def test_a_user_name_with_a_nul_byte_survives_every_format(tmp_path):
+    """The directory may hold what AWS accepts: a NUL inside a user name. The
+    access list keeps the row; JSON carries the name, CSV and the table stay
+    parseable and print no raw NUL."""
+    db = f"sqlite://{tmp_path / 'nul.db'}"
+    with fake_aws_process("--member-accounts", "1", "--users", "3", "--groups", "1", "--memberships", "2",
+                          "--tps", "10000") as info:
+        scene = Scene(info)
+        uid = scene.user("nul\x00user")
+        gid = scene.group("=nul-group", [uid])
+        scene.permission_set("ReadOnly")
+        scene.assign(scene.members[0], "ReadOnly", "GROUP", gid)
+        scene.assign(scene.members[0], "ReadOnly", "USER", uid)
+        role, external_id = scene.role(f"sqlite://{tmp_path / 'scratch.db'}")
+        env = platform_env(info)
+        roster_json(["sync", "--role-arn", role, "--external-id", external_id, "--scope", "all",
+                     "--database-url", db, "--json"], env)
+    base = ["access", "list", "--database-url", db, "--user", uid]
+    rows = json.loads(run_roster([*base, "--format", "json"], env, check=0).stdout)
+    assert sorted(r["via"] for r in rows) == ["=nul-group", "direct"]
+    assert all(r["user_name"] in ("nul\x00user", "nul\ufffduser") for r in rows), rows
+    text = run_roster([*base, "--format", "csv"], env, check=0).stdout
+    parsed = list(csv.reader(io.StringIO(text.replace("\x00", ""))))
+    assert len(parsed) == 3 and parsed[1][1].startswith("nul")
+    table = run_roster([*base, "--format", "table"], env, check=0).stdout
+    assert "\x00" not in table and len(table.splitlines()) == 3
