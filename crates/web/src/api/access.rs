@@ -117,11 +117,7 @@ pub struct AccountView {
 
 impl From<AccountSummary> for AccountView {
     fn from(a: AccountSummary) -> Self {
-        let status = a
-            .account
-            .status
-            .and_then(|s| serde_json::to_value(s).ok())
-            .and_then(|v| v.as_str().map(str::to_owned));
+        let status = access::account_status(&a.account);
         Self {
             id: a.account.id.to_string(),
             name: a.account.name,

@@ -207,7 +207,7 @@ async fn by_account(
                     td { code { (acct.id) } }
                     td { (acct.name.clone().unwrap_or_default()) }
                     td { (acct.email.clone().unwrap_or_default()) }
-                    td { (acct.status.as_ref().and_then(|s| serde_json::to_value(s).ok()).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()) }
+                    td { (access::account_status(acct).unwrap_or_default()) }
                     td { (a.permission_sets) }
                     td { a href={ "/access?source=" (source.id) "&account=" (acct.id) } { "Who can reach it →" } }
                 }

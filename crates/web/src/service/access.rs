@@ -210,6 +210,14 @@ pub async fn page(
     Ok((items, next))
 }
 
+/// An account's status as AWS spells it (`ACTIVE`, `SUSPENDED`, …).
+pub fn account_status(a: &Account) -> Option<String> {
+    a.status
+        .as_ref()
+        .and_then(|s| serde_json::to_value(s).ok())
+        .and_then(|v| v.as_str().map(str::to_owned))
+}
+
 /// An account and how many permission sets are provisioned to it.
 #[derive(Debug, Clone)]
 pub struct AccountSummary {

@@ -169,6 +169,7 @@ async fn accounts_and_permission_sets_are_listed_and_paged() {
     assert_eq!(v["items"].as_array().unwrap().len(), 2);
     assert_eq!(v["items"][0]["id"], PROD);
     assert_eq!(v["items"][0]["permission_sets"], 1);
+    assert_eq!(v["items"][0]["status"], "ACTIVE");
     let next = v["next_after"].as_str().unwrap().to_owned();
     let (_, rest) = get_json(
         &a,

@@ -94,6 +94,7 @@ async fn the_access_page_pages_through_every_row_and_filters() {
             && accounts.contains("sandbox")
             && accounts.contains("Who can reach it")
     );
+    assert!(accounts.contains("<td>ACTIVE</td>"), "{accounts}");
     let sets = admin_page(&a, &format!("{first}&view=permission-sets&privileged=true")).await;
     assert!(
         sets.contains("AdministratorAccess") && !sets.contains(">ReadOnly<"),

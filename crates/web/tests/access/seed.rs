@@ -6,7 +6,7 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
-use roster_core::sso::Account;
+use roster_core::sso::{Account, AccountStatus};
 use roster_core::sso::{
     AccountAssignment, CustomerManagedPolicyRef, DirUser, DirectoryIndex, ManagedPolicy,
     PermissionSet, PermissionSetArn, PermissionSetFacts, PermissionSetPolicies,
@@ -37,7 +37,7 @@ fn account(id: &str, name: &str) -> Account {
         id: AccountId::parse(id).unwrap(),
         name: Some(name.into()),
         email: Some(format!("aws+{name}@example.com")),
-        status: None,
+        status: Some(AccountStatus::Active),
     }
 }
 
