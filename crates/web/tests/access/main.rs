@@ -141,12 +141,17 @@ async fn filters_select_privileged_direct_orphaned_and_searched_rows() {
     assert_eq!(by_arn.len(), 60);
     let by_group = all_rows(&a, "group=g-admins", 50).await;
     assert_eq!(by_group.len(), 1);
+    let long = format!("q={}", "x".repeat(600));
+    let long_cursor = format!("after={}", "x".repeat(3000));
     for bad in [
         "privileged=yes",
         "account=12",
         "q=%00",
         "user=a%00b",
         "direct=1",
+        "q=bell%07",
+        &long,
+        &long_cursor,
     ] {
         let path = format!("/api/v1/sources/{}/access?{bad}", a.source);
         let (status, v) = get_json(&a, &path, Who::Bearer(&a.token)).await;
