@@ -78,10 +78,10 @@ fn expected(rule: Rule, caller: Caller) -> Expect {
         // Tenant users are never instance admins; the instance admin is no tenant user.
         (Rule::InstanceAdmin, _) | (_, Caller::Anonymous | Caller::InstanceAdmin) => unauth,
         (Rule::AnyRole, _) | (Rule::Assigned, Caller::Reviewer) => Allowed,
-        (Rule::Assigned, Caller::OtherAdmin) => missing,
-        (Rule::Assigned, _) | (_, Caller::Reviewer) => forbidden,
-        (Rule::Write | Rule::OwnWrite, Caller::Auditor) => forbidden,
-        (Rule::OwnRead | Rule::OwnWrite, Caller::OtherAdmin) => missing,
+        (Rule::Assigned | Rule::OwnRead | Rule::OwnWrite, Caller::OtherAdmin) => missing,
+        (Rule::Assigned, _)
+        | (_, Caller::Reviewer)
+        | (Rule::Write | Rule::OwnWrite, Caller::Auditor) => forbidden,
         _ => Allowed,
     }
 }

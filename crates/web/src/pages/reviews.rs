@@ -42,6 +42,7 @@ pub fn item_status(i: &ReviewItem) -> Markup {
     html! {
         span class=(class) data-decision=(decision) { (decision) }
         @if let Some(r) = i.remediation { span.tag data-remediation=(r.as_str()) { (r.as_str()) } }
+        @if let Some(sync) = i.remediated_sync { span.meta { " gone in snapshot (sync) " (sync) } }
     }
 }
 
