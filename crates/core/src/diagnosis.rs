@@ -104,7 +104,7 @@ impl fmt::Display for Diagnosis {
 impl std::error::Error for Diagnosis {}
 
 /// Why `identitycenter:` and `sso-directory:` do not help, for the SSO fixes.
-const SSO_PREFIX_NOTE: &str = "write these actions with the sso: prefix exactly as shown: identitycenter: is no IAM service prefix and sso-directory: is the legacy directory's, so neither grants anything roster calls here; nor does AWSSSODirectoryReadOnly";
+const SSO_PREFIX_NOTE: &str = "Write these actions with the sso: prefix exactly as shown: identitycenter: is no IAM service prefix and sso-directory: is the legacy directory's, so neither grants anything roster calls here; nor does AWSSSODirectoryReadOnly.";
 
 const SSO_ACCOUNT_FIX: &str = "use the management or delegated administrator account: create roster's role in the organization's management account or in IAM Identity Center's delegated administrator account (IAM Identity Center → Settings → Management shows it); a member account can read the directory but sees no permission sets or account assignments";
 
@@ -388,7 +388,7 @@ impl Diagnosis {
             DiagnosisCode::SsoAccessDenied,
             format!("the role may not call {denied_action} (AWS said: {aws_message})"),
             format!(
-                "add the SSO statement to the role's inline policy (the Identity Store policy does not include it); {SSO_PREFIX_NOTE}:\n{}",
+                "add the SSO statement to the role's inline policy (the Identity Store policy does not include it):\n{}\n{SSO_PREFIX_NOTE}",
                 sso_statement().to_json()
             ),
         )

@@ -64,7 +64,11 @@ fn test_form(source: &Source, steps: &[Step], add_access: bool) -> Markup {
             p #diagnosis-cause {}
             p { strong { "Fix:" } }
             pre.code #diagnosis-fix {}
-            p.meta { "The connection stays pending. Fix the role in AWS, then press Submit Role again." }
+            @if add_access {
+                p.meta { "The connection keeps reading the directory as before; access stays off. Fix the role in AWS, then press Test and collect access again." }
+            } @else {
+                p.meta { "The connection stays pending. Fix the role in AWS, then press Submit Role again." }
+            }
         }
     }
 }
