@@ -7,8 +7,8 @@ use roster_core::{Group, TenantId, User};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::SqlStore;
 use super::rows::corrupt;
+use super::{SqlStore, compact};
 use crate::error::StoreError;
 use crate::ports::browse::{Browse, GroupSummary, UserFilter, UserSummary};
 use crate::records::Snapshot;
@@ -176,7 +176,7 @@ impl Browse for SqlStore {
         let doc = self
             .doc("dir_users", "user_id", tenant, snapshot, user_id)
             .await?;
-        serde_json::from_str(&doc).map_err(corrupt)
+        compact::decode(&doc, user_id)
     }
 
     async fn user_groups(
@@ -236,7 +236,7 @@ impl Browse for SqlStore {
         let doc = self
             .doc("dir_groups", "group_id", tenant, snapshot, group_id)
             .await?;
-        serde_json::from_str(&doc).map_err(corrupt)
+        compact::decode(&doc, group_id)
     }
 
     async fn group_members(

@@ -9,7 +9,7 @@
 use roster_core::{Group, Membership, User};
 
 use super::rows::corrupt;
-use super::text;
+use super::{compact, text};
 use crate::error::StoreError;
 
 /// A value for one column of one row.
@@ -101,7 +101,7 @@ pub(super) const USERS: Versioned<User> = Versioned {
         },
         Column {
             name: "doc",
-            value: |u| Ok(Value::Text(Some(to_json(u)?))),
+            value: |u| Ok(Value::Text(Some(compact::encode(u, u.user_id.as_str())?))),
         },
     ],
     compared: &["doc"],
@@ -122,7 +122,7 @@ pub(super) const GROUPS: Versioned<Group> = Versioned {
         },
         Column {
             name: "doc",
-            value: |g| Ok(Value::Text(Some(to_json(g)?))),
+            value: |g| Ok(Value::Text(Some(compact::encode(g, g.group_id.as_str())?))),
         },
     ],
     compared: &["doc"],
@@ -147,9 +147,13 @@ pub(super) const MEMBERSHIPS: Versioned<Membership> = Versioned {
         },
         // `MembershipArn` and the timestamps: a membership is re-versioned
         // only when AWS changes one of them (they are not touched per sync).
+        // Documents are compact (`compact`), keyed by the row's own ID.
         Column {
             name: "doc",
-            value: |m| Ok(Value::Text(Some(to_json(&m.meta)?))),
+            value: |m| {
+                let doc = compact::encode(&m.meta, m.membership_id.as_str())?;
+                Ok(Value::Text(Some(doc)))
+            },
         },
     ],
     compared: &["group_id", "user_id", "doc"],

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use roster_core::{Group, GroupId, Membership, MembershipId, SourceId, TenantId, User, UserId};
 use sqlx::{AnyPool, Row};
 
-use super::SqlStore;
 use super::rows::{self, corrupt};
+use super::{SqlStore, compact};
 use crate::error::StoreError;
 use crate::ports::Snapshots;
 use crate::records::{MembershipRow, Snapshot, VersionCounts};
@@ -24,7 +24,7 @@ async fn docs_page<T: serde::de::DeserializeOwned>(
     limit: u32,
 ) -> Result<Vec<T>, StoreError> {
     let sql = format!(
-        "SELECT doc FROM {table} WHERE tenant_id = $1 AND source_id = $2 AND {IN_SNAPSHOT} AND {key} > $4 \
+        "SELECT {key}, doc FROM {table} WHERE tenant_id = $1 AND source_id = $2 AND {IN_SNAPSHOT} AND {key} > $4 \
          ORDER BY {key} LIMIT $5"
     );
     let rows = sqlx::query(&sql)
@@ -37,8 +37,8 @@ async fn docs_page<T: serde::de::DeserializeOwned>(
         .await?;
     rows.iter()
         .map(|r| {
-            let doc: String = r.try_get(0)?;
-            serde_json::from_str(&doc).map_err(corrupt)
+            let (id, doc): (String, String) = (r.try_get(0)?, r.try_get(1)?);
+            compact::decode(&doc, &id)
         })
         .collect()
 }
@@ -115,17 +115,17 @@ impl Snapshots for SqlStore {
             .await?;
         rows.iter()
             .map(|r| {
+                let id: String = r.try_get(0)?;
                 Ok(MembershipRow {
                     membership: Membership {
-                        membership_id: MembershipId::parse(r.try_get(0)?).map_err(corrupt)?,
+                        membership_id: MembershipId::parse(&id).map_err(corrupt)?,
                         group_id: GroupId::parse(r.try_get(1)?).map_err(corrupt)?,
                         user_id: UserId::parse(r.try_get(2)?).map_err(corrupt)?,
                         // NULL in rows synced before the fields were kept.
                         meta: r
                             .try_get::<Option<String>, _>(5)?
-                            .map(|d| serde_json::from_str(&d))
-                            .transpose()
-                            .map_err(corrupt)?
+                            .map(|d| compact::decode(&d, &id))
+                            .transpose()?
                             .unwrap_or_default(),
                     },
                     group_display_name: r.try_get(3)?,

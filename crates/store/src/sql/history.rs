@@ -9,8 +9,8 @@ use roster_core::evidence::{
 use roster_core::{SourceId, SyncId, TenantId};
 use sqlx::Row;
 
-use super::SqlStore;
 use super::rows::corrupt;
+use super::{SqlStore, compact};
 use crate::error::StoreError;
 use crate::ports::history::History;
 use crate::records::Snapshot;
@@ -30,7 +30,7 @@ impl SqlStore {
         args: (&TenantId, &SourceId, SyncId, SyncId),
     ) -> Result<Vec<T>, StoreError> {
         let sql = format!(
-            "SELECT doc FROM {table} WHERE tenant_id = $1 AND source_id = $2 AND {side} ORDER BY {key}"
+            "SELECT {key}, doc FROM {table} WHERE tenant_id = $1 AND source_id = $2 AND {side} ORDER BY {key}"
         );
         let rows = sqlx::query(&sql)
             .bind(args.0.as_str())
@@ -40,7 +40,7 @@ impl SqlStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| serde_json::from_str(&r.try_get::<String, _>(0)?).map_err(corrupt))
+            .map(|r| compact::decode(&r.try_get::<String, _>(1)?, &r.try_get::<String, _>(0)?))
             .collect()
     }
 

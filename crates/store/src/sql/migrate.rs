@@ -102,6 +102,7 @@ const MIGRATIONS: &[Migration] = &[
     shared!(12, "sso access", "0012_sso_access.sql"),
     per_backend!(13, "reviews", "0013_reviews.sql"),
     shared!(14, "one key index", "0014_one_key_index.sql"),
+    shared!(15, "compact documents", "0015_compact_documents.sql"),
     per_backend!(20, "reviewer role", "0020_reviewer_role.sql"),
 ];
 

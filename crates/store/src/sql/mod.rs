@@ -16,6 +16,8 @@ mod audit;
 mod browse;
 mod close;
 mod columns;
+mod compact;
+mod compact_rewrite;
 mod console;
 mod directory;
 mod evidence;
@@ -65,6 +67,7 @@ impl SqlStore {
     pub async fn connect_with_clock(url: &str, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
         let (pool, backend) = pool::open(url).await?;
         migrate::run(&pool, backend, &*clock).await?;
+        compact_rewrite::rewrite_legacy(&pool).await?;
         Ok(Self {
             _open: close::OpenPool::register(pool.clone(), backend),
             pool,
