@@ -21,7 +21,7 @@ use tracing::Instrument;
 use crate::access_sync_expand::expand_through;
 use crate::access_sync_plan::{self, ChosenPlan, PlanMode};
 use crate::access_sync_progress::{AccessProgress, SsoApi};
-use crate::access_sync_read::{OrgRead, Reader};
+use crate::access_sync_read::{CompletedSet, OrgRead, Reader};
 use crate::error::EngineError;
 use crate::limiter::{ApiLimiters, Lane, RateLimiter};
 use crate::progress::Api;
@@ -247,6 +247,7 @@ async fn read_and_stage(
     .await?;
     let role_account = client.role_account().to_owned();
     let client = client.with_instance(instance.instance_arn);
+    let (completed_tx, completed_rx) = tokio::sync::mpsc::unbounded_channel();
     let reader = Arc::new(Reader::new(
         client,
         (sso, orgs),
@@ -254,11 +255,23 @@ async fn read_and_stage(
         progress.clone(),
         chosen.clone(),
         settings.privileged_patterns.clone(),
+        completed_tx,
     ));
-    let read = reader
-        .read(options.workers)
-        .await
-        .map_err(|d| placed(d, location, &role_account))?;
+    // Sets read completely are staged and expanded while the rest is read.
+    let (read, written) = tokio::join!(
+        reader.read(options.workers),
+        write_completed(
+            store,
+            tenant,
+            sync,
+            directory,
+            options.batch_rows,
+            progress,
+            completed_rx
+        ),
+    );
+    let read = read.map_err(|d| placed(d, location, &role_account))?;
+    written?;
     let (observed, _) = access_sync_plan::shape_of(
         read.accounts.len() as u64,
         &read.permission_sets,
@@ -267,22 +280,60 @@ async fn read_and_stage(
     );
     *plan_report = Some(access_sync_plan::report(chosen, &read.listings, &observed));
     stage_org(store, tenant, sync, &read, options.batch_rows).await?;
-    expand_through(
-        store,
-        tenant,
-        directory,
-        &read.assignments,
-        options.batch_rows,
-        |access| {
-            progress.count_rows(access.len());
-            let batch = AccessBatch {
-                access,
-                ..AccessBatch::default()
-            };
-            async move { store.stage_access(tenant, sync, &batch).await }
-        },
-    )
-    .await?;
+    Ok(())
+}
+
+/// Stages each completed permission set with its assignments, then its
+/// effective access, as sets complete; ends when the read closes the channel.
+async fn write_completed(
+    store: &dyn Store,
+    tenant: &TenantId,
+    sync: SyncId,
+    directory: &Snapshot,
+    batch_rows: usize,
+    progress: &AccessProgress,
+    mut completed: tokio::sync::mpsc::UnboundedReceiver<CompletedSet>,
+) -> Result<(), roster_store::StoreError> {
+    while let Some(done) = completed.recv().await {
+        store
+            .stage_access(
+                tenant,
+                sync,
+                &AccessBatch {
+                    permission_sets: vec![done.set],
+                    ..AccessBatch::default()
+                },
+            )
+            .await?;
+        for chunk in done.assignments.chunks(batch_rows.max(1)) {
+            store
+                .stage_access(
+                    tenant,
+                    sync,
+                    &AccessBatch {
+                        account_assignments: chunk.to_vec(),
+                        ..AccessBatch::default()
+                    },
+                )
+                .await?;
+        }
+        expand_through(
+            store,
+            tenant,
+            directory,
+            &done.assignments,
+            batch_rows,
+            |access| {
+                progress.count_rows(access.len());
+                let batch = AccessBatch {
+                    access,
+                    ..AccessBatch::default()
+                };
+                async move { store.stage_access(tenant, sync, &batch).await }
+            },
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -379,7 +430,8 @@ fn application_counts(read: &OrgRead) -> Vec<u64> {
         .collect()
 }
 
-/// Stages what was read, `rows` at a time.
+/// Stages the accounts and applications read, `rows` at a time (permission
+/// sets and assignments went as their sets completed).
 async fn stage_org(
     store: &dyn Store,
     tenant: &TenantId,
@@ -393,23 +445,6 @@ async fn stage_org(
         accounts: c.to_vec(),
         ..AccessBatch::default()
     }));
-    batches.extend(read.permission_sets.chunks(n).map(|c| AccessBatch {
-        permission_sets: c.to_vec(),
-        ..AccessBatch::default()
-    }));
-    for (i, c) in read.assignments.chunks(n).enumerate() {
-        store
-            .stage_access(
-                tenant,
-                sync,
-                &AccessBatch {
-                    account_assignments: c.to_vec(),
-                    ..AccessBatch::default()
-                },
-            )
-            .await?;
-        tracing::debug!(%sync, batch = i, "assignments staged");
-    }
     batches.extend(read.applications.chunks(n).map(|c| AccessBatch {
         applications: c.to_vec(),
         ..AccessBatch::default()

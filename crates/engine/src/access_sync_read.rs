@@ -7,10 +7,11 @@
 //!
 //! Permission sets and applications deleted while they are read
 //! (`AwsError::Vanished`) are left out of the snapshot and named in the
-//! sync's report. What is read is kept until the read ends (accounts,
-//! permission sets, assignments, applications: bounded by the
-//! organization's size, not the directory's) so a set that vanishes
-//! half-read leaves nothing behind.
+//! sync's report. A permission set is handed on (`CompletedSet`) only once
+//! every read of it is done, so one that vanishes half-read leaves nothing
+//! behind, and the rest is staged and expanded while reading goes on.
+//! Memory: the organization's objects (accounts, sets, assignments:
+//! bounded by the organization's size, not the directory's).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -20,7 +21,7 @@ use roster_aws::{AwsError, Page, SsoClient};
 use roster_core::sso::plan::Listing;
 use roster_core::sso::{
     Account, AccountAssignment, Application, ApplicationAssignment, PermissionSetArn,
-    PermissionSetFacts, PermissionSetPolicies, privileged,
+    PermissionSetFacts, privileged,
 };
 use roster_core::sync_report::Vanished;
 use roster_core::{AccountId, Diagnosis};
@@ -36,7 +37,7 @@ use crate::retry::{RetryPolicy, retry_call};
 
 /// One unit of reading: a page (with its token) or one permission set's facts.
 #[derive(Debug)]
-enum Work {
+pub(crate) enum Work {
     Accounts(Option<String>),
     PermissionSets(Option<String>),
     Facts(PermissionSetArn),
@@ -59,24 +60,39 @@ pub(crate) struct OrgRead {
 }
 
 #[derive(Debug, Default)]
-struct SetParts {
-    facts: Option<PermissionSetFacts>,
-    provisioned: Vec<AccountId>,
+pub(crate) struct SetParts {
+    pub(crate) facts: Option<PermissionSetFacts>,
+    pub(crate) provisioned: Vec<AccountId>,
+    pub(crate) assignments: Vec<AccountAssignment>,
+    /// Work items of this set queued or running (and a hold while it
+    /// waits for the account list): at zero the set is read completely.
+    pub(crate) open: usize,
+    pub(crate) complete: bool,
+}
+
+/// A permission set read completely, with its assignments: final (nothing
+/// more is read of it, so it can no longer vanish from this read), ready to
+/// be staged and expanded while the rest is still read.
+#[derive(Debug)]
+pub(crate) struct CompletedSet {
+    pub set: StoredPermissionSet,
+    pub assignments: Vec<AccountAssignment>,
 }
 
 #[derive(Debug, Default)]
-struct State {
-    accounts: Vec<Account>,
-    accounts_done: bool,
+pub(crate) struct State {
+    pub(crate) accounts: Vec<Account>,
+    pub(crate) accounts_done: bool,
     /// Sets read account by account, waiting for the account list.
-    waiting: Vec<PermissionSetArn>,
-    sets: HashMap<PermissionSetArn, SetParts>,
-    listings: BTreeMap<PermissionSetArn, Listing>,
-    assignments: Vec<AccountAssignment>,
-    applications: Vec<Application>,
-    application_assignments: Vec<ApplicationAssignment>,
-    vanished_sets: HashSet<PermissionSetArn>,
-    vanished_apps: HashSet<String>,
+    pub(crate) waiting: Vec<PermissionSetArn>,
+    pub(crate) sets: HashMap<PermissionSetArn, SetParts>,
+    pub(crate) listings: BTreeMap<PermissionSetArn, Listing>,
+    /// Sets read completely, handed on.
+    pub(crate) completed: Vec<StoredPermissionSet>,
+    pub(crate) applications: Vec<Application>,
+    pub(crate) application_assignments: Vec<ApplicationAssignment>,
+    pub(crate) vanished_sets: HashSet<PermissionSetArn>,
+    pub(crate) vanished_apps: HashSet<String>,
 }
 
 pub(crate) struct Reader {
@@ -93,9 +109,19 @@ pub(crate) struct Reader {
     queue_tx: std::sync::Mutex<Option<mpsc::UnboundedSender<Work>>>,
     queue_rx: Mutex<mpsc::UnboundedReceiver<Work>>,
     pending: AtomicUsize,
+    /// Where completed sets go (closed when the read ends).
+    completed_tx: std::sync::Mutex<Option<mpsc::UnboundedSender<CompletedSet>>>,
 }
 
-fn lane(token: Option<&String>) -> Lane {
+/// The permission set a work item reads, if any.
+fn set_of(work: &Work) -> Option<&PermissionSetArn> {
+    match work {
+        Work::Facts(arn) | Work::Provisioned(arn, _) | Work::Assignments(_, arn, _) => Some(arn),
+        _ => None,
+    }
+}
+
+pub(crate) fn lane(token: Option<&String>) -> Lane {
     if token.is_some() {
         Lane::Continuation
     } else {
@@ -104,7 +130,7 @@ fn lane(token: Option<&String>) -> Lane {
 }
 
 /// The next token, refusing one AWS repeats (an endless read).
-fn next_token(
+pub(crate) fn next_token(
     api: SsoApi,
     current: Option<&String>,
     next: Option<String>,
@@ -139,6 +165,7 @@ impl Reader {
         progress: Arc<AccessProgress>,
         plan: Arc<ChosenPlan>,
         patterns: Vec<String>,
+        completed: mpsc::UnboundedSender<CompletedSet>,
     ) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
         Self {
@@ -153,17 +180,21 @@ impl Reader {
             queue_tx: std::sync::Mutex::new(Some(tx)),
             queue_rx: Mutex::new(rx),
             pending: AtomicUsize::new(0),
+            completed_tx: std::sync::Mutex::new(Some(completed)),
         }
     }
 
-    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+    pub(crate) fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn push(&self, work: Work) {
+    pub(crate) fn push(&self, work: Work) {
         self.pending.fetch_add(1, Ordering::SeqCst);
+        if let Some(arn) = set_of(&work) {
+            self.state().sets.entry(arn.clone()).or_default().open += 1;
+        }
         let tx = self
             .queue_tx
             .lock()
@@ -172,6 +203,69 @@ impl Reader {
             // The receiver lives as long as the reader.
             let _ = tx.send(work);
         }
+    }
+
+    /// One item (or hold) of `arn` done: at the last, the set is complete
+    /// and handed on, unless it vanished.
+    pub(crate) fn close_one(&self, arn: &PermissionSetArn) {
+        let completed = {
+            let mut st = self.state();
+            let Some(parts) = st.sets.get_mut(arn) else {
+                return;
+            };
+            parts.open = parts.open.saturating_sub(1);
+            if parts.open > 0 || parts.complete {
+                return;
+            }
+            parts.complete = true;
+            if st.vanished_sets.contains(arn) {
+                return;
+            }
+            self.complete(&mut st, arn)
+        };
+        let Some(done) = completed else { return };
+        let tx = self
+            .completed_tx
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(tx) = tx.as_ref() {
+            // A writer that stopped reports its own error.
+            let _ = tx.send(done);
+        }
+    }
+
+    /// A set read completely; sets read account by account keep the
+    /// previous snapshot's provisioning plus every account where they were
+    /// found assigned.
+    fn complete(&self, st: &mut State, arn: &PermissionSetArn) -> Option<CompletedSet> {
+        let every_account = st.listings.get(arn) == Some(&Listing::EveryAccount);
+        let known: HashSet<&AccountId> = st.accounts.iter().map(|a| &a.id).collect();
+        let parts = st.sets.get(arn)?;
+        let facts = parts.facts.clone()?;
+        let mut provisioned = parts.provisioned.clone();
+        if every_account {
+            provisioned.extend(
+                self.plan
+                    .previous_provisioned(arn)
+                    .iter()
+                    .filter(|a| known.contains(a))
+                    .cloned(),
+            );
+            provisioned.extend(parts.assignments.iter().map(|a| a.account_id.clone()));
+        }
+        provisioned.sort();
+        provisioned.dedup();
+        let privileged =
+            !privileged::privileges(&facts.permission_set, &facts.policies, &self.patterns)
+                .is_empty();
+        let set = StoredPermissionSet {
+            facts,
+            privileged,
+            provisioned_accounts: provisioned,
+        };
+        let assignments = parts.assignments.clone();
+        st.completed.push(set.clone());
+        Some(CompletedSet { set, assignments })
     }
 
     /// One item done: the last one closes the queue, ending every worker.
@@ -201,8 +295,16 @@ impl Reader {
                 Err(e) => Diagnosis::aws_error("sync", "TaskFailed", &e.to_string()),
             };
             tasks.abort_all();
+            self.completed_tx
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take();
             return Err(error);
         }
+        self.completed_tx
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
         Ok(self.finish())
     }
 
@@ -211,7 +313,11 @@ impl Reader {
             let Some(work) = self.queue_rx.lock().await.recv().await else {
                 return Ok(());
             };
+            let arn = set_of(&work).cloned();
             let result = self.run(work).await;
+            if let Some(arn) = arn {
+                self.close_one(&arn);
+            }
             self.done();
             result?;
         }
@@ -219,7 +325,7 @@ impl Reader {
 
     /// One call behind the right limiter, with retries; a vanished object
     /// comes back as `Ok(Err(Vanished))`.
-    async fn call<T, F, Fut>(
+    pub(crate) async fn call<T, F, Fut>(
         &self,
         api: SsoApi,
         lane: Lane,
@@ -258,7 +364,7 @@ impl Reader {
     }
 
     /// A page of `api`; `None` when what it lists vanished.
-    async fn page<T, F, Fut>(
+    pub(crate) async fn page<T, F, Fut>(
         &self,
         api: SsoApi,
         token: Option<&String>,
@@ -280,7 +386,7 @@ impl Reader {
         }
     }
 
-    fn record_vanished(&self, mut v: Vanished) {
+    pub(crate) fn record_vanished(&self, mut v: Vanished) {
         let mut st = self.state();
         let first = if v.resource_type == "APPLICATION" {
             st.vanished_apps.insert(v.resource_id.clone())
@@ -301,13 +407,13 @@ impl Reader {
     }
 
     /// A vanished answer for `arn` (AWS may not name it).
-    fn set_vanished(&self, arn: &PermissionSetArn, mut v: Vanished) {
+    pub(crate) fn set_vanished(&self, arn: &PermissionSetArn, mut v: Vanished) {
         arn.as_str().clone_into(&mut v.resource_id);
         "PERMISSION_SET".clone_into(&mut v.resource_type);
         self.record_vanished(v);
     }
 
-    fn is_vanished(&self, arn: &PermissionSetArn) -> bool {
+    pub(crate) fn is_vanished(&self, arn: &PermissionSetArn) -> bool {
         self.state().vanished_sets.contains(arn)
     }
 
@@ -323,359 +429,18 @@ impl Reader {
         }
     }
 
-    async fn accounts(&self, t: Option<String>) -> Result<(), Diagnosis> {
-        let api = SsoApi::ListAccounts;
-        let Some(page) = self
-            .page(api, t.as_ref(), || self.client.accounts_page(t.clone()))
-            .await?
-        else {
-            return Ok(());
-        };
-        let next = next_token(api, t.as_ref(), page.next_token)?;
-        let mut st = self.state();
-        st.accounts.extend(page.items);
-        if let Some(next) = next {
-            drop(st);
-            self.push(Work::Accounts(Some(next)));
-            return Ok(());
-        }
-        st.accounts_done = true;
-        let waiting = std::mem::take(&mut st.waiting);
-        let accounts: Vec<AccountId> = st.accounts.iter().map(|a| a.id.clone()).collect();
-        drop(st);
-        for arn in waiting {
-            self.every_account(&arn, &accounts);
-        }
-        Ok(())
-    }
-
-    fn every_account(&self, arn: &PermissionSetArn, accounts: &[AccountId]) {
-        for account in accounts {
-            self.push(Work::Assignments(account.clone(), arn.clone(), None));
-        }
-    }
-
-    async fn permission_sets(&self, t: Option<String>) -> Result<(), Diagnosis> {
-        let api = SsoApi::ListPermissionSets;
-        let Some(page) = self
-            .page(api, t.as_ref(), || {
-                self.client.permission_sets_page(t.clone())
-            })
-            .await?
-        else {
-            return Ok(());
-        };
-        if let Some(next) = next_token(api, t.as_ref(), page.next_token)? {
-            self.push(Work::PermissionSets(Some(next)));
-        }
-        for arn in page.items {
-            let listing = self.plan.listing(&arn);
-            let ready = {
-                let mut st = self.state();
-                st.sets.entry(arn.clone()).or_default();
-                st.listings.insert(arn.clone(), listing);
-                match listing {
-                    Listing::ByProvisioning => None,
-                    Listing::EveryAccount if st.accounts_done => {
-                        Some(st.accounts.iter().map(|a| a.id.clone()).collect::<Vec<_>>())
-                    }
-                    Listing::EveryAccount => {
-                        st.waiting.push(arn.clone());
-                        None
-                    }
-                }
-            };
-            self.push(Work::Facts(arn.clone()));
-            match (listing, ready) {
-                (Listing::ByProvisioning, _) => self.push(Work::Provisioned(arn, None)),
-                (Listing::EveryAccount, Some(accounts)) => self.every_account(&arn, &accounts),
-                (Listing::EveryAccount, None) => {}
-            }
-        }
-        Ok(())
-    }
-
-    /// Every page of one policy list of `arn`; `None` when the set vanished.
-    async fn all_pages<T, F, Fut>(
-        &self,
-        api: SsoApi,
-        arn: &PermissionSetArn,
-        fetch: F,
-    ) -> Result<Option<Vec<T>>, Diagnosis>
-    where
-        F: Fn(Option<String>) -> Fut,
-        Fut: Future<Output = Result<Page<T>, AwsError>>,
-    {
-        let (mut items, mut token) = (Vec::new(), None::<String>);
-        loop {
-            let current = token.clone();
-            match self
-                .call(api, lane(current.as_ref()), || fetch(current.clone()))
-                .await?
-            {
-                Ok(page) => {
-                    self.progress.count_page(api, page.items.len());
-                    items.extend(page.items);
-                    token = next_token(api, current.as_ref(), page.next_token)?;
-                    if token.is_none() {
-                        return Ok(Some(items));
-                    }
-                }
-                Err(v) => {
-                    self.set_vanished(arn, v);
-                    return Ok(None);
-                }
-            }
-        }
-    }
-
-    /// One call about `arn` that is not a list; `None` when the set vanished.
-    async fn single<T, F, Fut>(
-        &self,
-        api: SsoApi,
-        arn: &PermissionSetArn,
-        fetch: F,
-    ) -> Result<Option<T>, Diagnosis>
-    where
-        F: Fn() -> Fut,
-        Fut: Future<Output = Result<T, AwsError>>,
-    {
-        match self.call(api, Lane::Start, fetch).await? {
-            Ok(v) => {
-                self.progress.count_page(api, 1);
-                Ok(Some(v))
-            }
-            Err(v) => {
-                self.set_vanished(arn, v);
-                Ok(None)
-            }
-        }
-    }
-
-    /// `DescribePermissionSet` and the four policy reads.
-    async fn facts(&self, arn: PermissionSetArn) -> Result<(), Diagnosis> {
-        let c = &self.client;
-        let Some(permission_set) = self
-            .single(SsoApi::DescribePermissionSet, &arn, || {
-                c.describe_permission_set(&arn)
-            })
-            .await?
-        else {
-            return Ok(());
-        };
-        let Some(managed_policies) = self
-            .all_pages(SsoApi::ListManagedPoliciesInPermissionSet, &arn, |t| {
-                c.managed_policies_page(&arn, t)
-            })
-            .await?
-        else {
-            return Ok(());
-        };
-        let Some(customer_managed_policy_references) = self
-            .all_pages(
-                SsoApi::ListCustomerManagedPolicyReferencesInPermissionSet,
-                &arn,
-                |t| c.customer_policy_refs_page(&arn, t),
-            )
-            .await?
-        else {
-            return Ok(());
-        };
-        let Some(inline_policy) = self
-            .single(SsoApi::GetInlinePolicyForPermissionSet, &arn, || {
-                c.inline_policy(&arn)
-            })
-            .await?
-        else {
-            return Ok(());
-        };
-        let Some(permissions_boundary) = self
-            .single(SsoApi::GetPermissionsBoundaryForPermissionSet, &arn, || {
-                c.permissions_boundary(&arn)
-            })
-            .await?
-        else {
-            return Ok(());
-        };
-        let facts = PermissionSetFacts {
-            permission_set,
-            policies: PermissionSetPolicies {
-                managed_policies,
-                customer_managed_policy_references,
-                inline_policy,
-                permissions_boundary,
-            },
-        };
-        self.state().sets.entry(arn).or_default().facts = Some(facts);
-        Ok(())
-    }
-
-    async fn provisioned(&self, arn: PermissionSetArn, t: Option<String>) -> Result<(), Diagnosis> {
-        if self.is_vanished(&arn) {
-            return Ok(());
-        }
-        let api = SsoApi::ListAccountsForProvisionedPermissionSet;
-        let page = match self
-            .call(api, lane(t.as_ref()), || {
-                self.client.provisioned_accounts_page(&arn, t.clone())
-            })
-            .await?
-        {
-            Ok(page) => page,
-            Err(v) => {
-                self.set_vanished(&arn, v);
-                return Ok(());
-            }
-        };
-        self.progress.count_page(api, page.items.len());
-        if let Some(next) = next_token(api, t.as_ref(), page.next_token)? {
-            self.push(Work::Provisioned(arn.clone(), Some(next)));
-        }
-        self.state()
-            .sets
-            .entry(arn.clone())
-            .or_default()
-            .provisioned
-            .extend(page.items.iter().cloned());
-        for account in page.items {
-            self.push(Work::Assignments(account, arn.clone(), None));
-        }
-        Ok(())
-    }
-
-    async fn assignments(
-        &self,
-        account: AccountId,
-        arn: PermissionSetArn,
-        t: Option<String>,
-    ) -> Result<(), Diagnosis> {
-        if self.is_vanished(&arn) {
-            return Ok(());
-        }
-        let api = SsoApi::ListAccountAssignments;
-        let page = match self
-            .call(api, lane(t.as_ref()), || {
-                self.client
-                    .account_assignments_page(&account, &arn, t.clone())
-            })
-            .await?
-        {
-            Ok(page) => page,
-            Err(v) => {
-                self.set_vanished(&arn, v);
-                return Ok(());
-            }
-        };
-        self.progress.count_page(api, page.items.len());
-        if let Some(next) = next_token(api, t.as_ref(), page.next_token)? {
-            self.push(Work::Assignments(account, arn, Some(next)));
-        }
-        self.state().assignments.extend(page.items);
-        Ok(())
-    }
-
-    async fn applications(&self, t: Option<String>) -> Result<(), Diagnosis> {
-        let api = SsoApi::ListApplications;
-        let Some(page) = self
-            .page(api, t.as_ref(), || self.client.applications_page(t.clone()))
-            .await?
-        else {
-            return Ok(());
-        };
-        if let Some(next) = next_token(api, t.as_ref(), page.next_token)? {
-            self.push(Work::Applications(Some(next)));
-        }
-        for app in &page.items {
-            self.push(Work::ApplicationAssignments(
-                app.application_arn.clone(),
-                None,
-            ));
-        }
-        self.state().applications.extend(page.items);
-        Ok(())
-    }
-
-    async fn application_assignments(
-        &self,
-        app: String,
-        t: Option<String>,
-    ) -> Result<(), Diagnosis> {
-        let api = SsoApi::ListApplicationAssignments;
-        let page = match self
-            .call(api, lane(t.as_ref()), || {
-                self.client.application_assignments_page(&app, t.clone())
-            })
-            .await?
-        {
-            Ok(page) => page,
-            Err(mut v) => {
-                v.resource_id.clone_from(&app);
-                "APPLICATION".clone_into(&mut v.resource_type);
-                self.record_vanished(v);
-                return Ok(());
-            }
-        };
-        self.progress.count_page(api, page.items.len());
-        if let Some(next) = next_token(api, t.as_ref(), page.next_token)? {
-            self.push(Work::ApplicationAssignments(app, Some(next)));
-        }
-        self.state().application_assignments.extend(page.items);
-        Ok(())
-    }
-
-    /// What was read, vanished sets and applications left out; sets read
-    /// account by account keep the previous snapshot's provisioning plus
-    /// every account where they were found assigned.
+    /// What was read, vanished sets and applications left out (sets were
+    /// handed on as they completed; here for the plan's report).
     fn finish(&self) -> OrgRead {
         let mut st = std::mem::take(&mut *self.state());
         let gone = std::mem::take(&mut st.vanished_sets);
         let gone_apps = std::mem::take(&mut st.vanished_apps);
-        st.assignments
-            .retain(|a| !gone.contains(&a.permission_set_arn));
-        let known: HashSet<&AccountId> = st.accounts.iter().map(|a| &a.id).collect();
-        let mut assigned: HashMap<&PermissionSetArn, HashSet<&AccountId>> = HashMap::new();
-        for a in &st.assignments {
-            assigned
-                .entry(&a.permission_set_arn)
-                .or_default()
-                .insert(&a.account_id);
-        }
-        let mut permission_sets = Vec::new();
-        for (arn, parts) in &st.sets {
-            let Some(facts) = parts.facts.clone() else {
-                continue;
-            };
-            if gone.contains(arn) {
-                continue;
-            }
-            let mut provisioned = parts.provisioned.clone();
-            if st.listings.get(arn) == Some(&Listing::EveryAccount) {
-                provisioned.extend(
-                    self.plan
-                        .previous_provisioned(arn)
-                        .iter()
-                        .filter(|a| known.contains(a))
-                        .cloned(),
-                );
-                provisioned.extend(
-                    assigned
-                        .get(arn)
-                        .into_iter()
-                        .flatten()
-                        .map(|a| (*a).clone()),
-                );
-            }
-            provisioned.sort();
-            provisioned.dedup();
-            let privileged =
-                !privileged::privileges(&facts.permission_set, &facts.policies, &self.patterns)
-                    .is_empty();
-            permission_sets.push(StoredPermissionSet {
-                facts,
-                privileged,
-                provisioned_accounts: provisioned,
-            });
-        }
+        let mut permission_sets = std::mem::take(&mut st.completed);
+        let assignments = permission_sets
+            .iter()
+            .filter_map(|p| st.sets.get(&p.facts.permission_set.permission_set_arn))
+            .flat_map(|parts| parts.assignments.iter().cloned())
+            .collect();
         permission_sets.sort_by(|a, b| {
             a.facts
                 .permission_set
@@ -691,7 +456,7 @@ impl Reader {
         OrgRead {
             accounts: st.accounts,
             permission_sets,
-            assignments: st.assignments,
+            assignments,
             applications: st.applications,
             application_assignments: st.application_assignments,
             listings,

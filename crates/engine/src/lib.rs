@@ -6,6 +6,7 @@
 
 pub mod access_sync;
 mod access_sync_expand;
+mod access_sync_items;
 pub mod access_sync_plan;
 pub mod access_sync_progress;
 mod access_sync_read;
