@@ -233,4 +233,5 @@ contract!(
     settings_and_collects_access_round_trip,
     deleting_a_source_removes_its_access,
     a_large_organization_versions_across_publishing_chunks,
+    concurrent_batches_of_one_run_all_land_once,
 );

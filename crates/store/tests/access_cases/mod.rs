@@ -63,7 +63,7 @@ pub async fn an_access_sync_publishes_what_it_staged(store: &SqlStore) {
     );
 
     let rows = all_access(store, &t, &snap, &AccessFilter::default(), 100).await;
-    let keys: Vec<String> = rows.iter().map(|e| e.cursor()).collect();
+    let keys: Vec<String> = rows.iter().map(roster_store::AccessEntry::cursor).collect();
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted, "rows come in cursor order");
@@ -468,4 +468,82 @@ pub async fn a_large_organization_versions_across_publishing_chunks(store: &SqlS
     let d = store.access_diff(&t, &src.id, first, second).await.unwrap();
     assert!(d.gained.is_empty(), "renames gain nothing");
     assert_eq!(d.lost.len(), dropped);
+}
+
+/// Eight writers stage batches of one run at once (the engine's expansion
+/// and its organization pages), with overlapping rows: every row lands once.
+/// A run begun meanwhile supersedes it, and its late writes are refused.
+pub async fn concurrent_batches_of_one_run_all_land_once(store: &SqlStore) {
+    let t = TenantId::default_tenant();
+    let src = store.create_source(&t, &new_source("org")).await.unwrap();
+    let sync = store.begin_access_sync(&t, &src.id).await.unwrap();
+    let rows = large(0, 0);
+    let mut writers = Vec::new();
+    for w in 0..8 {
+        let (store, t) = (store.clone(), t.clone());
+        // Each writer's share, plus the first rows of the next one's.
+        let mine: Vec<_> = rows.iter().skip(w * 650).take(700).cloned().collect();
+        writers.push(tokio::spawn(async move {
+            for chunk in mine.chunks(100) {
+                let batch = roster_store::AccessBatch {
+                    access: chunk.to_vec(),
+                    ..roster_store::AccessBatch::default()
+                };
+                store.stage_access(&t, sync, &batch).await.unwrap();
+            }
+        }));
+    }
+    for w in writers {
+        w.await.unwrap();
+    }
+    store
+        .publish_sync(&t, sync, None, &SyncStats::default())
+        .await
+        .unwrap();
+    let snap = store
+        .latest_access_snapshot(&t, &src.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.access_counts(&t, &snap).await.unwrap().access_rows,
+        5_200
+    );
+
+    let late = store.begin_access_sync(&t, &src.id).await.unwrap();
+    let (s2, t2) = (store.clone(), t.clone());
+    let writer = tokio::spawn(async move {
+        let batch = organization();
+        let mut refused = false;
+        for _ in 0..50 {
+            if let Err(e) = s2.stage_access(&t2, late, &batch).await {
+                assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+                refused = true;
+                break;
+            }
+        }
+        refused
+    });
+    let next = store.begin_access_sync(&t, &src.id).await.unwrap();
+    let refused = writer.await.unwrap();
+    let err = store
+        .stage_access(&t, late, &organization())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    store
+        .publish_sync(&t, next, None, &SyncStats::default())
+        .await
+        .unwrap();
+    let snap = store
+        .latest_access_snapshot(&t, &src.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(snap.sync_id, next);
+    assert_eq!(
+        store.access_counts(&t, &snap).await.unwrap().access_rows,
+        0,
+        "the superseded run's rows are gone, whenever it wrote them (refused: {refused})"
+    );
 }

@@ -95,16 +95,35 @@ pub async fn every_filter_pages_completely(store: &SqlStore) {
         .unwrap();
     let all = all_access(store, &t, &snap, &AccessFilter::default(), 1000).await;
     assert_eq!(all.len(), org.access.len());
-    let names = |a: &roster_store::AccessEntry| {
-        (
-            a.account_name.clone().unwrap_or_default(),
-            a.permission_set_name.clone().unwrap_or_default(),
-        )
-    };
-    let filters: Vec<(
-        AccessFilter,
-        Box<dyn Fn(&roster_store::AccessEntry) -> bool>,
-    )> = vec![
+    for (filter, keep) in &filter_cases() {
+        let want: Vec<_> = all.iter().filter(|e| keep(e)).cloned().collect();
+        for limit in [1, 3, 7, 1000] {
+            let got = all_access(store, &t, &snap, filter, limit).await;
+            assert_eq!(got, want, "{filter:?} in pages of {limit}");
+        }
+        if !matches!(filter.search.as_deref(), Some("%")) {
+            assert!(!want.is_empty(), "{filter:?} selects something");
+        }
+    }
+    assert!(
+        all.iter().any(|e| e.row.user_disabled),
+        "flags are read back"
+    );
+}
+
+/// Which rows a filter keeps, said in Rust.
+type Keep = Box<dyn Fn(&roster_store::AccessEntry) -> bool>;
+
+/// Every filter, with the rows it keeps.
+fn filter_cases() -> Vec<(AccessFilter, Keep)> {
+    let mut cases = field_cases();
+    cases.extend(search_and_flag_cases());
+    cases
+}
+
+/// The filters by user, account, permission set and group.
+fn field_cases() -> Vec<(AccessFilter, Keep)> {
+    vec![
         (AccessFilter::default(), Box::new(|_| true)),
         (
             AccessFilter {
@@ -150,6 +169,18 @@ pub async fn every_filter_pages_completely(store: &SqlStore) {
                 |e| matches!(&e.row.via, Via::Group { group_id, .. } if group_id == "group-00001"),
             ),
         ),
+    ]
+}
+
+/// The search and the flags, alone and together with a field.
+fn search_and_flag_cases() -> Vec<(AccessFilter, Keep)> {
+    let names = |a: &roster_store::AccessEntry| {
+        (
+            a.account_name.clone().unwrap_or_default(),
+            a.permission_set_name.clone().unwrap_or_default(),
+        )
+    };
+    vec![
         (
             AccessFilter {
                 search: Some("SANDBOX".into()),
@@ -212,21 +243,7 @@ pub async fn every_filter_pages_completely(store: &SqlStore) {
                     && e.row.user_name.as_deref().is_some_and(|n| n.contains("u3"))
             }),
         ),
-    ];
-    for (filter, keep) in &filters {
-        let want: Vec<_> = all.iter().filter(|e| keep(e)).cloned().collect();
-        for limit in [1, 3, 7, 1000] {
-            let got = all_access(store, &t, &snap, filter, limit).await;
-            assert_eq!(got, want, "{filter:?} in pages of {limit}");
-        }
-        if !matches!(filter.search.as_deref(), Some("%")) {
-            assert!(!want.is_empty(), "{filter:?} selects something");
-        }
-    }
-    assert!(
-        all.iter().any(|e| e.row.user_disabled),
-        "flags are read back"
-    );
+    ]
 }
 
 pub async fn other_tenants_see_no_access(store: &SqlStore) {
@@ -283,7 +300,7 @@ pub async fn other_tenants_see_no_access(store: &SqlStore) {
     assert!(store.applications(&b, &snap).await.unwrap().is_empty());
     assert_eq!(
         store.access_counts(&b, &snap).await.unwrap(),
-        Default::default()
+        roster_store::AccessCounts::default()
     );
     assert!(
         store
