@@ -5,11 +5,13 @@
 //! Nothing here is read for a source without access data, so the bundles
 //! and reports of directory-only sources keep their bytes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use roster_core::evidence::checks::{CheckResult, StatusCounts};
+use roster_core::sso::privileged::privileges;
 use roster_core::sso::{
-    AccessCheckInput, AccessCheckSettings, AccessDiff, Account, PermissionSetFacts, checks,
+    AccessCheckInput, AccessCheckSettings, AccessDiff, AccessRow, Account, PermissionSetFacts,
+    checks,
 };
 use roster_core::{SourceId, SyncId, TenantId};
 use roster_store::{
@@ -17,6 +19,7 @@ use roster_store::{
 };
 use serde::Serialize;
 
+use super::access_files::AccessCsv;
 use crate::EngineError;
 
 /// Rows read per `access_page` call.
@@ -111,7 +114,11 @@ pub struct AccessCheckReport {
     pub checks: Vec<CheckResult>,
 }
 
-/// Everything evidence shows of one access snapshot.
+/// Everything evidence shows of one access snapshot. Built in one pass over
+/// the effective-access pages: `access.csv` is written as they come, and
+/// only the rows a check may report (direct, orphaned, disabled or
+/// privileged) are kept for the checks, so memory follows what is reported
+/// rather than the size of the organization.
 #[derive(Debug, Clone)]
 pub struct AccessEvidence {
     pub snapshot: AccessSnapshot,
@@ -120,11 +127,24 @@ pub struct AccessEvidence {
     pub counts: AccessCounts,
     pub accounts: Vec<Account>,
     pub permission_sets: Vec<StoredPermissionSet>,
-    /// Effective access, in cursor order.
-    pub rows: Vec<AccessEntry>,
+    /// `access.csv`: effective access in cursor order.
+    pub access_csv: Vec<u8>,
+    /// Rows by kind, for the report.
+    pub rows: RowCounts,
+    /// Accounts where someone holds a privileged permission set, most holders first.
+    pub privileged_accounts: Vec<PrivilegedAccount>,
     /// Gained and lost since the previous access snapshot, when there is one.
     pub diff: Option<AccessDiff>,
     pub checks: AccessCheckReport,
+}
+
+/// How many effective-access rows there are, of each kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowCounts {
+    pub all: usize,
+    pub direct: usize,
+    pub orphaned: usize,
+    pub privileged: usize,
 }
 
 /// Privileged access on one account: the report's chart and table.
@@ -138,6 +158,109 @@ pub struct PrivilegedAccount {
     pub by_permission_set: BTreeMap<String, usize>,
 }
 
+/// Account → permission set name → users holding it (privileged sets only).
+type Holders = BTreeMap<String, BTreeMap<String, BTreeSet<String>>>;
+
+/// What one pass over the pages collects.
+#[derive(Default)]
+struct Pass {
+    csv: Option<AccessCsv>,
+    rows: RowCounts,
+    holders: Holders,
+    for_checks: Vec<AccessRow>,
+}
+
+impl Pass {
+    fn add(&mut self, e: &AccessEntry, privileged_now: &HashSet<&str>) {
+        let r = &e.row;
+        if let Some(csv) = &mut self.csv {
+            csv.push(e);
+        }
+        self.rows.all += 1;
+        self.rows.direct += usize::from(r.via.is_direct());
+        self.rows.orphaned += usize::from(r.orphaned);
+        self.rows.privileged += usize::from(e.privileged);
+        if e.privileged
+            && !r.orphaned
+            && let Some(user) = &r.user_id
+        {
+            let ps = e
+                .permission_set_name
+                .clone()
+                .unwrap_or_else(|| r.permission_set_arn.to_string());
+            self.holders
+                .entry(r.account_id.to_string())
+                .or_default()
+                .entry(ps)
+                .or_default()
+                .insert(user.clone());
+        }
+        // Only these rows can appear in a finding (ACC-01 holders, ACC-02
+        // direct, ACC-03 orphaned or disabled).
+        if r.via.is_direct()
+            || r.orphaned
+            || r.user_disabled
+            || e.privileged
+            || privileged_now.contains(r.permission_set_arn.as_str())
+        {
+            self.for_checks.push(r.clone());
+        }
+    }
+}
+
+fn privileged_accounts(holders: Holders, accounts: &[Account]) -> Vec<PrivilegedAccount> {
+    let names: HashMap<&str, &str> = accounts
+        .iter()
+        .filter_map(|a| a.name.as_deref().map(|n| (a.id.as_str(), n)))
+        .collect();
+    let mut out: Vec<PrivilegedAccount> = holders
+        .into_iter()
+        .map(|(account, sets)| {
+            let all: BTreeSet<&String> = sets.values().flatten().collect();
+            PrivilegedAccount {
+                account_name: names.get(account.as_str()).map(|n| (*n).to_owned()),
+                users: all.len(),
+                by_permission_set: sets.iter().map(|(ps, u)| (ps.clone(), u.len())).collect(),
+                account_id: account,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.users
+            .cmp(&a.users)
+            .then_with(|| a.account_id.cmp(&b.account_id))
+    });
+    out
+}
+
+/// One pass over every page of `at` (see [`AccessEvidence`]).
+async fn read_pages(
+    store: &dyn Store,
+    tenant: &TenantId,
+    at: &Snapshot,
+    privileged_now: &HashSet<&str>,
+    with_csv: bool,
+) -> Result<Pass, EngineError> {
+    let mut pass = Pass {
+        csv: with_csv.then(AccessCsv::new),
+        ..Pass::default()
+    };
+    let filter = AccessFilter::default();
+    let mut after: Option<String> = None;
+    loop {
+        let page = store
+            .access_page(tenant, at, &filter, after.as_deref(), ACCESS_PAGE)
+            .await?;
+        for e in &page {
+            pass.add(e, privileged_now);
+        }
+        match page.last() {
+            Some(last) if page.len() == ACCESS_PAGE as usize => after = Some(last.cursor()),
+            _ => return Ok(pass),
+        }
+    }
+}
+
 impl AccessEvidence {
     /// Reads the access snapshot and runs the checks with the source's settings.
     pub async fn gather(
@@ -145,12 +268,35 @@ impl AccessEvidence {
         tenant: &TenantId,
         snapshot: AccessSnapshot,
     ) -> Result<Self, EngineError> {
+        Self::read(store, tenant, snapshot, true).await
+    }
+
+    async fn read(
+        store: &dyn Store,
+        tenant: &TenantId,
+        snapshot: AccessSnapshot,
+        with_csv: bool,
+    ) -> Result<Self, EngineError> {
         let at = &snapshot.at;
         let run = store.get_sync(tenant, at.sync_id).await?;
         let counts = store.access_counts(tenant, at).await?;
         let accounts = store.accounts(tenant, at).await?;
         let permission_sets = store.permission_sets(tenant, at).await?;
-        let rows = access_rows(store, tenant, at, &AccessFilter::default()).await?;
+        let settings = super::access_history::settings(store, tenant, &at.source_id).await?;
+        let privileged_now: HashSet<&str> = permission_sets
+            .iter()
+            .filter(|p| {
+                let f = &p.facts;
+                !privileges(
+                    &f.permission_set,
+                    &f.policies,
+                    &settings.privileged_patterns,
+                )
+                .is_empty()
+            })
+            .map(|p| p.facts.permission_set.permission_set_arn.as_str())
+            .collect();
+        let pass = read_pages(store, tenant, at, &privileged_now, with_csv).await?;
         let diff = match snapshot.previous {
             Some(prev) => Some(
                 store
@@ -159,7 +305,6 @@ impl AccessEvidence {
             ),
             None => None,
         };
-        let settings = super::access_history::settings(store, tenant, &at.source_id).await?;
         let facts: Vec<PermissionSetFacts> =
             permission_sets.iter().map(|p| p.facts.clone()).collect();
         let results = checks::run(
@@ -169,7 +314,7 @@ impl AccessEvidence {
                 settings: &settings,
                 previous: diff.as_ref(),
             },
-            rows.iter().map(|e| &e.row),
+            &pass.for_checks,
         );
         let report = AccessCheckReport {
             source_id: at.source_id.to_string(),
@@ -180,66 +325,17 @@ impl AccessEvidence {
             checks: results,
         };
         Ok(Self {
+            privileged_accounts: privileged_accounts(pass.holders, &accounts),
+            access_csv: pass.csv.map(AccessCsv::into_bytes).unwrap_or_default(),
+            rows: pass.rows,
             snapshot,
             run,
             counts,
             accounts,
             permission_sets,
-            rows,
             diff,
             checks: report,
         })
-    }
-
-    /// Accounts where someone holds a privileged permission set (orphaned
-    /// rows grant no one), most holders first, then by account ID.
-    pub fn privileged_per_account(&self) -> Vec<PrivilegedAccount> {
-        type Holders<'a> = BTreeMap<&'a str, std::collections::BTreeSet<&'a str>>;
-        let mut by_account: BTreeMap<&str, Holders<'_>> = BTreeMap::new();
-        for e in self.rows.iter().filter(|e| e.privileged && !e.row.orphaned) {
-            let Some(user) = e.row.user_id.as_deref() else {
-                continue;
-            };
-            let ps = e
-                .permission_set_name
-                .as_deref()
-                .unwrap_or_else(|| e.row.permission_set_arn.as_str());
-            by_account
-                .entry(e.row.account_id.as_str())
-                .or_default()
-                .entry(ps)
-                .or_default()
-                .insert(user);
-        }
-        let names: BTreeMap<&str, &str> = self
-            .accounts
-            .iter()
-            .filter_map(|a| a.name.as_deref().map(|n| (a.id.as_str(), n)))
-            .collect();
-        let mut out: Vec<PrivilegedAccount> = by_account
-            .into_iter()
-            .map(|(account, sets)| {
-                let mut all = std::collections::BTreeSet::new();
-                for users in sets.values() {
-                    all.extend(users.iter().copied());
-                }
-                PrivilegedAccount {
-                    account_id: account.to_owned(),
-                    account_name: names.get(account).map(|n| (*n).to_owned()),
-                    users: all.len(),
-                    by_permission_set: sets
-                        .into_iter()
-                        .map(|(ps, users)| (ps.to_owned(), users.len()))
-                        .collect(),
-                }
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            b.users
-                .cmp(&a.users)
-                .then_with(|| a.account_id.cmp(&b.account_id))
-        });
-        out
     }
 }
 
@@ -264,7 +360,9 @@ pub async fn access_check_report(
     snapshot: &Snapshot,
 ) -> Result<Option<AccessCheckReport>, EngineError> {
     match access_snapshot(store, tenant, snapshot).await? {
-        Some(a) => Ok(Some(AccessEvidence::gather(store, tenant, a).await?.checks)),
+        Some(a) => Ok(Some(
+            AccessEvidence::read(store, tenant, a, false).await?.checks,
+        )),
         None => Ok(None),
     }
 }

@@ -8,13 +8,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use roster_core::{AccountId, Timestamp};
 use roster_core::evidence::manifest::json_file;
 use roster_core::evidence::tables::CsvFile;
 use roster_core::sso::{
     AccessRow, Account, CustomerManagedPolicyRef, ManagedPolicy, PermissionSet, PermissionsBoundary,
 };
-use roster_store::AccessCounts;
+use roster_core::{AccountId, Timestamp};
+use roster_store::{AccessCounts, AccessEntry};
 use serde::Serialize;
 
 use super::access::AccessEvidence;
@@ -103,11 +103,18 @@ fn via_group_id(r: &AccessRow) -> String {
     }
 }
 
-fn access_csv(e: &AccessEvidence) -> Vec<u8> {
-    let mut file = CsvFile::new(ACCESS_HEADER);
-    for a in &e.rows {
+/// `access.csv` written row by row as the pages are read.
+#[derive(Debug)]
+pub struct AccessCsv(CsvFile);
+
+impl AccessCsv {
+    pub fn new() -> Self {
+        Self(CsvFile::new(ACCESS_HEADER))
+    }
+
+    pub fn push(&mut self, a: &AccessEntry) {
         let r = &a.row;
-        file.push(&[
+        self.0.push(&[
             r.user_id.clone().unwrap_or_default(),
             r.user_name.clone().unwrap_or_default(),
             r.account_id.to_string(),
@@ -121,7 +128,10 @@ fn access_csv(e: &AccessEvidence) -> Vec<u8> {
             yes(r.user_disabled),
         ]);
     }
-    file.into_bytes()
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.0.into_bytes()
+    }
 }
 
 fn status_text(a: &Account) -> String {
@@ -167,8 +177,11 @@ fn permission_sets_json(e: &AccessEvidence) -> Vec<u8> {
         .iter()
         .map(|p| {
             let pol = &p.facts.policies;
-            let mut accounts: Vec<&str> =
-                p.provisioned_accounts.iter().map(AccountId::as_str).collect();
+            let mut accounts: Vec<&str> = p
+                .provisioned_accounts
+                .iter()
+                .map(AccountId::as_str)
+                .collect();
             accounts.sort_unstable();
             PermissionSetEntry {
                 permission_set: &p.facts.permission_set,
@@ -226,7 +239,7 @@ fn diff_csv(e: &AccessEvidence, diff: &roster_core::sso::AccessDiff) -> Vec<u8> 
 /// The access files of a bundle, in [`ACCESS_ENTRY_ORDER`].
 pub fn access_files(e: &AccessEvidence) -> Vec<(&'static str, Vec<u8>)> {
     let mut files = vec![
-        ("access.csv", access_csv(e)),
+        ("access.csv", e.access_csv.clone()),
         ("accounts.csv", accounts_csv(e)),
         ("permission_sets.json", permission_sets_json(e)),
         ("access_checks.json", json_file(&e.checks)),

@@ -22,7 +22,7 @@ use roster_store::{AuditEntry, Snapshot, Store, StoreError, SyncRun, SyncScope, 
 use serde_json::json;
 
 pub use access::{
-    ACCESS_PAGE, AccessCheckReport, AccessEvidence, AccessSnapshot, PrivilegedAccount,
+    ACCESS_PAGE, AccessCheckReport, AccessEvidence, AccessSnapshot, PrivilegedAccount, RowCounts,
     access_check_report, access_checks, access_rows, access_snapshot, latest_access_snapshot,
     no_access_snapshot,
 };

@@ -52,16 +52,16 @@ fn chart(accounts: &[PrivilegedAccount]) -> Markup {
 }
 
 fn privileged(a: &AccessEvidence) -> Markup {
-    let accounts = a.privileged_per_account();
+    let accounts = &a.privileged_accounts;
     html! {
         h3 { "Privileged access per account" }
         @if accounts.is_empty() {
             p.muted { "No one holds a privileged permission set." }
         } @else {
-            (chart(&accounts))
+            (chart(accounts))
             table {
                 tr { th { "Account" } th { "Users" } th { "Privileged permission sets (users)" } }
-                @for p in &accounts {
+                @for p in accounts {
                     tr {
                         td { (Text(&label(p))) }
                         td { (p.users) }
@@ -103,10 +103,7 @@ fn changes(a: &AccessEvidence) -> Markup {
 
 /// The access section.
 pub fn section(a: &AccessEvidence) -> Markup {
-    let rows = &a.rows;
-    let orphaned = rows.iter().filter(|e| e.row.orphaned).count();
-    let direct = rows.iter().filter(|e| e.row.via.is_direct()).count();
-    let privileged_rows = rows.iter().filter(|e| e.privileged).count();
+    let rows = a.rows;
     let card = |value: usize, label: &str| html! { div.card { b { (value) } (label) } };
     html! {
         section #access {
@@ -117,8 +114,8 @@ pub fn section(a: &AccessEvidence) -> Markup {
             }
             div.cards {
                 (card(a.accounts.len(), "accounts")) (card(a.permission_sets.len(), "permission sets"))
-                (card(rows.len(), "access rows")) (card(privileged_rows, "privileged"))
-                (card(direct, "direct")) (card(orphaned, "orphaned"))
+                (card(rows.all, "access rows")) (card(rows.privileged, "privileged"))
+                (card(rows.direct, "direct")) (card(rows.orphaned, "orphaned"))
             }
             (privileged(a))
             h3 { "Access checks" }
