@@ -495,6 +495,26 @@ async fn every_review_form_needs_its_csrf_token_and_nul_is_refused() {
         4,
         "nothing was recorded"
     );
+    let many: Vec<i64> = (1..=501).collect();
+    let body = json!({"items": many, "decision": "keep"}).to_string();
+    let path = format!("/api/v1/reviews/{c}/decisions");
+    let r = send(
+        &a,
+        "POST",
+        &path,
+        Who::Session(&a.reviewer),
+        None,
+        Some(&body),
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "a bulk decision names at most 500 items"
+    );
+    let page = format!("/api/v1/reviews/{c}?limit=4294967295&after=-9");
+    let r = send(&a, "GET", &page, Who::Session(&a.admin), None, None).await;
+    assert_eq!(r.status(), StatusCode::OK, "an oversized page is clamped");
 }
 
 #[tokio::test]
