@@ -76,12 +76,18 @@ def test_filters_select_exactly_the_matching_rows(synced):
         ("--direct",): lambda r: r["via"] == "direct",
         ("--orphaned",): lambda r: r["orphaned"],
         ("--privileged", "--account", a0): lambda r: r["privileged"] and r["account_id"] == a0,
+        ("--group", p["devs"]): lambda r: r["via_group_id"] == p["devs"],
+        ("--search", "DEVELOPERS"): lambda r: any("developers" in (v or "").lower() for v in (
+            r["user_name"], r["account_id"], r["account_name"], r["permission_set_name"],
+            r["via"] if r["via_group_id"] else None)),
     }
     for args, keep in cases.items():
         expected = [r for r in want if keep(r)]
         assert expected, f"{args} selects nothing in the scene: a vacuous case"
         assert comparable(access(synced, *args)) == expected, args
     assert access(synced, "--user", "nobody-at-all") == []
+    for wildcard in ("%", "_", "*"):
+        assert access(synced, "--search", wildcard) == [], f"{wildcard} is a character, not a pattern"
 
 
 def test_csv_and_table_carry_the_same_rows(synced):
