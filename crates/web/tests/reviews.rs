@@ -394,7 +394,7 @@ async fn a_revoke_needs_a_comment_and_bulk_keeps_write_one_record_per_item() {
 }
 
 #[tokio::test]
-async fn every_review_form_needs_its_csrf_token_and_nul_is_refused() {
+async fn every_review_form_needs_its_csrf_token() {
     let a = app().await;
     second_reviewer(&a).await;
     let c = open(&a).await;
@@ -447,6 +447,14 @@ async fn every_review_form_needs_its_csrf_token_and_nul_is_refused() {
         .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
     }
+}
+
+#[tokio::test]
+async fn nul_and_oversized_review_input_is_refused() {
+    let a = app().await;
+    second_reviewer(&a).await;
+    let c = open(&a).await;
+    let item = queue(&a, &a.reviewer).await[0].0;
     let nul = r#"{"decision":"revoke","comment":"bad\u0000"}"#;
     let r = send(
         &a,
