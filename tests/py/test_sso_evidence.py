@@ -4,11 +4,16 @@ shows the ACC- checks with their controls next to the IDS- checks, and the
 exported bundle holds access.csv (exactly the effective-access table
 computed from the scene), accounts.csv, permission_sets.json, the ACC-
 results and the access diff, each listed and hashed in the signed manifest;
-`roster evidence verify` accepts it and names a tampered access.csv."""
+`roster evidence verify` accepts it and names a tampered access.csv. On
+SQLite and on PostgreSQL."""
 
+import contextlib
 import csv
 import io
 import json
+import os
+import subprocess
+import uuid
 import zipfile
 
 import pytest
@@ -20,11 +25,27 @@ from sso_scene import Scene, csv_cell, platform_env
 ORG = ("--member-accounts", "3", "--users", "10", "--groups", "2", "--memberships", "10", "--tps", "10000")
 
 
-@pytest.fixture(scope="module")
-def evidence(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("sso-evidence")
-    db = f"sqlite://{tmp / 'r.db'}"
-    with fake_aws_process(*ORG) as info:
+PG = os.environ.get("ROSTER_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
+
+
+@contextlib.contextmanager
+def database(backend, tmp):
+    """A fresh database of `backend`, dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite://{tmp / 'r.db'}"
+        return
+    name = f"roster_sso_{uuid.uuid4().hex[:12]}"
+    subprocess.run(["psql", PG, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    try:
+        yield PG.rsplit("/", 1)[0] + "/" + name
+    finally:
+        subprocess.run(["psql", PG, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def evidence(request, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(f"sso-evidence-{request.param}")
+    with database(request.param, tmp) as db, fake_aws_process(*ORG) as info:
         scene = Scene(info)
         p = scene.build()
         role, external_id = scene.role(f"sqlite://{tmp / 'scratch.db'}")
