@@ -7,9 +7,10 @@
 //! `versions.rs` writing the versions of the tables `columns.rs` defines), `directory.rs` (`Snapshots`),
 //! `browse.rs`, `history.rs`, `console.rs`, `evidence.rs`
 //! (`EvidenceSettings`), `audit.rs`, `jobs.rs`, `quota_shares.rs` and
-//! `migrate.rs` (`Migrations`); `close.rs` closes stores on exit and
-//! `storage.rs` measures the directory's bytes. This file holds only the
-//! store itself.
+//! `migrate.rs` (`Migrations`); `close.rs` closes stores on exit,
+//! `storage.rs` measures the directory's bytes, and `compact.rs` encodes
+//! the directory's documents (`compact_rewrite.rs` converts those of earlier
+//! versions once, on start). This file holds only the store itself.
 
 mod access;
 mod audit;
