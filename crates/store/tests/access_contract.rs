@@ -234,4 +234,5 @@ contract!(
     deleting_a_source_removes_its_access,
     a_large_organization_versions_across_publishing_chunks,
     concurrent_batches_of_one_run_all_land_once,
+    oversized_values_are_stored_or_refused_whole,
 );

@@ -279,14 +279,16 @@ impl Access for SqlStore {
         let assignments = self
             .snapshot_rows(tenant, at, "sso_application_assignments", "a.doc")
             .await?;
+        let index: std::collections::HashMap<String, usize> = out
+            .iter()
+            .enumerate()
+            .map(|(i, (app, _))| (app.application_arn.clone(), i))
+            .collect();
         for r in &assignments {
             let a: ApplicationAssignment = tables::doc(r, 0)?;
             // Assignments of an application the run did not list are not shown.
-            if let Some((_, list)) = out
-                .iter_mut()
-                .find(|(app, _)| app.application_arn == a.application_arn)
-            {
-                list.push(a);
+            if let Some(&i) = index.get(&a.application_arn) {
+                out[i].1.push(a);
             }
         }
         Ok(out)

@@ -450,3 +450,35 @@ pub async fn deleting_a_source_removes_its_access(store: &SqlStore) {
             .is_none()
     );
 }
+
+/// A 200 kB user name is stored (names are not indexed); an ID longer than
+/// the store keeps refuses its whole batch, and the run goes on.
+pub async fn oversized_values_are_stored_or_refused_whole(store: &SqlStore) {
+    let t = TenantId::default_tenant();
+    let src = store.create_source(&t, &new_source("org")).await.unwrap();
+    let sync = store.begin_access_sync(&t, &src.id).await.unwrap();
+    let mut hostile = organization();
+    hostile.access[0].user_id = Some("u".repeat(10_000));
+    hostile.account_assignments[0].principal_id = "g".repeat(10_000);
+    let err = store.stage_access(&t, sync, &hostile).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    let mut big = organization();
+    big.access[0].user_name = Some("n".repeat(200_000));
+    store.stage_access(&t, sync, &big).await.unwrap();
+    store
+        .publish_sync(&t, sync, None, &roster_core::SyncStats::default())
+        .await
+        .unwrap();
+    let snap = store
+        .latest_access_snapshot(&t, &src.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let rows = all_access(store, &t, &snap, &AccessFilter::default(), 10).await;
+    let mut got: Vec<_> = rows.into_iter().map(|e| e.row).collect();
+    let mut want = big.access.clone();
+    got.sort_by_key(roster_core::sso::AccessRow::key);
+    want.sort_by_key(roster_core::sso::AccessRow::key);
+    assert_eq!(got, want, "nothing of the refused batch, all of the next");
+    assert_eq!(store.account_assignments(&t, &snap).await.unwrap().len(), 3);
+}

@@ -104,15 +104,26 @@ pub(crate) struct Staged {
 
 const SEP: char = '\u{1f}';
 
-fn join(parts: &[&str]) -> String {
+/// The longest part of a key: AWS's IDs and ARNs are far shorter, and
+/// keys stay within `PostgreSQL`'s B-tree entry limit (about 2.7 kB) even
+/// in the group index, which holds a group ID beside the key.
+pub(crate) const MAX_KEY_PART: usize = 512;
+
+fn join(parts: &[&str]) -> Result<String, StoreError> {
     let mut k = String::new();
     for (i, p) in parts.iter().enumerate() {
+        if p.len() > MAX_KEY_PART {
+            return Err(StoreError::Conflict(format!(
+                "an ID of {} bytes is longer than the {MAX_KEY_PART} bytes stored",
+                p.len()
+            )));
+        }
         if i > 0 {
             k.push(SEP);
         }
         k.push_str(&text::column(p));
     }
-    k
+    Ok(k)
 }
 
 fn json<T: Serialize>(value: &T) -> Result<String, StoreError> {
@@ -200,14 +211,14 @@ pub(crate) fn account_assignment(a: &AccountAssignment) -> Result<Staged, StoreE
             a.permission_set_arn.as_str(),
             principal_type(a.principal_type),
             &a.principal_id,
-        ]),
+        ])?,
         values: vec![Bind::Text(Some(json(a)?))],
     })
 }
 
 pub(crate) fn application(a: &Application) -> Result<Staged, StoreError> {
     Ok(Staged {
-        k: join(&[&a.application_arn]),
+        k: join(&[&a.application_arn])?,
         values: vec![Bind::Text(Some(json(a)?))],
     })
 }
@@ -218,7 +229,7 @@ pub(crate) fn application_assignment(a: &ApplicationAssignment) -> Result<Staged
             &a.application_arn,
             principal_type(a.principal_type),
             &a.principal_id,
-        ]),
+        ])?,
         values: vec![Bind::Text(Some(json(a)?))],
     })
 }
@@ -248,7 +259,7 @@ pub(crate) fn access(r: &AccessRow) -> Result<Staged, StoreError> {
             r.account_id.as_str(),
             r.permission_set_arn.as_str(),
             group,
-        ]),
+        ])?,
         values: vec![
             Bind::Text(Some(text::column(user).into_owned())),
             Bind::Text(text::column_opt(r.user_name.as_deref())),
