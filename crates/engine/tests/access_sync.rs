@@ -260,3 +260,79 @@ async fn a_member_account_role_gets_a_diagnosis_not_a_crash() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn a_worker_job_of_a_source_that_collects_access_reads_the_directory_then_access() {
+    let rig = AccessRig::start(organization()).await;
+    rig.store
+        .set_source_collects_access(&rig.tenant, &rig.source, true)
+        .await
+        .unwrap();
+    let before = rig
+        .store
+        .latest_snapshot(&rig.tenant, &rig.source)
+        .await
+        .unwrap()
+        .unwrap();
+    let job = rig
+        .store
+        .enqueue_sync(&rig.tenant, &rig.source, "manual")
+        .await
+        .unwrap();
+    let mut config = roster_engine::WorkerConfig::new(roster_core::WorkerId::parse("w-1").unwrap());
+    config.poll = Duration::from_millis(50);
+    config.sync = roster_engine::SyncOptions {
+        tps: 1_000.0,
+        budget: 1.0,
+        ..roster_engine::SyncOptions::default()
+    };
+    config.access = AccessRig::fast(400.0);
+    let worker = roster_engine::Worker::new(rig.store.clone(), rig.platform.clone(), config);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(worker.run(stopped));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    let finished = loop {
+        let jobs = rig.store.list_jobs(&rig.tenant, 10).await.unwrap();
+        let this = jobs.into_iter().find(|j| j.id == job.id).unwrap();
+        if matches!(
+            this.status,
+            roster_store::JobStatus::Done | roster_store::JobStatus::Failed
+        ) {
+            break this;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the job did not finish"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    stop.send(true).unwrap();
+    running.await.unwrap().unwrap();
+    assert_eq!(
+        finished.status,
+        roster_store::JobStatus::Done,
+        "{finished:?}"
+    );
+    let directory = rig
+        .store
+        .latest_snapshot(&rig.tenant, &rig.source)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        directory.sync_id > before.sync_id,
+        "a new directory snapshot"
+    );
+    let access = rig
+        .store
+        .latest_access_snapshot(&rig.tenant, &rig.source)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        access.sync_id > directory.sync_id,
+        "access after the directory"
+    );
+    assert_eq!(finished.sync_id, Some(access.sync_id));
+    assert_exact(&rig, &access).await;
+}
