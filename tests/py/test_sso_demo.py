@@ -132,3 +132,12 @@ def test_a_new_user_connects_the_sso_source_and_sees_who_can_reach_which_account
                cli_env, check=0)
     ok = json.loads(run_roster(["evidence", "verify", str(out), "--json"], cli_env, check=0).stdout)
     assert ok["status"] == "ok" and "access.csv" in ok["files"] and "permission_sets.json" in ok["files"]
+    # The console's export and report read the same moment: directory and access.
+    r = s.get(f"{base}/api/v1/sources/{source}/bundle")
+    assert r.status_code == 200, r.text
+    api_zip = demo["tmp"] / "api.zip"
+    api_zip.write_bytes(r.content)
+    ok = json.loads(run_roster(["evidence", "verify", str(api_zip), "--json"], cli_env, check=0).stdout)
+    assert ok["status"] == "ok" and "access.csv" in ok["files"]
+    report = s.get(f"{base}/api/v1/sources/{source}/report")
+    assert report.status_code == 200 and "Privileged access per account" in report.text

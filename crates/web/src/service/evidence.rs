@@ -34,7 +34,9 @@ fn parse_opt(raw: Option<&str>) -> Result<Option<SyncId>, WebError> {
 }
 
 /// The snapshot of `sync` (a complete sync of `source`; 404 when unknown to
-/// the tenant, 409 when incomplete or of another source), else the latest.
+/// the tenant, 409 when incomplete or of another source), else the latest —
+/// of either scope, so a source that collects access exports and checks the
+/// directory and access of one moment (its latest snapshot otherwise).
 pub async fn snapshot_for(
     state: &AppState,
     who: &Principal,
@@ -42,6 +44,13 @@ pub async fn snapshot_for(
     sync: Option<&str>,
 ) -> Result<Snapshot, WebError> {
     let sync = parse_opt(sync)?;
+    if sync.is_none()
+        && let Some(latest) =
+            evidence::latest_evidence_snapshot(state.store.as_ref(), who.tenant(), &source.id)
+                .await?
+    {
+        return Ok(latest);
+    }
     Ok(snapshot::resolve(state.store.as_ref(), who.tenant(), &source.id, sync).await?)
 }
 
