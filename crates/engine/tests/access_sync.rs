@@ -290,7 +290,7 @@ async fn a_worker_job_of_a_source_that_collects_access_reads_the_directory_then_
     let worker = roster_engine::Worker::new(rig.store.clone(), rig.platform.clone(), config);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let running = tokio::spawn(worker.run(stopped));
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    let deadline = tokio::time::Instant::now() + Duration::from_mins(2);
     let finished = loop {
         let jobs = rig.store.list_jobs(&rig.tenant, 10).await.unwrap();
         let this = jobs.into_iter().find(|j| j.id == job.id).unwrap();
