@@ -87,7 +87,30 @@ async fn access_sync(
     sync
 }
 
+/// The bundle with one byte of `decisions.json` changed.
+fn tamper_decisions(bytes: Vec<u8>) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut files = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        files.insert(f.name().to_owned(), data);
+    }
+    let d = files.get_mut("decisions.json").unwrap();
+    let at = d.iter().position(|b| *b == b'r').unwrap();
+    d[at] = b'R';
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, data) in &files {
+        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
 #[tokio::test]
+#[allow(clippy::too_many_lines)] // one story, open to export, read top to bottom
 async fn a_revoked_access_row_is_verified_gone_audited_and_exported() {
     let dir = tempfile::tempdir().unwrap();
     let clock = FixedClock::new(Timestamp::parse("2026-03-01T00:00:00Z").unwrap());
@@ -198,24 +221,7 @@ async fn a_revoked_access_row_is_verified_gone_audited_and_exported() {
     }
 
     // One byte of the decisions changed: the bundle no longer verifies.
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let mut files = BTreeMap::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        files.insert(f.name().to_owned(), data);
-    }
-    let d = files.get_mut("decisions.json").unwrap();
-    let at = d.iter().position(|b| *b == b'r').unwrap();
-    d[at] = b'R';
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, data) in &files {
-        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
-            .unwrap();
-        w.write_all(data).unwrap();
-    }
-    let tampered = w.finish().unwrap().into_inner();
+    let tampered = tamper_decisions(bytes);
     let problems = evidence::verify_reader(
         Cursor::new(tampered),
         None,
