@@ -303,6 +303,23 @@ pub(super) async fn publish(
 ) -> Result<SnapshotCounts, StoreError> {
     let at = (tenant, &run.source, sync);
     let deferred = run.versions_deferred;
+    if deferred && tx.backend_name() == "PostgreSQL" {
+        // The publish's anti-joins are planned from statistics, which rows
+        // written since the last autovacuum do not have: without them
+        // PostgreSQL expected one staged row per chunk and compared each with
+        // every current version of the source (190 s per chunk of a 100k-
+        // membership first sync; 85 ms after ANALYZE).
+        sqlx::query(&format!(
+            "ANALYZE {}",
+            TABLES
+                .iter()
+                .flat_map(|(live, stage)| [*live, *stage])
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .execute(&mut **tx)
+        .await?;
+    }
     let counts = SnapshotCounts {
         users: publish_kind(tx, &USERS, at, deferred).await?,
         groups: publish_kind(tx, &GROUPS, at, deferred).await?,
