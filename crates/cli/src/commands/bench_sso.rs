@@ -52,6 +52,8 @@ struct Bench {
     location: DirectoryLocation,
     client: SsoClient,
     directory: DirectoryClient,
+    /// The store's folder, removed when the benchmark ends (after the store).
+    _dir: tempfile::TempDir,
 }
 
 async fn start(args: &BenchSyncArgs) -> Result<Bench, CliError> {
@@ -89,9 +91,8 @@ async fn start(args: &BenchSyncArgs) -> Result<Bench, CliError> {
         .await
         .map_err(|e| diagnosis_of("AssumeRole", e, &AwsEndpoint::from_env()))?;
     let (location, _) = locate(&session, &LocationHint::default()).await?;
-    let dir = std::env::temp_dir().join(format!("roster-bench-sso-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let url = format!("sqlite://{}", dir.join("bench.db").display());
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let store: Arc<dyn Store> = Arc::new(roster_store::SqlStore::connect(&url).await?);
     let tenant = TenantId::default_tenant();
     let new = NewSource {
@@ -120,6 +121,7 @@ async fn start(args: &BenchSyncArgs) -> Result<Bench, CliError> {
         location,
         client,
         directory,
+        _dir: dir,
     })
 }
 
