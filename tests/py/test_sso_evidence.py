@@ -144,3 +144,20 @@ def test_a_tampered_access_csv_fails_verification(evidence):
             z.writestr(name, data)
     proc = run_roster(["evidence", "verify", str(tampered)], evidence["env"])
     assert proc.returncode == 3 and "FAIL: access.csv: SHA-256" in proc.stderr, proc.stderr
+
+
+def test_access_check_settings_are_saved_for_the_source(evidence):
+    db, env = evidence["db"], evidence["env"]
+    report = roster_json(["check", "--format", "json", "--max-session-hours", "12", "--boundary-required", "true",
+                          "--access-privileged-pattern", "*developer*", "--database-url", db], env)
+    acc = {c["id"]: c for c in report["checks"] if c["id"].startswith("ACC-")}
+    assert acc["ACC-04"]["status"] == "pass", "12-hour sessions are now allowed"
+    no_boundary = sorted(f["name"] for f in acc["ACC-05"]["findings"])
+    assert acc["ACC-05"]["status"] == "fail"
+    assert no_boundary == sorted(n for n in (s["name"] for s in evidence["scene"].sets.values()) if n != "Developer")
+    held = " ".join(f["name"] or "" for f in acc["ACC-01"]["findings"] if f["kind"] == "permission_set")
+    assert "Developer" in held and "AdministratorAccess" in held, "the pattern adds Developer; policies still count"
+    again = roster_json(["check", "--format", "json", "--database-url", db], env)
+    assert {c["id"]: c["status"] for c in again["checks"]}["ACC-05"] == "fail", "the settings were saved"
+    proc = run_roster(["check", "--max-session-hours", "13", "--database-url", db], env)
+    assert proc.returncode == 1 and "13" in proc.stderr

@@ -41,6 +41,15 @@ pub struct CheckArgs {
     /// IDS-08 freshness window in hours. Saved for the source (default 24).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub freshness_hours: Option<u32>,
+    /// ACC-04: the longest session a permission set may grant, in hours (1-12). Saved for the source (default 8).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=12))]
+    pub max_session_hours: Option<u64>,
+    /// ACC-05: whether every permission set must have a permissions boundary. Saved for the source (default false).
+    #[arg(long, value_name = "true|false")]
+    pub boundary_required: Option<bool>,
+    /// ACC-01/ACC-06 privileged permission set name pattern (`*`, `?`); repeat for several. Saved for the source (default `*admin*`).
+    #[arg(long = "access-privileged-pattern", value_name = "PATTERN")]
+    pub access_privileged_patterns: Vec<String>,
     /// Check this sync instead of the latest.
     #[arg(long)]
     pub sync: Option<i64>,

@@ -51,6 +51,24 @@ async fn save_settings(
         }
         evidence::save_check_settings(store, tenant, source, &settings, &cli_actor()).await?;
     }
+    if args.max_session_hours.is_some()
+        || args.boundary_required.is_some()
+        || !args.access_privileged_patterns.is_empty()
+    {
+        let mut access = store.access_settings(tenant, source).await?;
+        if let Some(h) = args.max_session_hours {
+            access.max_session_seconds = h * 3_600;
+        }
+        if let Some(b) = args.boundary_required {
+            access.boundary_required = b;
+        }
+        if !args.access_privileged_patterns.is_empty() {
+            access
+                .privileged_patterns
+                .clone_from(&args.access_privileged_patterns);
+        }
+        evidence::save_access_settings(store, tenant, source, &access, &cli_actor()).await?;
+    }
     if let Some(path) = &args.hr_roster {
         let bytes = std::fs::read(path)
             .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
