@@ -46,12 +46,25 @@ async fn open_a_campaign_over_a_million_memberships() {
     let memberships = env_or("REVIEW_BENCH_MEMBERSHIPS", 1_000_000);
     let groups = (memberships / 500).max(1);
     let dir = tempfile::tempdir().unwrap();
-    let (url, backend) = if std::env::var("REVIEW_BENCH_PG").is_ok() {
+    // PostgreSQL: a fresh database of its own, dropped at the end.
+    let pg = std::env::var("REVIEW_BENCH_PG").is_ok().then(|| {
+        let admin = std::env::var("ROSTER_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
         (
-            std::env::var("ROSTER_TEST_PG_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into()),
-            "postgres",
+            admin,
+            format!("roster_rb_{}", uuid::Uuid::new_v4().simple()),
         )
+    });
+    let (url, backend) = if let Some((admin, name)) = &pg {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(admin).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        let (base, _) = admin.rsplit_once('/').unwrap();
+        (format!("{base}/{name}"), "postgres")
     } else {
         (
             format!("sqlite://{}", dir.path().join("bench.db").display()),
@@ -168,4 +181,12 @@ async fn open_a_campaign_over_a_million_memberships() {
             "peak_rss_during_open_kb": peak,
         })
     );
+    store.pool().close().await;
+    if let Some((admin, name)) = pg {
+        let pool = sqlx::AnyPool::connect(&admin).await.unwrap();
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
 }
