@@ -7,14 +7,14 @@ use std::sync::Arc;
 
 use roster_aws::{Platform, SsoClient};
 use roster_core::{Diagnosis, SourceId, TenantId};
-use roster_store::{Store, SyncFailure};
+use roster_store::{Store, SyncScope};
 
 use crate::access_sync::{AccessOutcome, AccessSyncOptions, run_access_sync};
 use crate::access_sync_progress::AccessProgress;
 use crate::error::EngineError;
 use crate::locate::{LocationHint, locate};
 use crate::progress::SyncProgress;
-use crate::source_sync::{diagnosis_of, sync_source};
+use crate::source_sync::{diagnosis_of, record_failure, sync_source};
 use crate::sync::{SyncOptions, SyncOutcome};
 
 /// What a sync reads.
@@ -131,30 +131,6 @@ pub async fn sync_source_scoped(
     Ok(outcome)
 }
 
-/// Records a failure before the read started as a failed access run.
-async fn record_failure(
-    store: &dyn Store,
-    tenant: &TenantId,
-    source: &SourceId,
-    diagnosis: Diagnosis,
-) -> EngineError {
-    let recorded = async {
-        let sync = store.begin_access_sync(tenant, source).await?;
-        store
-            .fail_sync(
-                tenant,
-                sync,
-                &SyncFailure::from(&diagnosis),
-                &roster_core::SyncStats::default(),
-            )
-            .await
-    };
-    if let Err(e) = recorded.await {
-        return EngineError::Store(e);
-    }
-    EngineError::Diagnosed(diagnosis)
-}
-
 /// An access sync of a stored source: assume its role, find its instance
 /// (discovered with the directory, or now), read.
 pub async fn sync_access_source(
@@ -179,7 +155,9 @@ pub async fn sync_access_source(
         Ok(s) => s,
         Err(e) => {
             let d = diagnosis_of("AssumeRole", e, &options.directory.endpoint);
-            return Err(record_failure(store.as_ref(), tenant, source_id, d).await);
+            return Err(
+                record_failure(store.as_ref(), tenant, source_id, SyncScope::Access, d).await,
+            );
         }
     };
     let location = match source.location.clone() {
@@ -191,7 +169,16 @@ pub async fn sync_access_source(
                     .await?;
                 location
             }
-            Err(d) => return Err(record_failure(store.as_ref(), tenant, source_id, d).await),
+            Err(d) => {
+                return Err(record_failure(
+                    store.as_ref(),
+                    tenant,
+                    source_id,
+                    SyncScope::Access,
+                    d,
+                )
+                .await);
+            }
         },
     };
     let settings = store.access_settings(tenant, source_id).await?;

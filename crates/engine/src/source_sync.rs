@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use roster_aws::{AwsError, CustomerSession, DirectoryClient, Platform};
 use roster_core::{Diagnosis, SourceId, TenantId};
-use roster_store::{DirectoryLocation, Placement, Store, SyncFailure};
+use roster_store::{DirectoryLocation, Placement, Store, SyncFailure, SyncScope};
 
 use crate::error::EngineError;
 use crate::locate::{LocationHint, locate};
@@ -56,14 +56,19 @@ pub fn diagnosis_of(operation: &str, error: AwsError, endpoint: &AwsEndpoint) ->
     }
 }
 
-async fn record_failure(
+/// Records a failure before the read started as a failed run of `scope`.
+pub(crate) async fn record_failure(
     store: &dyn Store,
     tenant: &TenantId,
     source: &SourceId,
+    scope: SyncScope,
     diagnosis: Diagnosis,
 ) -> EngineError {
     let recorded = async {
-        let sync = store.begin_sync(tenant, source).await?;
+        let sync = match scope {
+            SyncScope::Directory => store.begin_sync(tenant, source).await?,
+            SyncScope::Access => store.begin_access_sync(tenant, source).await?,
+        };
         store
             .fail_sync(
                 tenant,
@@ -106,6 +111,7 @@ pub async fn sync_source(
                 store.as_ref(),
                 tenant,
                 source_id,
+                SyncScope::Directory,
                 diagnosis_of("AssumeRole", e, &options.endpoint),
             )
             .await);
@@ -123,7 +129,16 @@ pub async fn sync_source(
                     .await?;
                 location
             }
-            Err(d) => return Err(record_failure(store.as_ref(), tenant, source_id, d).await),
+            Err(d) => {
+                return Err(record_failure(
+                    store.as_ref(),
+                    tenant,
+                    source_id,
+                    SyncScope::Directory,
+                    d,
+                )
+                .await);
+            }
         },
     };
     let client = DirectoryClient::new(
