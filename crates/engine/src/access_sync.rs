@@ -15,7 +15,7 @@ use roster_core::quota::{DEFAULT_BUDGET, QuotaModel};
 use roster_core::sso::AccessCheckSettings;
 use roster_core::sso::plan::SSO_TPS;
 use roster_core::{Diagnosis, DiagnosisCode, SourceId, SyncId, SyncStats, TenantId};
-use roster_store::{AccessBatch, AccessCounts, DirectoryLocation, Snapshot, Store, SyncFailure};
+use roster_store::{AccessBatch, AccessCounts, DirectoryLocation, Snapshot, Store};
 use tracing::Instrument;
 
 use crate::access_sync_expand::expand_through;
@@ -26,7 +26,7 @@ use crate::error::EngineError;
 use crate::limiter::{ApiLimiters, Lane, RateLimiter};
 use crate::progress::Api;
 use crate::retry::{RetryPolicy, retry_call};
-use crate::sync::{internal_failure, not_recorded};
+use crate::sync::record_failed_run;
 
 #[derive(Debug, Clone)]
 pub struct AccessSyncOptions {
@@ -163,23 +163,10 @@ pub async fn run_access_sync(
     .instrument(tracing::info_span!("access_sync", sync_id = %sync, source_id = %source))
     .await;
     let stats = stats_of(&progress, started, options, plan_report);
-    let failure = match result {
-        Ok(()) => None,
-        Err(EngineError::Diagnosed(d)) => Some(d),
-        Err(other) => {
-            tracing::error!(%sync, error = %other, "access sync failed inside roster");
-            let recorded = store
-                .fail_sync(tenant, sync, &internal_failure(), &stats)
-                .await;
-            return Err(not_recorded(sync, other, recorded));
-        }
-    };
-    if let Some(d) = failure {
-        tracing::warn!(%sync, code = %d.code, "access sync failed");
-        let recorded = store
-            .fail_sync(tenant, sync, &SyncFailure::from(&d), &stats)
-            .await;
-        return Err(not_recorded(sync, EngineError::Diagnosed(d), recorded));
+    if let Err(e) = result {
+        return Err(
+            record_failed_run(store.as_ref(), tenant, sync, "access sync", e, &stats).await,
+        );
     }
     let publishing = Instant::now();
     store

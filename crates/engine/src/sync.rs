@@ -148,6 +148,36 @@ pub(crate) fn not_recorded(
     }
 }
 
+/// Records the failed run `sync` (`what` names it in the log: "sync",
+/// "access sync") and returns the error for the caller. A diagnosis is
+/// recorded as it is; roster's own failure (the store, a task), not AWS's, is
+/// recorded as such, with the cause in the log rather than in the history.
+pub(crate) async fn record_failed_run(
+    store: &dyn Store,
+    tenant: &TenantId,
+    sync: SyncId,
+    what: &str,
+    error: EngineError,
+    stats: &SyncStats,
+) -> EngineError {
+    match error {
+        EngineError::Diagnosed(d) => {
+            tracing::warn!(%sync, code = %d.code, "{what} failed");
+            let recorded = store
+                .fail_sync(tenant, sync, &SyncFailure::from(&d), stats)
+                .await;
+            not_recorded(sync, EngineError::Diagnosed(d), recorded)
+        }
+        other => {
+            tracing::error!(%sync, error = %other, "{what} failed inside roster");
+            let recorded = store
+                .fail_sync(tenant, sync, &internal_failure(), stats)
+                .await;
+            not_recorded(sync, other, recorded)
+        }
+    }
+}
+
 /// Reads the whole directory into the store as a new snapshot of `source`.
 pub async fn run_sync(
     store: Arc<dyn Store>,
@@ -175,29 +205,16 @@ pub async fn run_sync(
     let failure = match result {
         Ok(()) if progress.items(Api::ListUsers) == 0 && progress.items(Api::ListGroups) == 0 => {
             let account = location.account_id.as_ref().map_or("?", |a| a.as_str());
-            Some(Diagnosis::empty_directory(
+            Some(EngineError::Diagnosed(Diagnosis::empty_directory(
                 location.identity_store_id.as_str(),
                 account,
-            ))
+            )))
         }
         Ok(()) => None,
-        Err(EngineError::Diagnosed(d)) => Some(d),
-        Err(other) => {
-            // roster's own failure (the store, a task), not AWS's: recorded as
-            // such, with the cause in the log rather than in the history.
-            tracing::error!(%sync, error = %other, "sync failed inside roster");
-            let recorded = store
-                .fail_sync(tenant, sync, &internal_failure(), &stats)
-                .await;
-            return Err(not_recorded(sync, other, recorded));
-        }
+        Err(e) => Some(e),
     };
-    if let Some(d) = failure {
-        tracing::warn!(%sync, code = %d.code, "sync failed");
-        let recorded = store
-            .fail_sync(tenant, sync, &SyncFailure::from(&d), &stats)
-            .await;
-        return Err(not_recorded(sync, EngineError::Diagnosed(d), recorded));
+    if let Some(e) = failure {
+        return Err(record_failed_run(store.as_ref(), tenant, sync, "sync", e, &stats).await);
     }
     let publishing = Instant::now();
     let counts = store
