@@ -66,21 +66,9 @@ pub(super) fn fail(what: &str, e: impl std::fmt::Display) -> CliError {
     CliError::Other(anyhow::anyhow!("{what}: {e}"))
 }
 
-/// Starts fake-aws with the benchmark's shape, creates the customer role and
-/// assumes it as roster would.
-async fn connect_to_fake(
-    args: &BenchSyncArgs,
-) -> Result<
-    (
-        FakeAwsHandle,
-        CustomerSession,
-        DirectoryLocation,
-        RoleArn,
-        ExternalId,
-    ),
-    CliError,
-> {
-    let config = FakeAwsConfig::default()
+/// The fake-aws shape `args` give (directory, quota, latency).
+pub(super) fn fake_config(args: &BenchSyncArgs) -> FakeAwsConfig {
+    FakeAwsConfig::default()
         .seed(args.seed)
         .directory(args.users, args.groups, args.memberships)
         .tps(args.tps)
@@ -89,16 +77,34 @@ async fn connect_to_fake(
             QuotaModel::PerApi => roster_fake_aws::QuotaModel::PerApi,
         })
         .latency_ms(args.latency_ms)
-        .faults(args.throttle_rate, args.error_rate);
+}
+
+/// A benchmark's customer: the fake, the assumed session, the directory's
+/// location, the role and its external ID.
+pub(super) type FakeCustomer = (
+    FakeAwsHandle,
+    CustomerSession,
+    DirectoryLocation,
+    RoleArn,
+    ExternalId,
+);
+
+/// Starts fake-aws with `config`, creates the customer role `role_name` with
+/// `permissions` and assumes it as roster would.
+pub(super) async fn connect_to_fake(
+    config: FakeAwsConfig,
+    role_name: &str,
+    permissions: PermissionsOptions,
+) -> Result<FakeCustomer, CliError> {
     let fake = FakeAws::start(config)
         .await
         .map_err(|e| fail("starting fake-aws", e))?;
     let info = fake.info().clone();
     let external_id = ExternalId::generate();
     let trust = trust_policy(&info.platform.principal_arn, &external_id).to_json();
-    let inline = permissions_policy(&PermissionsOptions::recommended()).to_json();
+    let inline = permissions_policy(&permissions).to_json();
     let role = fake
-        .create_role("roster-bench", &trust, Some(&inline), &[])
+        .create_role(role_name, &trust, Some(&inline), &[])
         .map_err(|e| fail("creating the role", e))?;
     let role = RoleArn::parse(&role).map_err(|e| fail("role ARN", e))?;
     let region = Region::parse(&info.customer.home_region).map_err(|e| fail("Region", e))?;
@@ -213,7 +219,9 @@ pub async fn sync(args: BenchSyncArgs) -> Result<(), CliError> {
             "--tps must be positive; rates must be within 0..1".into(),
         ));
     }
-    let (fake, session, location, role, external_id) = connect_to_fake(&args).await?;
+    let config = fake_config(&args).faults(args.throttle_rate, args.error_rate);
+    let customer = connect_to_fake(config, "roster-bench", PermissionsOptions::recommended());
+    let (fake, session, location, role, external_id) = Box::pin(customer).await?;
 
     let dir = tempfile::tempdir()?;
     let (db_path, url) = database(&args, dir.path());

@@ -10,23 +10,22 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Instant;
 
-use roster_aws::{DirectoryClient, Platform, SsoClient};
-use roster_core::policy::{PermissionsOptions, permissions_policy, trust_policy};
-use roster_core::quota::QuotaModel;
+use roster_aws::{DirectoryClient, SsoClient};
+use roster_core::policy::PermissionsOptions;
 use roster_core::sso::{
     AccessCheckSettings, AccessRow, AccountAssignment, DirectoryIndex, PermissionSetArn,
     PrincipalType, access,
 };
-use roster_core::{AccountId, ExternalId, Region, RoleArn, SourceId, TenantId};
+use roster_core::{AccountId, SourceId, TenantId};
 use roster_engine::{
-    AccessOutcome, AccessProgress, AccessSyncOptions, AwsEndpoint, LocationHint, PlanMode,
-    SyncOptions, SyncProgress, diagnosis_of, locate, run_access_sync, run_sync,
+    AccessOutcome, AccessProgress, AccessSyncOptions, PlanMode, SyncOptions, SyncProgress,
+    run_access_sync, run_sync,
 };
-use roster_fake_aws::{FakeAws, FakeAwsConfig, FakeAwsHandle, FaultConfig};
+use roster_fake_aws::{FakeAwsHandle, FaultConfig};
 use roster_store::{AccessFilter, DirectoryLocation, NewSource, Snapshot, SourceStatus, Store};
 use serde_json::json;
 
-use super::bench::{fail, reset_peak_rss, status_kb};
+use super::bench::{connect_to_fake, fail, fake_config, reset_peak_rss, status_kb};
 use crate::bench_args::BenchSyncArgs;
 use crate::exit::CliError;
 
@@ -57,40 +56,12 @@ struct Bench {
 }
 
 async fn start(args: &BenchSyncArgs) -> Result<Bench, CliError> {
-    let config = FakeAwsConfig::default()
-        .seed(args.seed)
-        .directory(args.users, args.groups, args.memberships)
-        .organization(args.accounts, args.permission_sets, args.assignments)
-        .tps(args.tps)
-        .quota_model(match args.quota_model {
-            QuotaModel::Collective => roster_fake_aws::QuotaModel::Collective,
-            QuotaModel::PerApi => roster_fake_aws::QuotaModel::PerApi,
-        })
-        .latency_ms(args.latency_ms);
-    let fake = FakeAws::start(config)
-        .await
-        .map_err(|e| fail("starting fake-aws", e))?;
-    let info = fake.info().clone();
-    let external_id = ExternalId::generate();
-    let trust = trust_policy(&info.platform.principal_arn, &external_id).to_json();
-    let inline = permissions_policy(&PermissionsOptions::sso_source()).to_json();
-    let role = fake
-        .create_role("roster-bench-sso", &trust, Some(&inline), &[])
-        .map_err(|e| fail("creating the role", e))?;
-    let role = RoleArn::parse(&role).map_err(|e| fail("role ARN", e))?;
-    let region = Region::parse(&info.customer.home_region).map_err(|e| fail("Region", e))?;
-    let platform = Platform::with_static_keys(
-        &info.endpoint,
-        &info.platform.access_key_id,
-        &info.platform.secret_access_key,
-        &region,
+    let (fake, session, location, role, external_id) = connect_to_fake(
+        fake_config(args).organization(args.accounts, args.permission_sets, args.assignments),
+        "roster-bench-sso",
+        PermissionsOptions::sso_source(),
     )
-    .await;
-    let session = platform
-        .session(&role, &external_id, "roster-bench")
-        .await
-        .map_err(|e| diagnosis_of("AssumeRole", e, &AwsEndpoint::from_env()))?;
-    let (location, _) = locate(&session, &LocationHint::default()).await?;
+    .await?;
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let store: Arc<dyn Store> = Arc::new(roster_store::SqlStore::connect(&url).await?);
