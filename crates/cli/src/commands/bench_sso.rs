@@ -22,7 +22,9 @@ use roster_engine::{
     run_access_sync, run_sync,
 };
 use roster_fake_aws::{FakeAwsHandle, FaultConfig};
-use roster_store::{AccessFilter, DirectoryLocation, NewSource, Snapshot, SourceStatus, Store};
+use roster_store::{
+    AccessFilter, DirectoryLocation, NewSource, Snapshot, SourceStatus, Store, StoreError,
+};
 use serde_json::json;
 
 use super::bench::{connect_to_fake, fail, fake_config, reset_peak_rss, status_kb};
@@ -41,6 +43,28 @@ fn key(r: &AccessRow) -> Key {
         via,
         r.orphaned,
     )
+}
+
+/// Rows per page of the store reads.
+const PAGE: u32 = 5_000;
+
+/// Reads every page of a keyset-paged store list, handing each to `take`;
+/// `cursor` is a row's key to continue after.
+async fn each_page<T>(
+    mut page: impl AsyncFnMut(Option<&str>) -> Result<Vec<T>, StoreError>,
+    cursor: impl Fn(&T) -> String,
+    mut take: impl FnMut(Vec<T>),
+) -> Result<(), CliError> {
+    let mut after: Option<String> = None;
+    loop {
+        let rows = page(after.as_deref()).await?;
+        after = rows.last().map(&cursor);
+        let done = rows.len() < PAGE as usize;
+        take(rows);
+        if done {
+            return Ok(());
+        }
+    }
 }
 
 struct Bench {
@@ -162,69 +186,39 @@ impl Bench {
             .await?
             .ok_or_else(|| fail("directory", "no snapshot"))?;
         let (mut users, mut groups, mut members) = (Vec::new(), Vec::new(), Vec::new());
-        let mut after: Option<String> = None;
-        loop {
-            let page = self
-                .store
-                .users_page(&self.tenant, &at, after.as_deref(), 5_000)
-                .await?;
-            after = page.last().map(|u| u.user_id.to_string());
-            let done = page.len() < 5_000;
-            users.extend(page);
-            if done {
-                break;
-            }
-        }
-        after = None;
-        loop {
-            let page = self
-                .store
-                .groups_page(&self.tenant, &at, after.as_deref(), 5_000)
-                .await?;
-            after = page.last().map(|g| g.group_id.to_string());
-            let done = page.len() < 5_000;
-            groups.extend(page);
-            if done {
-                break;
-            }
-        }
-        after = None;
-        loop {
-            let page = self
-                .store
-                .memberships_page(&self.tenant, &at, after.as_deref(), 5_000)
-                .await?;
-            after = page.last().map(|m| m.membership.membership_id.to_string());
-            let done = page.len() < 5_000;
-            members.extend(page.into_iter().map(|m| m.membership));
-            if done {
-                break;
-            }
-        }
+        let (store, tenant) = (&self.store, &self.tenant);
+        each_page(
+            async |after| store.users_page(tenant, &at, after, PAGE).await,
+            |u| u.user_id.to_string(),
+            |page| users.extend(page),
+        )
+        .await?;
+        each_page(
+            async |after| store.groups_page(tenant, &at, after, PAGE).await,
+            |g| g.group_id.to_string(),
+            |page| groups.extend(page),
+        )
+        .await?;
+        each_page(
+            async |after| store.memberships_page(tenant, &at, after, PAGE).await,
+            |m| m.membership.membership_id.to_string(),
+            |page| members.extend(page.into_iter().map(|m| m.membership)),
+        )
+        .await?;
         Ok(DirectoryIndex::from_directory(&users, &groups, &members))
     }
 
     async fn stored(&self, at: &Snapshot) -> Result<BTreeSet<Key>, CliError> {
         let mut out = BTreeSet::new();
-        let mut after: Option<String> = None;
-        loop {
-            let page = self
-                .store
-                .access_page(
-                    &self.tenant,
-                    at,
-                    &AccessFilter::default(),
-                    after.as_deref(),
-                    5_000,
-                )
-                .await?;
-            after = page.last().map(roster_store::AccessEntry::cursor);
-            let done = page.len() < 5_000;
-            out.extend(page.iter().map(|e| key(&e.row)));
-            if done {
-                return Ok(out);
-            }
-        }
+        let filter = AccessFilter::default();
+        let (store, tenant) = (&self.store, &self.tenant);
+        each_page(
+            async |after| store.access_page(tenant, at, &filter, after, PAGE).await,
+            roster_store::AccessEntry::cursor,
+            |page| out.extend(page.iter().map(|e| key(&e.row))),
+        )
+        .await?;
+        Ok(out)
     }
 
     /// Whether the snapshot holds exactly the generator's assignments and
