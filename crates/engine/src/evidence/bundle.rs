@@ -200,6 +200,20 @@ fn collection(
     })
 }
 
+/// Signs `files` (the manifest of their hashes, appended as
+/// [`MANIFEST_FILE`]) and zips them: the zip and the manifest's SHA-256.
+/// Snapshot and campaign bundles alike, so `roster evidence verify` checks both.
+pub(crate) fn sign_and_zip(
+    mut files: Vec<(&str, Vec<u8>)>,
+    key: &BundleKey,
+) -> Result<(Vec<u8>, String), EngineError> {
+    let list: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let manifest_bytes = json_file(&Manifest::sign(&list, key));
+    let manifest_sha = manifest::sha256_hex(&manifest_bytes);
+    files.push((MANIFEST_FILE, manifest_bytes));
+    Ok((zip_files(&files)?, manifest_sha))
+}
+
 fn zip_files(files: &[(&str, Vec<u8>)]) -> Result<Vec<u8>, EngineError> {
     let internal =
         |e: &dyn std::fmt::Display| EngineError::Internal(format!("writing the bundle: {e}"));
@@ -280,11 +294,7 @@ pub async fn export_bundle(
         files.extend(access_files(a));
     }
     files.push(("report.html", report::render(&data).into_bytes()));
-    let list: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    let manifest_bytes = json_file(&Manifest::sign(&list, key));
-    let manifest_sha = manifest::sha256_hex(&manifest_bytes);
-    files.push((MANIFEST_FILE, manifest_bytes));
-    let bytes = zip_files(&files)?;
+    let (bytes, manifest_sha) = sign_and_zip(files, key)?;
     let entry = AuditEntry::new(
         actor,
         "evidence.export",

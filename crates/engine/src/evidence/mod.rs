@@ -28,6 +28,7 @@ pub use access::{
 };
 pub use access_files::ACCESS_ENTRY_ORDER;
 pub use access_history::{latest_evidence_snapshot, save_access_settings};
+pub(crate) use bundle::sign_and_zip;
 pub use bundle::{BUNDLE_ENTRY_ORDER, export_bundle};
 pub use report::{ReportData, render, render_report};
 pub use verify::{

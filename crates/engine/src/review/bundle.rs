@@ -4,21 +4,19 @@
 //! JSON), the verification status with `IDS-10`, and a report an auditor
 //! reads without roster.
 
-use std::io::{Cursor, Write};
-
 use roster_core::TenantId;
-use roster_core::evidence::manifest::{self, MANIFEST_FILE, json_file};
+use roster_core::evidence::BundleKey;
+use roster_core::evidence::manifest::{MANIFEST_FILE, json_file};
 use roster_core::evidence::tables::CsvFile;
-use roster_core::evidence::{BundleKey, Manifest};
 use roster_core::review::{CampaignId, OverdueItem, Remediation, Verdict, ids10};
 use roster_store::{AuditEntry, DecisionRecord, ItemFilter, ReviewItem, Store};
 use serde::Serialize;
 use serde_json::json;
-use zip::write::SimpleFileOptions;
 
 use super::report::{ReportData, render};
 use super::verify::access_label;
 use crate::EngineError;
+use crate::evidence::sign_and_zip;
 
 /// Entries of a campaign bundle, in the order they are written.
 pub const REVIEW_BUNDLE_ENTRY_ORDER: &[&str] = &[
@@ -120,21 +118,6 @@ struct Verified {
     remediation: Option<Remediation>,
     /// The snapshot (sync ID) that showed the access gone.
     remediated_by_sync: Option<i64>,
-}
-
-fn zip_files(files: &[(&str, Vec<u8>)]) -> Result<Vec<u8>, EngineError> {
-    let internal =
-        |e: &dyn std::fmt::Display| EngineError::Internal(format!("writing the bundle: {e}"));
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
-    for (name, bytes) in files {
-        zip.start_file(*name, options).map_err(|e| internal(&e))?;
-        zip.write_all(bytes).map_err(|e| internal(&e))?;
-    }
-    Ok(zip.finish().map_err(|e| internal(&e))?.into_inner())
 }
 
 /// The population CSV, and the revoked items' states (all, and the overdue).
@@ -244,7 +227,7 @@ pub async fn export_campaign(
         check: &check,
         exported_at,
     });
-    let mut files: Vec<(&str, Vec<u8>)> = vec![
+    let files: Vec<(&str, Vec<u8>)> = vec![
         ("campaign.json", json_file(&campaign_json)),
         ("population.csv", population.into_bytes()),
         ("decisions.csv", decisions_csv.into_bytes()),
@@ -252,11 +235,7 @@ pub async fn export_campaign(
         ("verification.json", json_file(&verification_json)),
         ("review_report.html", report.into_bytes()),
     ];
-    let list: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    let manifest_bytes = json_file(&Manifest::sign(&list, key));
-    let manifest_sha = manifest::sha256_hex(&manifest_bytes);
-    files.push((MANIFEST_FILE, manifest_bytes));
-    let bytes = zip_files(&files)?;
+    let (bytes, manifest_sha) = sign_and_zip(files, key)?;
     let entry = AuditEntry::new(
         actor,
         "review.export",
