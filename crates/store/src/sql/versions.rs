@@ -355,14 +355,25 @@ pub(super) async fn undo(
                 .execute(&mut **tx)
                 .await?;
         }
-        sqlx::query(&format!(
-            "DELETE FROM {stage} WHERE tenant_id = $1 AND sync_id = $2"
-        ))
-        .bind(tenant.as_str())
-        .bind(sync.0)
-        .execute(&mut **tx)
-        .await?;
+        delete_staged(tx, stage, tenant, sync).await?;
     }
+    Ok(())
+}
+
+/// Deletes the rows run `sync` staged in the staging table `stage`.
+pub(super) async fn delete_staged(
+    tx: &mut Transaction<'_, Any>,
+    stage: &str,
+    tenant: &TenantId,
+    sync: SyncId,
+) -> Result<(), StoreError> {
+    sqlx::query(&format!(
+        "DELETE FROM {stage} WHERE tenant_id = $1 AND sync_id = $2"
+    ))
+    .bind(tenant.as_str())
+    .bind(sync.0)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

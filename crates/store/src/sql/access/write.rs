@@ -21,6 +21,7 @@ use sqlx::{Any, Row, Transaction};
 
 use super::tables::{Bind, Run, Staged, TABLES, Table};
 use crate::error::StoreError;
+use crate::sql::versions::delete_staged;
 
 /// Rows per staging statement (well under every backend's bind limit).
 const ROWS_PER_STATEMENT: usize = 50;
@@ -182,14 +183,7 @@ pub(crate) async fn undo(
     sync: SyncId,
 ) -> Result<(), StoreError> {
     for table in TABLES {
-        sqlx::query(&format!(
-            "DELETE FROM {} WHERE tenant_id = $1 AND sync_id = $2",
-            table.stage
-        ))
-        .bind(tenant.as_str())
-        .bind(sync.0)
-        .execute(&mut **tx)
-        .await?;
+        delete_staged(tx, table.stage, tenant, sync).await?;
     }
     Ok(())
 }
