@@ -2,6 +2,7 @@
 //! check a bundle's hashes and signature, naming every problem.
 
 use std::io::Write;
+use std::path::Path;
 
 use roster_core::TenantId;
 use roster_engine::evidence;
@@ -14,8 +15,17 @@ use crate::exit::CliError;
 use crate::output::print_data;
 
 /// The configured signing key seed, if any (never logged).
-fn configured_key() -> Option<String> {
+pub(super) fn configured_key() -> Option<String> {
     std::env::var("ROSTER_SIGNING_KEY").ok()
+}
+
+/// Writes a bundle to `out` through `out.zip.partial` renamed into place, so
+/// `out` is the whole bundle or absent.
+pub(super) fn write_bundle(out: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let tmp = out.with_extension("zip.partial");
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, out))
+        .map_err(|e| CliError::Other(anyhow::anyhow!("cannot write {}: {e}", out.display())))
 }
 
 async fn export(args: ExportArgs) -> Result<(), CliError> {
@@ -27,12 +37,7 @@ async fn export(args: ExportArgs) -> Result<(), CliError> {
     let key = evidence::signing_key(store.as_ref(), &tenant, configured_key().as_deref()).await?;
     let bytes =
         evidence::export_bundle(store.as_ref(), &tenant, &snapshot, &key, &cli_actor()).await?;
-    let tmp = args.out.with_extension("zip.partial");
-    std::fs::write(&tmp, &bytes)
-        .and_then(|()| std::fs::rename(&tmp, &args.out))
-        .map_err(|e| {
-            CliError::Other(anyhow::anyhow!("cannot write {}: {e}", args.out.display()))
-        })?;
+    write_bundle(&args.out, &bytes)?;
     println!(
         "wrote {} ({} bytes): sync {} of source {}, signed by {}",
         args.out.display(),

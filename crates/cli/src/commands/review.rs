@@ -10,6 +10,7 @@ use roster_store::{Campaign, Decider, ItemFilter, NewDecision, ReviewItem, Store
 use serde_json::json;
 
 use super::check::cli_actor;
+use super::evidence::{configured_key, write_bundle};
 use crate::exit::CliError;
 use crate::output::print_data;
 use crate::review_args::{
@@ -260,15 +261,9 @@ async fn export(args: ExportArgs) -> Result<(), CliError> {
     let id = review::parse_campaign_id(&args.campaign)?;
     let store = roster_store::connect(&args.db.database_url).await?;
     let tenant = TenantId::default_tenant();
-    let seed = std::env::var("ROSTER_SIGNING_KEY").ok();
-    let key = evidence::signing_key(store.as_ref(), &tenant, seed.as_deref()).await?;
+    let key = evidence::signing_key(store.as_ref(), &tenant, configured_key().as_deref()).await?;
     let bytes = review::export_campaign(store.as_ref(), &tenant, &id, &key, &cli_actor()).await?;
-    let tmp = args.out.with_extension("zip.partial");
-    std::fs::write(&tmp, &bytes)
-        .and_then(|()| std::fs::rename(&tmp, &args.out))
-        .map_err(|e| {
-            CliError::Other(anyhow::anyhow!("cannot write {}: {e}", args.out.display()))
-        })?;
+    write_bundle(&args.out, &bytes)?;
     println!(
         "wrote {} ({} bytes): campaign {id}, signed by {}",
         args.out.display(),
