@@ -12,9 +12,8 @@ use roster_store::{Store, SyncScope};
 use crate::access_sync::{AccessOutcome, AccessSyncOptions, run_access_sync};
 use crate::access_sync_progress::AccessProgress;
 use crate::error::EngineError;
-use crate::locate::{LocationHint, locate};
 use crate::progress::SyncProgress;
-use crate::source_sync::{diagnosis_of, record_failure, sync_source};
+use crate::source_sync::{diagnosis_of, locate_now, record_failure, sync_source};
 use crate::sync::{SyncOptions, SyncOutcome};
 
 /// What a sync reads.
@@ -162,24 +161,16 @@ pub async fn sync_access_source(
     };
     let location = match source.location.clone() {
         Some(location) => location,
-        None => match locate(&session, &LocationHint::default()).await {
-            Ok((location, _)) => {
-                store
-                    .set_source_location(tenant, source_id, &location)
-                    .await?;
-                location
-            }
-            Err(d) => {
-                return Err(record_failure(
-                    store.as_ref(),
-                    tenant,
-                    source_id,
-                    SyncScope::Access,
-                    d,
-                )
-                .await);
-            }
-        },
+        None => {
+            locate_now(
+                store.as_ref(),
+                tenant,
+                source_id,
+                &session,
+                SyncScope::Access,
+            )
+            .await?
+        }
     };
     let settings = store.access_settings(tenant, source_id).await?;
     let client = SsoClient::new(

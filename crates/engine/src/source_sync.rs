@@ -84,6 +84,24 @@ pub(crate) async fn record_failure(
     EngineError::Diagnosed(diagnosis)
 }
 
+/// Finds the source's directory now and saves it with the source; a failure
+/// is recorded as a failed run of `scope`.
+pub(crate) async fn locate_now(
+    store: &dyn Store,
+    tenant: &TenantId,
+    source: &SourceId,
+    session: &CustomerSession,
+    scope: SyncScope,
+) -> Result<DirectoryLocation, EngineError> {
+    match locate(session, &LocationHint::default()).await {
+        Ok((location, _)) => {
+            store.set_source_location(tenant, source, &location).await?;
+            Ok(location)
+        }
+        Err(d) => Err(record_failure(store, tenant, source, scope, d).await),
+    }
+}
+
 /// Syncs `source` now, in this task.
 pub async fn sync_source(
     store: Arc<dyn Store>,
@@ -122,24 +140,16 @@ pub async fn sync_source(
             refresh_placement(store.as_ref(), tenant, source_id, &session, location).await?
         }
         Some(location) => location,
-        None => match locate(&session, &LocationHint::default()).await {
-            Ok((location, _)) => {
-                store
-                    .set_source_location(tenant, source_id, &location)
-                    .await?;
-                location
-            }
-            Err(d) => {
-                return Err(record_failure(
-                    store.as_ref(),
-                    tenant,
-                    source_id,
-                    SyncScope::Directory,
-                    d,
-                )
-                .await);
-            }
-        },
+        None => {
+            locate_now(
+                store.as_ref(),
+                tenant,
+                source_id,
+                &session,
+                SyncScope::Directory,
+            )
+            .await?
+        }
     };
     let client = DirectoryClient::new(
         &session,
