@@ -79,6 +79,17 @@ pub(super) fn fake_config(args: &BenchSyncArgs) -> FakeAwsConfig {
         .latency_ms(args.latency_ms)
 }
 
+/// The benchmark's source, connected with `role`.
+pub(super) fn bench_source(role: RoleArn, external_id: ExternalId) -> NewSource {
+    NewSource {
+        id: SourceId::generate(),
+        name: "bench".into(),
+        role_arn: Some(role),
+        external_id,
+        status: SourceStatus::Connected,
+    }
+}
+
 /// A benchmark's customer: the fake, the assumed session, the directory's
 /// location, the role and its external ID.
 pub(super) type FakeCustomer = (
@@ -228,13 +239,7 @@ pub async fn sync(args: BenchSyncArgs) -> Result<(), CliError> {
     let sql = roster_store::SqlStore::connect(&url).await?;
     let store: Arc<dyn roster_store::Store> = Arc::new(sql.clone());
     let tenant = TenantId::default_tenant();
-    let new = NewSource {
-        id: SourceId::generate(),
-        name: "bench".into(),
-        role_arn: Some(role),
-        external_id,
-        status: SourceStatus::Connected,
-    };
+    let new = bench_source(role, external_id);
     let source = store.create_source(&tenant, &new).await?;
     let options = SyncOptions {
         tps: f64::from(args.tps),

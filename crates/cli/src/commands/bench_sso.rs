@@ -22,12 +22,10 @@ use roster_engine::{
     run_access_sync, run_sync,
 };
 use roster_fake_aws::{FakeAwsHandle, FaultConfig};
-use roster_store::{
-    AccessFilter, DirectoryLocation, NewSource, Snapshot, SourceStatus, Store, StoreError,
-};
+use roster_store::{AccessFilter, DirectoryLocation, Snapshot, Store, StoreError};
 use serde_json::json;
 
-use super::bench::{connect_to_fake, fail, fake_config, reset_peak_rss, status_kb};
+use super::bench::{bench_source, connect_to_fake, fail, fake_config, reset_peak_rss, status_kb};
 use crate::bench_args::BenchSyncArgs;
 use crate::exit::CliError;
 
@@ -90,13 +88,7 @@ async fn start(args: &BenchSyncArgs) -> Result<Bench, CliError> {
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let store: Arc<dyn Store> = Arc::new(roster_store::SqlStore::connect(&url).await?);
     let tenant = TenantId::default_tenant();
-    let new = NewSource {
-        id: SourceId::generate(),
-        name: "bench".into(),
-        role_arn: Some(role),
-        external_id,
-        status: SourceStatus::Connected,
-    };
+    let new = bench_source(role, external_id);
     let source = store.create_source(&tenant, &new).await?.id;
     let client = SsoClient::new(
         &session,
