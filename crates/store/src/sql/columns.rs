@@ -9,7 +9,7 @@
 use roster_core::{Group, Membership, User};
 
 use super::rows::corrupt;
-use super::{compact, text};
+use super::{compact, keys, text};
 use crate::error::StoreError;
 
 /// A value for one column of one row.
@@ -20,8 +20,29 @@ pub(super) enum Value {
 
 /// One column of a versioned table and how a record of type `T` fills it.
 pub(super) struct Column<T> {
+    /// The staging table's column, and the live table's unless `keyed_as`.
     pub name: &'static str,
     pub value: fn(&T) -> Result<Value, StoreError>,
+    /// For an AWS ID the live table holds as its integer (`id_keys`,
+    /// migration 0022): the live column's name.
+    pub keyed_as: Option<&'static str>,
+}
+
+impl<T> Column<T> {
+    /// The column's name in the live table.
+    pub fn live_name(&self) -> &'static str {
+        self.keyed_as.unwrap_or(self.name)
+    }
+
+    /// The live value of the staged row aliased `s`, in the source whose
+    /// key is `source_key` (an SQL expression).
+    pub fn from_stage(&self, source_key: &str) -> String {
+        let staged = format!("s.{}", self.name);
+        match self.keyed_as {
+            Some(_) => keys::id_key(source_key, &staged),
+            None => staged,
+        }
+    }
 }
 
 /// How one kind of entity is versioned: its tables, key and columns.
@@ -37,13 +58,40 @@ pub(super) struct Versioned<T: 'static> {
 }
 
 impl<T> Versioned<T> {
-    /// The column names, comma-separated, each with `prefix` (`""` or `"s."`).
-    pub fn column_list(&self, prefix: &str) -> String {
+    /// The staging table's column names, comma-separated.
+    pub fn column_list(&self) -> String {
         self.columns
             .iter()
-            .map(|c| format!("{prefix}{}", c.name))
+            .map(|c| c.name)
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// The live table's column names, comma-separated.
+    pub fn live_column_list(&self) -> String {
+        self.columns
+            .iter()
+            .map(Column::live_name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The live values of the staged row `s`, comma-separated, in the
+    /// order of `live_column_list`.
+    pub fn from_stage_list(&self, source_key: &str) -> String {
+        self.columns
+            .iter()
+            .map(|c| c.from_stage(source_key))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The column named `name` (a staging column).
+    pub fn column(&self, name: &str) -> &Column<T> {
+        self.columns
+            .iter()
+            .find(|c| c.name == name)
+            .expect("compared columns are columns")
     }
 }
 
@@ -75,18 +123,22 @@ pub(super) const USERS: Versioned<User> = Versioned {
         Column {
             name: "user_id",
             value: |u| Ok(key(u.user_id.as_str())),
+            keyed_as: None,
         },
         Column {
             name: "user_name",
             value: |u| Ok(aws_text(u.user_name.as_deref())),
+            keyed_as: None,
         },
         Column {
             name: "display_name",
             value: |u| Ok(aws_text(u.display_name.as_deref())),
+            keyed_as: None,
         },
         Column {
             name: "email",
             value: |u| Ok(aws_text(u.primary_email())),
+            keyed_as: None,
         },
         Column {
             name: "status",
@@ -94,14 +146,17 @@ pub(super) const USERS: Versioned<User> = Versioned {
                 let status = u.user_status.as_ref().map(to_json).transpose()?;
                 Ok(Value::Text(status.map(|j| j.trim_matches('"').to_owned())))
             },
+            keyed_as: None,
         },
         Column {
             name: "idp_sourced",
             value: |u| Ok(Value::Int(i64::from(u.is_idp_sourced()))),
+            keyed_as: None,
         },
         Column {
             name: "doc",
             value: |u| Ok(Value::Text(Some(compact::encode(u, u.user_id.as_str())?))),
+            keyed_as: None,
         },
     ],
     compared: &["doc"],
@@ -115,14 +170,17 @@ pub(super) const GROUPS: Versioned<Group> = Versioned {
         Column {
             name: "group_id",
             value: |g| Ok(key(g.group_id.as_str())),
+            keyed_as: None,
         },
         Column {
             name: "display_name",
             value: |g| Ok(aws_text(g.display_name.as_deref())),
+            keyed_as: None,
         },
         Column {
             name: "doc",
             value: |g| Ok(Value::Text(Some(compact::encode(g, g.group_id.as_str())?))),
+            keyed_as: None,
         },
     ],
     compared: &["doc"],
@@ -136,14 +194,17 @@ pub(super) const MEMBERSHIPS: Versioned<Membership> = Versioned {
         Column {
             name: "membership_id",
             value: |m| Ok(key(m.membership_id.as_str())),
+            keyed_as: None,
         },
         Column {
             name: "group_id",
             value: |m| Ok(key(m.group_id.as_str())),
+            keyed_as: Some("group_key"),
         },
         Column {
             name: "user_id",
             value: |m| Ok(key(m.user_id.as_str())),
+            keyed_as: Some("user_key"),
         },
         // `MembershipArn` and the timestamps: a membership is re-versioned
         // only when AWS changes one of them (they are not touched per sync).
@@ -154,6 +215,7 @@ pub(super) const MEMBERSHIPS: Versioned<Membership> = Versioned {
                 let doc = compact::encode(&m.meta, m.membership_id.as_str())?;
                 Ok(Value::Text(Some(doc)))
             },
+            keyed_as: None,
         },
     ],
     compared: &["group_id", "user_id", "doc"],
@@ -166,16 +228,22 @@ mod tests {
     #[test]
     fn column_lists_come_from_the_definitions() {
         assert_eq!(
-            USERS.column_list(""),
+            USERS.column_list(),
             "user_id, user_name, display_name, email, status, idp_sourced, doc"
         );
+        assert_eq!(GROUPS.from_stage_list("$3"), "s.group_id, s.display_name, s.doc");
         assert_eq!(
-            GROUPS.column_list("s."),
-            "s.group_id, s.display_name, s.doc"
+            MEMBERSHIPS.column_list(),
+            "membership_id, group_id, user_id, doc"
         );
         assert_eq!(
-            MEMBERSHIPS.column_list(""),
-            "membership_id, group_id, user_id, doc"
+            MEMBERSHIPS.live_column_list(),
+            "membership_id, group_key, user_key, doc"
+        );
+        assert_eq!(
+            MEMBERSHIPS.from_stage_list("$3"),
+            "s.membership_id, (SELECT id_key FROM id_keys WHERE source_key = $3 AND aws_id = s.group_id), \
+             (SELECT id_key FROM id_keys WHERE source_key = $3 AND aws_id = s.user_id), s.doc"
         );
         for (live, stage) in TABLES {
             assert!(live.starts_with("dir_") && stage.starts_with("stage_"));

@@ -104,6 +104,8 @@ const MIGRATIONS: &[Migration] = &[
     shared!(14, "one key index", "0014_one_key_index.sql"),
     shared!(15, "compact documents", "0015_compact_documents.sql"),
     per_backend!(20, "reviewer role", "0020_reviewer_role.sql"),
+    per_backend!(21, "directory keys", "0021_directory_keys.sql"),
+    shared!(22, "directory keyed", "0022_directory_keys.sql"),
 ];
 
 const LOCK_KEY: i64 = 0x726f_7374_6572; // "roster"

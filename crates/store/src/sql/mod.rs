@@ -24,6 +24,7 @@ mod directory;
 mod evidence;
 mod history;
 mod jobs;
+mod keys;
 mod migrate;
 #[cfg(test)]
 mod plans;

@@ -17,7 +17,7 @@ use sqlx::query::Query;
 use sqlx::{Any, AnyPool, Row, Transaction};
 
 use super::columns::{GROUPS, MEMBERSHIPS, TABLES, USERS, Value, Versioned};
-use super::rows;
+use super::{keys, rows};
 use super::syncs::{RunningSync, lock_running};
 use crate::error::StoreError;
 use crate::records::{StageBatch, Versioning};
@@ -59,7 +59,7 @@ async fn insert_staged<T>(
         let sql = format!(
             "INSERT INTO {} (sync_id, tenant_id, {}) VALUES {} ON CONFLICT DO NOTHING",
             v.stage,
-            v.column_list(""),
+            v.column_list(),
             placeholders(chunk.len(), per_row, 1)
         );
         let mut q: AnyQuery<'_> = sqlx::query(&sql);
@@ -80,7 +80,8 @@ async fn insert_staged<T>(
 impl<T> Versioned<T> {
     /// Ends the current versions begun before the run (`$1`) among the live
     /// rows `live_filter` selects, whose object the run did not stage or (if
-    /// `or_changed`) staged with other content. Binds `$1..$3`: run, tenant, source.
+    /// `or_changed`) staged with other content. Binds `$1..$3`: run, tenant,
+    /// source key.
     pub(super) fn end_sql(&self, live_filter: &str, or_changed: bool) -> String {
         let Self {
             live, stage, key, ..
@@ -88,11 +89,17 @@ impl<T> Versioned<T> {
         let mut changed = String::new();
         if or_changed {
             for c in self.compared {
-                let _ = write!(changed, " AND s.{c} = {live}.{c}");
+                let column = self.column(c);
+                let _ = write!(
+                    changed,
+                    " AND {} = {live}.{}",
+                    column.from_stage("$3"),
+                    column.live_name()
+                );
             }
         }
         format!(
-            "UPDATE {live} SET valid_to = $1 WHERE tenant_id = $2 AND source_id = $3 AND {CURRENT} \
+            "UPDATE {live} SET valid_to = $1 WHERE source_key = $3 AND {CURRENT} \
              AND valid_from < $1 AND {live_filter} AND NOT EXISTS (SELECT 1 FROM {stage} s \
              WHERE s.sync_id = $1 AND s.tenant_id = $2 AND s.{key} = {live}.{key}{changed})"
         )
@@ -105,28 +112,32 @@ impl<T> Versioned<T> {
             live, stage, key, ..
         } = self;
         format!(
-            "INSERT INTO {live} (tenant_id, source_id, valid_from, {}) \
-             SELECT $2, $3, $1, {} FROM {stage} s WHERE s.sync_id = $1 AND s.tenant_id = $2 \
-             AND {stage_filter} AND NOT EXISTS (SELECT 1 FROM {live} l WHERE l.tenant_id = $2 \
-             AND l.source_id = $3 AND l.{key} = s.{key} AND {})",
-            self.column_list(""),
-            self.column_list("s."),
+            "INSERT INTO {live} (source_key, valid_from, {}) \
+             SELECT $3, $1, {} FROM {stage} s WHERE s.sync_id = $1 AND s.tenant_id = $2 \
+             AND {stage_filter} AND NOT EXISTS (SELECT 1 FROM {live} l WHERE \
+             l.source_key = $3 AND l.{key} = s.{key} AND {})",
+            self.live_column_list(),
+            self.from_stage_list("$3"),
             CURRENT.replace("valid_to", "l.valid_to"),
         )
     }
 }
 
-/// Runs `sql` with the run, tenant and source as `$1..$3`, then `extra`.
+/// Where versions are written: the run's tenant, its source's key
+/// (`keys::ensure_source_key`) and the run.
+type At<'a> = (&'a TenantId, i64, SyncId);
+
+/// Runs `sql` with the run, tenant and source key as `$1..$3`, then `extra`.
 async fn execute(
     tx: &mut Transaction<'_, Any>,
     sql: &str,
-    (tenant, source, sync): (&TenantId, &SourceId, SyncId),
+    (tenant, source_key, sync): At<'_>,
     extra: &[&str],
 ) -> Result<(), StoreError> {
     let mut q = sqlx::query(sql)
         .bind(sync.0)
         .bind(tenant.as_str())
-        .bind(source.as_str());
+        .bind(source_key);
     for value in extra {
         q = q.bind(*value);
     }
@@ -140,7 +151,7 @@ async fn execute(
 async fn version_keys<T>(
     tx: &mut Transaction<'_, Any>,
     v: &Versioned<T>,
-    at: (&TenantId, &SourceId, SyncId),
+    at: At<'_>,
     keys: &[&str],
     earlier_versions: bool,
 ) -> Result<(), StoreError> {
@@ -185,6 +196,17 @@ pub(super) async fn write_batch(
         versions_deferred,
     } = lock_running(&mut tx, tenant, sync).await?;
     let run = (tenant, sync);
+    let source_key = keys::ensure_source_key(&mut tx, tenant, &source).await?;
+    // The IDs a membership names get their integers first, whichever of
+    // them begins its version (here or at the publish).
+    let mut named: Vec<&str> = batch
+        .memberships
+        .iter()
+        .flat_map(|m| [m.group_id.as_str(), m.user_id.as_str()])
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    keys::intern(&mut tx, source_key, &named).await?;
     insert_staged(&mut tx, run, &USERS, &batch.users).await?;
     insert_staged(&mut tx, run, &GROUPS, &batch.groups).await?;
     insert_staged(&mut tx, run, &MEMBERSHIPS, &batch.memberships).await?;
@@ -201,16 +223,8 @@ pub(super) async fn write_batch(
         tx.commit().await?;
         return Ok(());
     }
-    let at = (tenant, &source, sync);
-    // A source's first complete sync has nothing to end.
-    let earlier = sqlx::query(
-        "SELECT 1 FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 AND status = 'complete' LIMIT 1",
-    )
-    .bind(tenant.as_str())
-    .bind(source.as_str())
-    .fetch_optional(&mut *tx)
-    .await?
-    .is_some();
+    let at = (tenant, source_key, sync);
+    let earlier = has_published(&mut tx, tenant, &source).await?;
     let users: Vec<&str> = batch.users.iter().map(|u| u.user_id.as_str()).collect();
     version_keys(&mut tx, &USERS, at, &users, earlier).await?;
     let groups: Vec<&str> = batch.groups.iter().map(|g| g.group_id.as_str()).collect();
@@ -223,6 +237,24 @@ pub(super) async fn write_batch(
     version_keys(&mut tx, &MEMBERSHIPS, at, &memberships, earlier).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Whether `source` has published a sync: before its first, it has no
+/// versions but the running sync's, so there is nothing to end. (A
+/// published access sync counts too: that only costs work, never skips it.)
+async fn has_published(
+    tx: &mut Transaction<'_, Any>,
+    tenant: &TenantId,
+    source: &SourceId,
+) -> Result<bool, StoreError> {
+    let row = sqlx::query(
+        "SELECT 1 FROM sync_runs WHERE tenant_id = $1 AND source_id = $2 AND status = 'complete' LIMIT 1",
+    )
+    .bind(tenant.as_str())
+    .bind(source.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.is_some())
 }
 
 /// Staged rows per publishing statement: keeps each statement's journal
@@ -253,19 +285,20 @@ async fn chunk_end<T>(
 /// Ends the versions of objects the run did not see (and, when its versions
 /// were deferred, of objects that changed, then begins their new versions),
 /// chunk by chunk of keys, and returns how many rows the run read. Runs
-/// inside the publishing transaction.
+/// inside the publishing transaction. A source's first sync whose versions
+/// were written while reading (`nothing_to_end`) only counts.
 async fn publish_kind<T>(
     tx: &mut Transaction<'_, Any>,
     v: &Versioned<T>,
-    at: (&TenantId, &SourceId, SyncId),
-    deferred: bool,
+    at: At<'_>,
+    (deferred, nothing_to_end): (bool, bool),
 ) -> Result<u64, StoreError> {
     let Versioned {
         live, stage, key, ..
     } = v;
     let sync = at.2;
     let mut after = String::new();
-    loop {
+    while !nothing_to_end {
         let upto = chunk_end(tx, v, sync, &after).await?;
         let range = |table: &str| match upto {
             Some(_) => format!("{table}.{key} > $4 AND {table}.{key} <= $5"),
@@ -301,7 +334,8 @@ pub(super) async fn publish(
     run: &RunningSync,
     sync: SyncId,
 ) -> Result<SnapshotCounts, StoreError> {
-    let at = (tenant, &run.source, sync);
+    let source_key = keys::ensure_source_key(tx, tenant, &run.source).await?;
+    let at = (tenant, source_key, sync);
     let deferred = run.versions_deferred;
     if deferred && tx.backend_name() == "PostgreSQL" {
         // The publish's anti-joins are planned from statistics, which rows
@@ -314,16 +348,21 @@ pub(super) async fn publish(
             TABLES
                 .iter()
                 .flat_map(|(live, stage)| [*live, *stage])
+                .chain(["id_keys"])
                 .collect::<Vec<_>>()
                 .join(", ")
         ))
         .execute(&mut **tx)
         .await?;
     }
+    let work = (
+        deferred,
+        !deferred && !has_published(tx, tenant, &run.source).await?,
+    );
     let counts = SnapshotCounts {
-        users: publish_kind(tx, &USERS, at, deferred).await?,
-        groups: publish_kind(tx, &GROUPS, at, deferred).await?,
-        memberships: publish_kind(tx, &MEMBERSHIPS, at, deferred).await?,
+        users: publish_kind(tx, &USERS, at, work).await?,
+        groups: publish_kind(tx, &GROUPS, at, work).await?,
+        memberships: publish_kind(tx, &MEMBERSHIPS, at, work).await?,
     };
     // The staged rows are now invisible leftovers; `clean_staging` removes
     // them after the commit, so publishing holds its lock for less time.
@@ -338,14 +377,13 @@ pub(super) async fn undo(
     source: &SourceId,
     sync: SyncId,
 ) -> Result<(), StoreError> {
+    let source_key = keys::source_key("$1", "$2");
     for (live, stage) in TABLES {
         // Begun versions first: the ended ones cannot be current beside them.
         for sql in [
+            format!("DELETE FROM {live} WHERE source_key = {source_key} AND valid_from = $3"),
             format!(
-                "DELETE FROM {live} WHERE tenant_id = $1 AND source_id = $2 AND valid_from = $3"
-            ),
-            format!(
-                "UPDATE {live} SET valid_to = NULL WHERE tenant_id = $1 AND source_id = $2 AND valid_to = $3"
+                "UPDATE {live} SET valid_to = NULL WHERE source_key = {source_key} AND valid_to = $3"
             ),
         ] {
             sqlx::query(&sql)
