@@ -8,8 +8,8 @@ use roster_core::{SourceId, SyncId, TenantId, Timestamp};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
-use super::super::SqlStore;
 use super::super::rows::{corrupt, optional_timestamp, single_count, timestamp};
+use super::super::{SqlStore, keys};
 use crate::error::StoreError;
 use crate::ports::reviews::{
     Campaign, ItemFilter, ReviewItem, ReviewerProgress, RevokedItem, VerifyOutcome,
@@ -331,11 +331,17 @@ pub(super) async fn verify_memberships(
     // Gone: no membership of the same user in the same group is visible in
     // the snapshot (a removed and re-added membership has a new ID but is
     // the same access, so it is matched by user and group).
+    // The group and user by their integer keys in the source (NULL, so
+    // gone, for IDs no membership of the source ever named): by
+    // `dir_memberships_group` (source, group, user).
+    let source = keys::source_key("$1", "$2");
     let remediated = sqlx::query(&format!(
         "UPDATE review_items SET remediated_sync = $3 WHERE {WAITING} AND NOT EXISTS (\
-         SELECT 1 FROM dir_memberships m WHERE m.tenant_id = $1 AND m.source_id = $2 \
-         AND m.group_id = review_items.group_id AND m.user_id = review_items.user_id \
-         AND +m.valid_from <= $3 AND (+m.valid_to IS NULL OR +m.valid_to > $3))"
+         SELECT 1 FROM dir_memberships m WHERE m.source_key = {source} \
+         AND m.group_key = {group} AND m.user_key = {user} \
+         AND +m.valid_from <= $3 AND (+m.valid_to IS NULL OR +m.valid_to > $3))",
+        group = keys::id_key(&source, "review_items.group_id"),
+        user = keys::id_key(&source, "review_items.user_id"),
     ))
     .bind(tenant.as_str())
     .bind(snapshot.source_id.as_str())

@@ -8,8 +8,8 @@ use roster_core::review::{OwnerKind, PopulationKind};
 use roster_core::{SourceId, TenantId};
 use sqlx::{AnyPool, Row};
 
-use super::super::SqlStore;
 use super::super::rows::{corrupt, single_count};
+use super::super::{SqlStore, keys};
 use super::normal_email;
 use crate::error::StoreError;
 use crate::ports::access::AccessFilter;
@@ -21,10 +21,19 @@ use crate::records::SyncStatus;
 const PAGE: u32 = 1000;
 
 /// `$1` tenant, `$2` source, `$3` sync: rows of alias `a` visible in the
-/// snapshot (the unary `+`: see `browse::visible`).
+/// snapshot (the source by its integer key, the unary `+`: see
+/// `browse::visible`).
 fn visible(a: &str) -> String {
     format!(
-        "{a}.tenant_id = $1 AND {a}.source_id = $2 AND +{a}.valid_from <= $3 AND (+{a}.valid_to IS NULL OR +{a}.valid_to > $3)"
+        "{a}.source_key = {} AND +{a}.valid_from <= $3 AND (+{a}.valid_to IS NULL OR +{a}.valid_to > $3)",
+        keys::source_key("$1", "$2")
+    )
+}
+
+/// Rows of alias `a`, of membership `m`'s source, visible in snapshot `$3`.
+fn visible_with_m(a: &str) -> String {
+    format!(
+        "{a}.source_key = m.source_key AND +{a}.valid_from <= $3 AND (+{a}.valid_to IS NULL OR +{a}.valid_to > $3)"
     )
 }
 
@@ -206,21 +215,29 @@ async fn fill_memberships(
     if scoped {
         scope_groups(store, tenant, new).await?;
     }
+    // The scope's group IDs as the source's integer keys (once per
+    // statement): memberships of those groups by `dir_memberships_group`.
     let in_scope = if scoped {
-        "AND m.group_id IN (SELECT group_id FROM review_scope_groups WHERE campaign_id = $4)"
+        format!(
+            "AND m.group_key IN (SELECT k.id_key FROM id_keys k WHERE k.source_key = {} \
+             AND k.aws_id IN (SELECT group_id FROM review_scope_groups WHERE campaign_id = $4))",
+            keys::source_key("$1", "$2")
+        )
     } else {
-        "AND $4 = $4"
+        "AND $4 = $4".to_owned()
     };
     let mut tx = super::super::pool::begin_write(&store.pool).await?;
     let insert = format!(
         "INSERT INTO review_items (campaign_id, item_id, tenant_id, user_id, user_name, user_email, membership_id, group_id, display_name) \
-         SELECT $4, ROW_NUMBER() OVER (ORDER BY m.membership_id), $1, m.user_id, u.user_name, u.email, m.membership_id, m.group_id, g.display_name \
+         SELECT $4, ROW_NUMBER() OVER (ORDER BY m.membership_id), $1, ui.aws_id, u.user_name, u.email, m.membership_id, gi.aws_id, g.display_name \
          FROM dir_memberships m \
-         LEFT JOIN dir_groups g ON g.group_id = m.group_id AND {g} \
-         LEFT JOIN dir_users u ON u.user_id = m.user_id AND {u} \
+         JOIN id_keys gi ON gi.id_key = m.group_key \
+         JOIN id_keys ui ON ui.id_key = m.user_key \
+         LEFT JOIN dir_groups g ON g.group_id = gi.aws_id AND {g} \
+         LEFT JOIN dir_users u ON u.user_id = ui.aws_id AND {u} \
          WHERE {m} {in_scope}",
-        g = visible("g"),
-        u = visible("u"),
+        g = visible_with_m("g"),
+        u = visible_with_m("u"),
         m = visible("m"),
     );
     let written = sqlx::query(&insert)
