@@ -8,31 +8,70 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::rows::corrupt;
-use super::{SqlStore, compact};
+use super::{SqlStore, compact, keys};
 use crate::error::StoreError;
 use crate::ports::browse::{Browse, GroupSummary, UserFilter, UserSummary};
 use crate::records::Snapshot;
 
 /// `$1` tenant, `$2` source, `$3` sync: rows of alias `a` visible in the snapshot.
 ///
-/// Every snapshot read filters so, with a unary `+` on `valid_from` and
-/// `valid_to`: `SQLite` then finds rows by the key, group or user index
-/// and checks the snapshot on each. Without it, and without statistics, it
-/// searched `dir_*_from` (every version of the source, per row) or OR-ed
-/// the current and ended-versions indexes instead (`sql::plans` tests this).
+/// The source is its integer key (`keys::source_key`: a constant
+/// subquery, found once per statement). Every snapshot read filters so,
+/// with a unary `+` on `valid_from` and `valid_to`: `SQLite` then finds rows
+/// by the key, group or user index and checks the snapshot on each. Without
+/// it, and without statistics, it searched `dir_*_from` (every version of the
+/// source, per row) or OR-ed the current and ended-versions indexes instead
+/// (`sql::plans` tests this).
 pub(super) fn visible(a: &str) -> String {
     format!(
-        "{a}.tenant_id = $1 AND {a}.source_id = $2 AND +{a}.valid_from <= $3 AND (+{a}.valid_to IS NULL OR +{a}.valid_to > $3)"
+        "{a}.source_key = {} AND {}",
+        keys::source_key("$1", "$2"),
+        in_snapshot(a)
     )
+}
+
+/// Rows of alias `a` visible in snapshot `$3`, for an alias whose source
+/// key another condition of the query fixes (`a.source_key = m.source_key`).
+pub(super) fn in_snapshot(a: &str) -> String {
+    format!("+{a}.valid_from <= $3 AND (+{a}.valid_to IS NULL OR +{a}.valid_to > $3)")
+}
+
+/// `$1` tenant, `$2` source: the integer of the AWS ID `aws_id` (an SQL
+/// expression) in the source, NULL (matching no membership) when no
+/// membership names it.
+pub(super) fn id_key_in_source(aws_id: &str) -> String {
+    keys::id_key(&keys::source_key("$1", "$2"), aws_id)
 }
 
 pub(super) const USER_SUMMARY: &str =
     "u.user_id, u.user_name, u.display_name, u.email, u.status, u.idp_sourced";
 
+/// A group's members after a user ID, in user ID order (browse.rs
+/// `group_members`): the group's memberships by `dir_memberships_group`
+/// (source, group), each user's ID from `id_keys` by its primary key, and
+/// the user by `dir_users_key`. The index holds a group's members in
+/// `user_key` order, which is not the order of their IDs (keys are handed
+/// out as users first appear), so each page reads the group's memberships
+/// and sorts them (a bounded top-`LIMIT` sort): the cost of a page grows
+/// with the group's size, where it used to be the page's. Ordering by the
+/// ID keeps every page as it was.
+pub(super) fn group_members_sql() -> String {
+    format!(
+        "SELECT {USER_SUMMARY} FROM dir_memberships m \
+         JOIN id_keys ui ON ui.id_key = m.user_key \
+         JOIN dir_users u ON u.source_key = m.source_key AND u.user_id = ui.aws_id AND {u} \
+         WHERE {m} AND m.group_key = {group} AND ui.aws_id > $5 ORDER BY ui.aws_id LIMIT $6",
+        u = in_snapshot("u"),
+        m = visible("m"),
+        group = id_key_in_source("$4"),
+    )
+}
+
 pub(super) fn member_count() -> String {
     format!(
-        "(SELECT COUNT(*) FROM dir_memberships m WHERE {} AND m.group_id = g.group_id) AS member_count",
-        visible("m")
+        "(SELECT COUNT(*) FROM dir_memberships m WHERE {} AND m.group_key = {}) AS member_count",
+        visible("m"),
+        keys::id_key("g.source_key", "g.group_id")
     )
 }
 
@@ -157,8 +196,10 @@ impl Browse for SqlStore {
             let n = push(Param::Text(group.to_owned()), &mut params);
             let _ = write!(
                 sql,
-                " AND EXISTS (SELECT 1 FROM dir_memberships m WHERE {} AND m.group_id = ${n} AND m.user_id = u.user_id)",
-                visible("m")
+                " AND EXISTS (SELECT 1 FROM dir_memberships m WHERE {} AND m.group_key = {} AND m.user_key = {})",
+                visible("m"),
+                id_key_in_source(&format!("${n}")),
+                keys::id_key("u.source_key", "u.user_id"),
             );
         }
         let n = push(Param::Int(i64::from(limit)), &mut params);
@@ -188,11 +229,13 @@ impl Browse for SqlStore {
     ) -> Result<Vec<GroupSummary>, StoreError> {
         let sql = format!(
             "SELECT g.group_id, g.display_name, {count} FROM dir_groups g \
-             WHERE {g} AND g.group_id IN (SELECT um.group_id FROM dir_memberships um WHERE {um} AND um.user_id = $4) \
+             WHERE {g} AND g.group_id IN (SELECT gi.aws_id FROM dir_memberships um JOIN id_keys gi ON gi.id_key = um.group_key \
+             WHERE {um} AND um.user_key = {user}) \
              ORDER BY g.display_name, g.group_id LIMIT $5",
             count = member_count(),
             g = visible("g"),
             um = visible("um"),
+            user = id_key_in_source("$4"),
         );
         let params = vec![
             Param::Text(user_id.to_owned()),
@@ -247,13 +290,7 @@ impl Browse for SqlStore {
         after: Option<&str>,
         limit: u32,
     ) -> Result<Vec<UserSummary>, StoreError> {
-        let sql = format!(
-            "SELECT {USER_SUMMARY} FROM dir_memberships m \
-             JOIN dir_users u ON u.user_id = m.user_id AND {u} \
-             WHERE {m} AND m.group_id = $4 AND m.user_id > $5 ORDER BY m.user_id LIMIT $6",
-            u = visible("u"),
-            m = visible("m"),
-        );
+        let sql = group_members_sql();
         let params = vec![
             Param::Text(group_id.to_owned()),
             Param::Text(after.unwrap_or("").to_owned()),

@@ -5,13 +5,40 @@ use roster_core::{Group, GroupId, Membership, MembershipId, SourceId, TenantId, 
 use sqlx::{AnyPool, Row};
 
 use super::rows::{self, corrupt};
-use super::{SqlStore, compact};
+use super::{SqlStore, compact, keys};
 use crate::error::StoreError;
 use crate::ports::Snapshots;
 use crate::records::{MembershipRow, Snapshot, VersionCounts};
 
 /// Rows visible in snapshot `$3` (the `+`s: see `browse::visible`).
 pub(super) const IN_SNAPSHOT: &str = "+valid_from <= $3 AND (+valid_to IS NULL OR +valid_to > $3)";
+
+/// `$1` tenant, `$2` source: rows whose `column` is the source's integer key.
+pub(super) fn of_source(column: &str) -> String {
+    format!("{column} = {}", keys::source_key("$1", "$2"))
+}
+
+/// A membership of alias `m` with its group's and user's IDs (`gi.aws_id`,
+/// `ui.aws_id`, through `id_keys`' primary key) and, where they are
+/// visible at `at` (`$3` or `$4`), its group `g` and user `u` (each by its
+/// key index: source and ID). `FROM` on: add the conditions on `m`.
+pub(super) fn memberships_named(at: &str) -> String {
+    let joined = |alias: &str| {
+        format!(
+            "{alias}.source_key = m.source_key \
+             AND +{alias}.valid_from <= {at} AND (+{alias}.valid_to IS NULL OR +{alias}.valid_to > {at})"
+        )
+    };
+    format!(
+        "dir_memberships m \
+         JOIN id_keys gi ON gi.id_key = m.group_key \
+         JOIN id_keys ui ON ui.id_key = m.user_key \
+         LEFT JOIN dir_groups g ON g.group_id = gi.aws_id AND {g} \
+         LEFT JOIN dir_users u ON u.user_id = ui.aws_id AND {u}",
+        g = joined("g"),
+        u = joined("u"),
+    )
+}
 
 /// One keyset page of a versioned table's documents at a snapshot, parsed.
 async fn docs_page<T: serde::de::DeserializeOwned>(
@@ -24,8 +51,9 @@ async fn docs_page<T: serde::de::DeserializeOwned>(
     limit: u32,
 ) -> Result<Vec<T>, StoreError> {
     let sql = format!(
-        "SELECT {key}, doc FROM {table} WHERE tenant_id = $1 AND source_id = $2 AND {IN_SNAPSHOT} AND {key} > $4 \
-         ORDER BY {key} LIMIT $5"
+        "SELECT {key}, doc FROM {table} WHERE {} AND {IN_SNAPSHOT} AND {key} > $4 \
+         ORDER BY {key} LIMIT $5",
+        of_source("source_key")
     );
     let rows = sqlx::query(&sql)
         .bind(tenant.as_str())
@@ -90,20 +118,12 @@ impl Snapshots for SqlStore {
         after: Option<&str>,
         limit: u32,
     ) -> Result<Vec<MembershipRow>, StoreError> {
-        let joined = |alias: &str| {
-            format!(
-                "{alias}.tenant_id = m.tenant_id AND {alias}.source_id = m.source_id \
-                 AND +{alias}.valid_from <= $3 AND (+{alias}.valid_to IS NULL OR +{alias}.valid_to > $3)"
-            )
-        };
         let sql = format!(
-            "SELECT m.membership_id, m.group_id, m.user_id, g.display_name, u.user_name, m.doc FROM dir_memberships m \
-             LEFT JOIN dir_groups g ON g.group_id = m.group_id AND {g} \
-             LEFT JOIN dir_users u ON u.user_id = m.user_id AND {u} \
-             WHERE m.tenant_id = $1 AND m.source_id = $2 AND +m.valid_from <= $3 AND (+m.valid_to IS NULL OR +m.valid_to > $3) \
+            "SELECT m.membership_id, gi.aws_id, ui.aws_id, g.display_name, u.user_name, m.doc FROM {} \
+             WHERE {} AND +m.valid_from <= $3 AND (+m.valid_to IS NULL OR +m.valid_to > $3) \
              AND m.membership_id > $4 ORDER BY m.membership_id LIMIT $5",
-            g = joined("g"),
-            u = joined("u"),
+            memberships_named("$3"),
+            of_source("m.source_key"),
         );
         let rows = sqlx::query(&sql)
             .bind(tenant.as_str())
@@ -146,7 +166,8 @@ impl Snapshots for SqlStore {
             .zip(["dir_users", "dir_groups", "dir_memberships"])
         {
             let row = sqlx::query(&format!(
-                "SELECT COUNT(*) FROM {table} WHERE tenant_id = $1 AND source_id = $2"
+                "SELECT COUNT(*) FROM {table} WHERE {}",
+                of_source("source_key")
             ))
             .bind(tenant.as_str())
             .bind(source.as_str())

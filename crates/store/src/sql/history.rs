@@ -9,6 +9,7 @@ use roster_core::evidence::{
 use roster_core::{SourceId, SyncId, TenantId};
 use sqlx::Row;
 
+use super::directory::{memberships_named, of_source};
 use super::rows::corrupt;
 use super::{SqlStore, compact};
 use crate::error::StoreError;
@@ -30,7 +31,8 @@ impl SqlStore {
         args: (&TenantId, &SourceId, SyncId, SyncId),
     ) -> Result<Vec<T>, StoreError> {
         let sql = format!(
-            "SELECT {key}, doc FROM {table} WHERE tenant_id = $1 AND source_id = $2 AND {side} ORDER BY {key}"
+            "SELECT {key}, doc FROM {table} WHERE {} AND {side} ORDER BY {key}",
+            of_source("source_key")
         );
         let rows = sqlx::query(&sql)
             .bind(args.0.as_str())
@@ -51,20 +53,12 @@ impl SqlStore {
         at: &str,
         args: (&TenantId, &SourceId, SyncId, SyncId),
     ) -> Result<Vec<MembershipRef>, StoreError> {
-        let joined = |alias: &str| {
-            format!(
-                "{alias}.tenant_id = m.tenant_id AND {alias}.source_id = m.source_id \
-                 AND +{alias}.valid_from <= {at} AND (+{alias}.valid_to IS NULL OR +{alias}.valid_to > {at})"
-            )
-        };
         let side = side.replace("valid_", "m.valid_");
         let sql = format!(
-            "SELECT m.membership_id, m.group_id, g.display_name, m.user_id, u.user_name FROM dir_memberships m \
-             LEFT JOIN dir_groups g ON g.group_id = m.group_id AND {g} \
-             LEFT JOIN dir_users u ON u.user_id = m.user_id AND {u} \
-             WHERE m.tenant_id = $1 AND m.source_id = $2 AND {side} ORDER BY m.membership_id",
-            g = joined("g"),
-            u = joined("u"),
+            "SELECT m.membership_id, gi.aws_id, g.display_name, ui.aws_id, u.user_name FROM {} \
+             WHERE {} AND {side} ORDER BY m.membership_id",
+            memberships_named(at),
+            of_source("m.source_key"),
         );
         let rows = sqlx::query(&sql)
             .bind(args.0.as_str())
@@ -104,18 +98,22 @@ impl SqlStore {
     }
 }
 
-/// Each user of snapshot `$3` with the number of its groups.
+/// Each user of snapshot `$3` with the number of its groups (its
+/// memberships by `dir_memberships_user`: source and the user's `id_key`).
 pub(super) const USER_FACTS: &str = "SELECT u.user_id, u.user_name, u.display_name, u.email, u.status, u.idp_sourced, \
-     (SELECT COUNT(*) FROM dir_memberships m WHERE m.tenant_id = u.tenant_id AND m.source_id = u.source_id \
-      AND m.user_id = u.user_id AND +m.valid_from <= $3 AND (+m.valid_to IS NULL OR +m.valid_to > $3)) AS n \
-     FROM dir_users u WHERE u.tenant_id = $1 AND u.source_id = $2 \
+     (SELECT COUNT(*) FROM dir_memberships m WHERE m.source_key = u.source_key \
+      AND m.user_key = (SELECT id_key FROM id_keys WHERE source_key = u.source_key AND aws_id = u.user_id) \
+      AND +m.valid_from <= $3 AND (+m.valid_to IS NULL OR +m.valid_to > $3)) AS n \
+     FROM dir_users u WHERE u.source_key = (SELECT source_key FROM source_keys WHERE tenant_id = $1 AND source_id = $2) \
      AND +u.valid_from <= $3 AND (+u.valid_to IS NULL OR +u.valid_to > $3) ORDER BY u.user_id";
 
-/// Each group of snapshot `$3` with the number of its members.
+/// Each group of snapshot `$3` with the number of its members (by
+/// `dir_memberships_group`: source and the group's `id_key`).
 pub(super) const GROUP_FACTS: &str = "SELECT g.group_id, g.display_name, \
-     (SELECT COUNT(*) FROM dir_memberships m WHERE m.tenant_id = g.tenant_id AND m.source_id = g.source_id \
-      AND m.group_id = g.group_id AND +m.valid_from <= $3 AND (+m.valid_to IS NULL OR +m.valid_to > $3)) AS n \
-     FROM dir_groups g WHERE g.tenant_id = $1 AND g.source_id = $2 \
+     (SELECT COUNT(*) FROM dir_memberships m WHERE m.source_key = g.source_key \
+      AND m.group_key = (SELECT id_key FROM id_keys WHERE source_key = g.source_key AND aws_id = g.group_id) \
+      AND +m.valid_from <= $3 AND (+m.valid_to IS NULL OR +m.valid_to > $3)) AS n \
+     FROM dir_groups g WHERE g.source_key = (SELECT source_key FROM source_keys WHERE tenant_id = $1 AND source_id = $2) \
      AND +g.valid_from <= $3 AND (+g.valid_to IS NULL OR +g.valid_to > $3) ORDER BY g.group_id";
 
 fn count(v: i64) -> Result<u64, StoreError> {
@@ -164,10 +162,11 @@ impl History for SqlStore {
         {
             let sql = format!(
                 "SELECT s, CAST(SUM(n) AS BIGINT) FROM ( \
-                   SELECT valid_from AS s, COUNT(*) AS n FROM {table} WHERE tenant_id = $1 AND source_id = $2 AND valid_from <= $3 GROUP BY valid_from \
+                   SELECT valid_from AS s, COUNT(*) AS n FROM {table} WHERE {source} AND valid_from <= $3 GROUP BY valid_from \
                    UNION ALL \
-                   SELECT valid_to AS s, COUNT(*) AS n FROM {table} WHERE tenant_id = $1 AND source_id = $2 AND valid_to <= $3 GROUP BY valid_to \
-                 ) t GROUP BY s"
+                   SELECT valid_to AS s, COUNT(*) AS n FROM {table} WHERE {source} AND valid_to <= $3 GROUP BY valid_to \
+                 ) t GROUP BY s",
+                source = of_source("source_key"),
             );
             let rows = sqlx::query(&sql)
                 .bind(tenant.as_str())

@@ -1,6 +1,7 @@
 //! The query plans of the directory's key reads and writes on `SQLite`:
-//! each searches an index (migrations 0008 and 0014 say which serves which), none
-//! scans a directory or staging table.
+//! each searches an index (migrations 0008 and 0014 say which serves which;
+//! 0022 keys them by `source_key` and a membership's `group_key` and
+//! `user_key`), none scans a directory, staging or `id_keys` table.
 //!
 //! The statements are those the store runs, built from the same helpers
 //! where the store has them, with the same shape where it builds them inline
@@ -15,9 +16,9 @@ use roster_core::{
 use sqlx::Row;
 
 use super::SqlStore;
-use super::browse::{USER_SUMMARY, member_count, visible};
+use super::browse::{USER_SUMMARY, group_members_sql, id_key_in_source, member_count, visible};
 use super::columns::{MEMBERSHIPS, USERS};
-use super::directory::IN_SNAPSHOT;
+use super::directory::{IN_SNAPSHOT, memberships_named, of_source};
 use super::history::{AFTER, BEFORE, GROUP_FACTS, USER_FACTS};
 use crate::ports::{Sources, Syncs};
 use crate::records::{NewSource, SourceStatus, StageBatch};
@@ -30,10 +31,14 @@ const BIG: &[&str] = &[
     "stage_users",
     "stage_groups",
     "stage_memberships",
+    "id_keys",
     "u",
     "g",
     "m",
     "um",
+    "gi",
+    "ui",
+    "k",
     "s",
     "l",
 ];
@@ -181,8 +186,9 @@ async fn keyset_pages_search_the_key_index_in_key_order() {
         (
             "users page",
             format!(
-                "SELECT doc FROM dir_users WHERE tenant_id = $1 AND source_id = $2 AND {IN_SNAPSHOT} \
-                 AND user_id > $4 ORDER BY user_id LIMIT $5"
+                "SELECT doc FROM dir_users WHERE {} AND {IN_SNAPSHOT} \
+                 AND user_id > $4 ORDER BY user_id LIMIT $5",
+                of_source("source_key")
             ),
             vec!["user-00100", "50"],
         ),
@@ -202,10 +208,12 @@ async fn keyset_pages_search_the_key_index_in_key_order() {
             "user search in a group",
             format!(
                 "SELECT {USER_SUMMARY} FROM dir_users u WHERE {} AND u.user_id > $4 AND EXISTS \
-                 (SELECT 1 FROM dir_memberships m WHERE {} AND m.group_id = $5 AND m.user_id = u.user_id) \
+                 (SELECT 1 FROM dir_memberships m WHERE {} AND m.group_key = {} AND m.user_key = {}) \
                  ORDER BY u.user_id LIMIT $6",
                 visible("u"),
-                visible("m")
+                visible("m"),
+                id_key_in_source("$5"),
+                super::keys::id_key("u.source_key", "u.user_id"),
             ),
             vec!["", "g-003", "50"],
         ),
@@ -213,12 +221,9 @@ async fn keyset_pages_search_the_key_index_in_key_order() {
         (
             "memberships page",
             format!(
-                "SELECT m.membership_id, m.group_id, m.user_id, g.display_name, u.user_name FROM dir_memberships m \
-                 LEFT JOIN dir_groups g ON g.group_id = m.group_id AND {} \
-                 LEFT JOIN dir_users u ON u.user_id = m.user_id AND {} \
+                "SELECT m.membership_id, gi.aws_id, ui.aws_id, g.display_name, u.user_name, m.doc FROM {} \
                  WHERE {} AND m.membership_id > $4 ORDER BY m.membership_id LIMIT $5",
-                visible("g"),
-                visible("u"),
+                memberships_named("$3"),
                 visible("m")
             ),
             vec!["", "50"],
@@ -261,13 +266,7 @@ async fn lookups_by_id_group_and_user_search_their_index() {
         // browse.rs group_members.
         (
             "group members",
-            format!(
-                "SELECT {USER_SUMMARY} FROM dir_memberships m \
-                 JOIN dir_users u ON u.user_id = m.user_id AND {} \
-                 WHERE {} AND m.group_id = $4 AND m.user_id > $5 ORDER BY m.user_id LIMIT $6",
-                visible("u"),
-                visible("m")
-            ),
+            group_members_sql(),
             vec!["g-003", "", "50"],
         ),
         // browse.rs user_groups.
@@ -275,11 +274,13 @@ async fn lookups_by_id_group_and_user_search_their_index() {
             "a user's groups",
             format!(
                 "SELECT g.group_id, g.display_name, {} FROM dir_groups g \
-                 WHERE {} AND g.group_id IN (SELECT um.group_id FROM dir_memberships um WHERE {} AND um.user_id = $4) \
+                 WHERE {} AND g.group_id IN (SELECT gi.aws_id FROM dir_memberships um JOIN id_keys gi ON gi.id_key = um.group_key \
+                 WHERE {} AND um.user_key = {}) \
                  ORDER BY g.display_name, g.group_id LIMIT $5",
                 member_count(),
                 visible("g"),
-                visible("um")
+                visible("um"),
+                id_key_in_source("$4"),
             ),
             vec!["user-00042", "50"],
         ),
@@ -287,7 +288,10 @@ async fn lookups_by_id_group_and_user_search_their_index() {
         (
             "memberships ended between two syncs",
             format!(
-                "SELECT m.membership_id FROM dir_memberships m WHERE m.tenant_id = $1 AND m.source_id = $2 AND {} ORDER BY m.membership_id",
+                "SELECT m.membership_id, gi.aws_id, g.display_name, ui.aws_id, u.user_name FROM {} \
+                 WHERE {} AND {} ORDER BY m.membership_id",
+                memberships_named("$3"),
+                of_source("m.source_key"),
                 BEFORE.replace("valid_", "m.valid_")
             ),
             vec!["9"],
@@ -295,7 +299,10 @@ async fn lookups_by_id_group_and_user_search_their_index() {
         (
             "memberships begun between two syncs",
             format!(
-                "SELECT m.membership_id FROM dir_memberships m WHERE m.tenant_id = $1 AND m.source_id = $2 AND {} ORDER BY m.membership_id",
+                "SELECT m.membership_id, gi.aws_id, g.display_name, ui.aws_id, u.user_name FROM {} \
+                 WHERE {} AND {} ORDER BY m.membership_id",
+                memberships_named("$4"),
+                of_source("m.source_key"),
                 AFTER.replace("valid_", "m.valid_")
             ),
             vec!["9"],
@@ -318,8 +325,20 @@ async fn lookups_by_id_group_and_user_search_their_index() {
             );
         }
         if *name == "group members" {
-            assert_in_key_order(name, &p);
-            assert!(p[0].contains("dir_memberships_group"), "{p:#?}");
+            // From the group's memberships (source and group), not every
+            // user of the source. The index holds them in `user_key`
+            // order, not user ID order, so the page sorts what it read
+            // (see `browse::group_members_sql`): the one sort, for ORDER BY.
+            assert!(
+                p[0].contains("dir_memberships_group (source_key=? AND group_key=?)"),
+                "{p:#?}"
+            );
+            assert!(
+                p.iter().any(|s| s.contains("ui USING INTEGER PRIMARY KEY")),
+                "{p:#?}"
+            );
+            let sorts = p.iter().filter(|s| s.contains("TEMP B-TREE")).count();
+            assert_eq!(sorts, 1, "{p:#?}");
         }
     }
 }
@@ -395,8 +414,9 @@ async fn one_index_per_table_keeps_one_current_version_per_object() {
         assert_eq!(names, expected);
         // A second current version of an existing object is refused.
         let copy = format!(
-            "INSERT INTO {table} SELECT * FROM {table} WHERE tenant_id = $1 AND source_id = $2 \
-             AND valid_to IS NULL AND {key} = (SELECT MIN({key}) FROM {table} WHERE valid_to IS NULL)"
+            "INSERT INTO {table} SELECT * FROM {table} WHERE {} \
+             AND valid_to IS NULL AND {key} = (SELECT MIN({key}) FROM {table} WHERE valid_to IS NULL)",
+            of_source("source_key")
         );
         let err = sqlx::query(&copy)
             .bind(TenantId::default_tenant().as_str().to_owned())
@@ -421,8 +441,93 @@ async fn the_indexes_of_ended_versions_hold_only_ended_versions() {
         assert!(sql.ends_with("WHERE valid_to IS NOT NULL"), "{sql}");
     }
     let sql = format!(
-        "SELECT membership_id FROM dir_memberships WHERE tenant_id = $1 AND source_id = $2 AND {BEFORE}"
+        "SELECT membership_id FROM dir_memberships WHERE {} AND {BEFORE}",
+        of_source("source_key")
     );
     let p = plan(&store, &sql, (&source, published), &["9"]).await;
     assert_uses_indexes("memberships ended", &p);
+}
+
+#[tokio::test]
+async fn review_populations_and_remediation_search_the_membership_indexes() {
+    let (store, _dir, source, published, _) = store_with_history().await;
+    let at = (&source, published);
+    let sk = super::keys::source_key("$1", "$2");
+    let in_snapshot = |a: &str| {
+        format!(
+            "{a}.source_key = m.source_key AND +{a}.valid_from <= $3 AND (+{a}.valid_to IS NULL OR +{a}.valid_to > $3)"
+        )
+    };
+    let scope = format!(
+        "AND m.group_key IN (SELECT k.id_key FROM id_keys k WHERE k.source_key = {sk} \
+         AND k.aws_id IN (SELECT group_id FROM review_scope_groups WHERE campaign_id = $4))"
+    );
+    let population = |in_scope: &str| {
+        format!(
+            "INSERT INTO review_items (campaign_id, item_id, tenant_id, user_id, user_name, user_email, membership_id, group_id, display_name) \
+             SELECT $4, ROW_NUMBER() OVER (ORDER BY m.membership_id), $1, ui.aws_id, u.user_name, u.email, m.membership_id, gi.aws_id, g.display_name \
+             FROM dir_memberships m \
+             JOIN id_keys gi ON gi.id_key = m.group_key \
+             JOIN id_keys ui ON ui.id_key = m.user_key \
+             LEFT JOIN dir_groups g ON g.group_id = gi.aws_id AND {g} \
+             LEFT JOIN dir_users u ON u.user_id = ui.aws_id AND {u} \
+             WHERE {m} {in_scope}",
+            g = in_snapshot("g"),
+            u = in_snapshot("u"),
+            m = visible("m"),
+        )
+    };
+    let queries = [
+        // reviews/population.rs fill_memberships: the copy and its re-count,
+        // of the whole snapshot and of the scope's groups.
+        (
+            "membership population",
+            population("AND $4 = $4"),
+            vec!["c"],
+        ),
+        (
+            "membership population in scope",
+            population(&scope),
+            vec!["c"],
+        ),
+        (
+            "membership population count in scope",
+            format!(
+                "SELECT COUNT(*) FROM dir_memberships m WHERE {} {scope}",
+                visible("m")
+            ),
+            vec!["c"],
+        ),
+        // reviews/items.rs verify_memberships: is the revoked membership gone.
+        (
+            "remediation check",
+            format!(
+                "UPDATE review_items SET remediated_sync = $3 WHERE tenant_id = $1 AND decision = 'revoke' \
+                 AND remediated_sync IS NULL AND campaign_id IN (SELECT c.id FROM review_campaigns c \
+                 WHERE c.tenant_id = $1 AND c.source_id = $2 AND c.kind = 'memberships' AND c.status <> 'opening' \
+                 AND c.sync_id < $3) AND NOT EXISTS (\
+                 SELECT 1 FROM dir_memberships m WHERE m.source_key = {sk} \
+                 AND m.group_key = {} AND m.user_key = {} \
+                 AND +m.valid_from <= $3 AND (+m.valid_to IS NULL OR +m.valid_to > $3))",
+                super::keys::id_key(&sk, "review_items.group_id"),
+                super::keys::id_key(&sk, "review_items.user_id"),
+            ),
+            vec![],
+        ),
+    ];
+    for (name, sql, extra) in &queries {
+        let p = plan(&store, sql, at, extra).await;
+        assert_uses_indexes(name, &p);
+        assert_by_key(name, &p);
+        // The copy reads the snapshot's memberships in ID order (its item
+        // numbers), by the key index, as it did on text columns; the
+        // count of a scope finds the scope's groups' memberships.
+        if name.contains("count in scope") || name.contains("remediation") {
+            assert!(
+                p.iter()
+                    .any(|s| s.contains("dir_memberships_group (source_key=? AND group_key=?")),
+                "{name} does not find the memberships by group: {p:#?}"
+            );
+        }
+    }
 }
