@@ -254,14 +254,19 @@ impl Sources for SqlStore {
     async fn delete_source(&self, tenant: &TenantId, id: &SourceId) -> Result<(), StoreError> {
         let mut tx = super::pool::begin_write(&self.pool).await?;
         get_in(&mut tx, tenant, id).await?;
-        for table in [
-            "dir_users",
-            "dir_groups",
-            "dir_memberships",
-            "jobs",
-            "check_settings",
-            "hr_rosters",
-        ] {
+        // The directory by the source's integer key, then the keys
+        // themselves (its `id_keys`, then its `source_keys` row).
+        let source_key = super::keys::source_key("$1", "$2");
+        for table in ["dir_users", "dir_groups", "dir_memberships", "id_keys"] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE source_key = {source_key}"
+            ))
+            .bind(tenant.as_str())
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        for table in ["source_keys", "jobs", "check_settings", "hr_rosters"] {
             sqlx::query(&format!(
                 "DELETE FROM {table} WHERE tenant_id = $1 AND source_id = $2"
             ))
