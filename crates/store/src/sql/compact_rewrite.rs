@@ -40,39 +40,38 @@ async fn rewrite_table<T: Serialize + DeserializeOwned>(
     table: &str,
     key: &str,
 ) -> Result<(), StoreError> {
-    let sources: Vec<(String, String)> = sqlx::query(&format!(
-        "SELECT DISTINCT tenant_id, source_id FROM {table}"
-    ))
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-    .collect::<Result<_, StoreError>>()?;
-    for (tenant, source) in sources {
+    // Source by source (its integer key: the directory tables hold no
+    // tenant or source text since migration 0022).
+    let sources: Vec<i64> = sqlx::query(&format!("SELECT DISTINCT source_key FROM {table}"))
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get(0)?))
+        .collect::<Result<_, StoreError>>()?;
+    for source in sources {
         let mut after = String::new();
         loop {
             let upto: Option<String> = sqlx::query(&format!(
-                "SELECT {key} FROM {table} WHERE tenant_id = $1 AND source_id = $2 AND {key} > $3 \
+                "SELECT {key} FROM {table} WHERE source_key = $1 AND {key} > $2 \
                  ORDER BY {key} LIMIT 1 OFFSET {}",
                 KEYS_PER_BATCH - 1
             ))
-            .bind(&tenant)
-            .bind(&source)
+            .bind(source)
             .bind(&after)
             .fetch_optional(pool)
             .await?
             .map(|r| r.try_get(0))
             .transpose()?;
             let bound = if upto.is_some() {
-                format!(" AND {key} <= $4")
+                format!(" AND {key} <= $3")
             } else {
                 String::new()
             };
             let sql = format!(
-                "SELECT {key}, valid_from, doc FROM {table} WHERE tenant_id = $1 AND source_id = $2 \
-                 AND {key} > $3{bound}"
+                "SELECT {key}, valid_from, doc FROM {table} WHERE source_key = $1 \
+                 AND {key} > $2{bound}"
             );
-            let mut q = sqlx::query(&sql).bind(&tenant).bind(&source).bind(&after);
+            let mut q = sqlx::query(&sql).bind(source).bind(&after);
             if let Some(upto) = &upto {
                 q = q.bind(upto);
             }
@@ -88,12 +87,11 @@ async fn rewrite_table<T: Serialize + DeserializeOwned>(
                 }
                 let record: T = compact::decode(&doc, &id)?;
                 sqlx::query(&format!(
-                    "UPDATE {table} SET doc = $1 WHERE tenant_id = $2 AND source_id = $3 \
-                     AND {key} = $4 AND valid_from = $5"
+                    "UPDATE {table} SET doc = $1 WHERE source_key = $2 \
+                     AND {key} = $3 AND valid_from = $4"
                 ))
                 .bind(compact::encode(&record, &id)?)
-                .bind(&tenant)
-                .bind(&source)
+                .bind(source)
                 .bind(&id)
                 .bind(from)
                 .execute(&mut *tx)
