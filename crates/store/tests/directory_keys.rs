@@ -78,8 +78,8 @@ fn ids(users: &[roster_store::UserSummary]) -> Vec<String> {
 
 /// Users 5 to 7 in group 0; then users 1 and 2 join it (and group 1), so
 /// their keys are newer than the others' although their IDs sort first.
-async fn reads_follow_the_ids_not_the_keys(store: &SqlStore) {
-    let t = TenantId::default_tenant();
+/// Returns the source and its two snapshots.
+async fn keys_out_of_id_order(store: &SqlStore) -> (SourceId, Snapshot, Snapshot) {
     let source = new_source(store, "keys").await;
     let first = StageBatch {
         users: (5..8).map(user).collect(),
@@ -103,6 +103,13 @@ async fn reads_follow_the_ids_not_the_keys(store: &SqlStore) {
         id_key(store, &source, "user-00001").await > id_key(store, &source, "user-00007").await,
         "the premise: a newer user's key sorts after an older one's"
     );
+    (source, old, new)
+}
+
+/// Browsing: a group's members, the user search's group filter, a user's groups.
+async fn browsing_follows_the_ids_not_the_keys(store: &SqlStore) {
+    let t = TenantId::default_tenant();
+    let (_, old, new) = keys_out_of_id_order(store).await;
 
     // A group's members, in user ID order, page by page.
     let g = "group-00000";
@@ -158,6 +165,12 @@ async fn reads_follow_the_ids_not_the_keys(store: &SqlStore) {
             .unwrap()
             .is_empty()
     );
+}
+
+/// Snapshot facts, membership pages and diffs name groups and users by ID.
+async fn pages_and_history_name_the_ids(store: &SqlStore) {
+    let t = TenantId::default_tenant();
+    let (source, old, new) = keys_out_of_id_order(store).await;
     let facts = store.group_facts(&t, &new).await.unwrap();
     let members: Vec<u64> = facts.iter().map(|g| g.members).collect();
     assert_eq!(members, [5, 1]);
@@ -257,7 +270,8 @@ async fn deleting_a_source_deletes_its_keys(store: &SqlStore) {
 
 async fn all_cases(url: &str) {
     let store = SqlStore::connect(url).await.unwrap();
-    reads_follow_the_ids_not_the_keys(&store).await;
+    browsing_follows_the_ids_not_the_keys(&store).await;
+    pages_and_history_name_the_ids(&store).await;
     deleting_a_source_deletes_its_keys(&store).await;
     store.close().await.unwrap();
 }
