@@ -36,7 +36,7 @@ impl<T> Column<T> {
 
     /// The live value of the staged row aliased `s`, in the source whose
     /// key is `source_key` (an SQL expression).
-    pub fn from_stage(&self, source_key: &str) -> String {
+    pub fn staged_value(&self, source_key: &str) -> String {
         let staged = format!("s.{}", self.name);
         match self.keyed_as {
             Some(_) => keys::id_key(source_key, &staged),
@@ -78,10 +78,10 @@ impl<T> Versioned<T> {
 
     /// The live values of the staged row `s`, comma-separated, in the
     /// order of `live_column_list`.
-    pub fn from_stage_list(&self, source_key: &str) -> String {
+    pub fn staged_values(&self, source_key: &str) -> String {
         self.columns
             .iter()
-            .map(|c| c.from_stage(source_key))
+            .map(|c| c.staged_value(source_key))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -231,7 +231,10 @@ mod tests {
             USERS.column_list(),
             "user_id, user_name, display_name, email, status, idp_sourced, doc"
         );
-        assert_eq!(GROUPS.from_stage_list("$3"), "s.group_id, s.display_name, s.doc");
+        assert_eq!(
+            GROUPS.staged_values("$3"),
+            "s.group_id, s.display_name, s.doc"
+        );
         assert_eq!(
             MEMBERSHIPS.column_list(),
             "membership_id, group_id, user_id, doc"
@@ -241,7 +244,7 @@ mod tests {
             "membership_id, group_key, user_key, doc"
         );
         assert_eq!(
-            MEMBERSHIPS.from_stage_list("$3"),
+            MEMBERSHIPS.staged_values("$3"),
             "s.membership_id, (SELECT id_key FROM id_keys WHERE source_key = $3 AND aws_id = s.group_id), \
              (SELECT id_key FROM id_keys WHERE source_key = $3 AND aws_id = s.user_id), s.doc"
         );

@@ -1,5 +1,5 @@
 //! The directory's integer keys (migrations 0021 and 0022): a source's
-//! `source_key` in place of (tenant_id, source_id), and a membership's
+//! `source_key` in place of (`tenant_id`, `source_id`), and a membership's
 //! `group_key` / `user_key` in place of its group and user IDs.
 //!
 //! Readers keep binding the tenant and the source as text and reach the
@@ -28,11 +28,6 @@ pub(super) fn id_key(source_key: &str, aws_id: &str) -> String {
     format!("(SELECT id_key FROM id_keys WHERE source_key = {source_key} AND aws_id = {aws_id})")
 }
 
-/// The AWS ID that the integer `id_key` (an SQL expression) stands for.
-pub(super) fn aws_id(id_key: &str) -> String {
-    format!("(SELECT aws_id FROM id_keys WHERE id_key = {id_key})")
-}
-
 /// The source's key, created on its first write.
 pub(super) async fn ensure_source_key(
     tx: &mut Transaction<'_, Any>,
@@ -40,11 +35,9 @@ pub(super) async fn ensure_source_key(
     source: &SourceId,
 ) -> Result<i64, StoreError> {
     let find = || {
-        sqlx::query(
-            "SELECT source_key FROM source_keys WHERE tenant_id = $1 AND source_id = $2",
-        )
-        .bind(tenant.as_str())
-        .bind(source.as_str())
+        sqlx::query("SELECT source_key FROM source_keys WHERE tenant_id = $1 AND source_id = $2")
+            .bind(tenant.as_str())
+            .bind(source.as_str())
     };
     if let Some(row) = find().fetch_optional(&mut **tx).await? {
         return Ok(row.try_get(0)?);

@@ -17,8 +17,8 @@ use sqlx::query::Query;
 use sqlx::{Any, AnyPool, Row, Transaction};
 
 use super::columns::{GROUPS, MEMBERSHIPS, TABLES, USERS, Value, Versioned};
-use super::{keys, rows};
 use super::syncs::{RunningSync, lock_running};
+use super::{keys, rows};
 use crate::error::StoreError;
 use crate::records::{StageBatch, Versioning};
 
@@ -93,7 +93,7 @@ impl<T> Versioned<T> {
                 let _ = write!(
                     changed,
                     " AND {} = {live}.{}",
-                    column.from_stage("$3"),
+                    column.staged_value("$3"),
                     column.live_name()
                 );
             }
@@ -117,7 +117,7 @@ impl<T> Versioned<T> {
              AND {stage_filter} AND NOT EXISTS (SELECT 1 FROM {live} l WHERE \
              l.source_key = $3 AND l.{key} = s.{key} AND {})",
             self.live_column_list(),
-            self.from_stage_list("$3"),
+            self.staged_values("$3"),
             CURRENT.replace("valid_to", "l.valid_to"),
         )
     }
@@ -298,7 +298,10 @@ async fn publish_kind<T>(
     } = v;
     let sync = at.2;
     let mut after = String::new();
-    while !nothing_to_end {
+    loop {
+        if nothing_to_end {
+            break;
+        }
         let upto = chunk_end(tx, v, sync, &after).await?;
         let range = |table: &str| match upto {
             Some(_) => format!("{table}.{key} > $4 AND {table}.{key} <= $5"),
