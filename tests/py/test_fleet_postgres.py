@@ -88,9 +88,12 @@ def test_fifty_tenants_three_workers_one_killed():
                                "SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END) FROM sync_runs GROUP BY source_id")
         assert len(per_source) == TENANTS
         assert all(r[1] == "1" and r[2] == "0" for r in per_source), per_source
-        rows = psql(url, "SELECT source_id, COUNT(*), COUNT(DISTINCT user_id) FROM dir_users WHERE valid_to IS NULL GROUP BY source_id")
+        # The directory names its source by an integer key (source_keys).
+        rows = psql(url, "SELECT k.source_id, COUNT(*), COUNT(DISTINCT u.user_id) FROM dir_users u "
+                         "JOIN source_keys k ON k.source_key = u.source_key WHERE u.valid_to IS NULL GROUP BY k.source_id")
         assert all(r[1] == r[2] == str(USERS) for r in rows) and len(rows) == TENANTS, rows
-        members = psql(url, "SELECT source_id, COUNT(*) FROM dir_memberships WHERE valid_to IS NULL GROUP BY source_id")
+        members = psql(url, "SELECT k.source_id, COUNT(*) FROM dir_memberships m "
+                            "JOIN source_keys k ON k.source_key = m.source_key WHERE m.valid_to IS NULL GROUP BY k.source_id")
         assert all(r[1] == str(MEMBERSHIPS) for r in members), members
         runs = psql(url, "SELECT source_id, started_at, COALESCE(finished_at, '') FROM sync_runs ORDER BY source_id, id")
         for prev, nxt in zip(runs, runs[1:]):
