@@ -7,7 +7,9 @@
 //! *published* sync S, so versions begun by a running sync are invisible to
 //! them and versions it ended stay visible. Publishing is then small: end the
 //! versions of objects the run did not see, and mark the run complete. A run
-//! that fails, or is found abandoned, has its versions undone.
+//! that fails, or is found abandoned, has its versions undone. A source's
+//! first sync has nothing to compare or end: it skips staging and writes
+//! versions straight from each batch.
 
 use std::fmt::Write as _;
 
@@ -64,13 +66,66 @@ async fn insert_staged<T>(
         );
         let mut q: AnyQuery<'_> = sqlx::query(&sql);
         for row in chunk {
-            q = q.bind(sync.0).bind(tenant.as_str());
-            for column in v.columns {
-                q = match (column.value)(row)? {
-                    Value::Text(text) => q.bind(text),
-                    Value::Int(n) => q.bind(n),
-                };
-            }
+            q = bind_columns(q.bind(sync.0).bind(tenant.as_str()), v, row)?;
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Binds `row`'s values of `v`'s columns, in their order.
+fn bind_columns<'q, T>(
+    mut q: AnyQuery<'q>,
+    v: &Versioned<T>,
+    row: &T,
+) -> Result<AnyQuery<'q>, StoreError> {
+    for column in v.columns {
+        q = match (column.value)(row)? {
+            Value::Text(text) => q.bind(text),
+            Value::Int(n) => q.bind(n),
+        };
+    }
+    Ok(q)
+}
+
+/// Begins a version at the run for each of `rows`, straight from the batch:
+/// for a source's first sync, which has nothing to compare with or end.
+/// `$1` and `$2` are the source key and the run; an object seen twice keeps
+/// its first sighting (the key index refuses a second current version).
+async fn insert_versions<T>(
+    tx: &mut Transaction<'_, Any>,
+    (source_key, sync): (i64, SyncId),
+    v: &Versioned<T>,
+    rows: &[T],
+) -> Result<(), StoreError> {
+    let per_row = v.columns.len();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let cells: Vec<String> = v
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .map(|(c, column)| {
+                        let value = format!("${}", 3 + r * per_row + c);
+                        match column.keyed_as {
+                            Some(_) => keys::id_key("$1", &value),
+                            None => value,
+                        }
+                    })
+                    .collect();
+                format!("($1, $2, {})", cells.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO {} (source_key, valid_from, {}) VALUES {} ON CONFLICT DO NOTHING",
+            v.live,
+            v.live_column_list(),
+            values.join(", ")
+        );
+        let mut q: AnyQuery<'_> = sqlx::query(&sql).bind(source_key).bind(sync.0);
+        for row in chunk {
+            q = bind_columns(q, v, row)?;
         }
         q.execute(&mut **tx).await?;
     }
@@ -145,24 +200,21 @@ async fn execute(
     Ok(())
 }
 
-/// Ends the current version of each of `keys` whose staged row differs
-/// (unless the source has no versions from before this run), and begins a
-/// version for each of `keys` that now has none (new or changed).
+/// Ends the current version of each of `keys` whose staged row differs,
+/// and begins a version for each of `keys` that now has none (new or
+/// changed).
 async fn version_keys<T>(
     tx: &mut Transaction<'_, Any>,
     v: &Versioned<T>,
     at: At<'_>,
     keys: &[&str],
-    earlier_versions: bool,
 ) -> Result<(), StoreError> {
     let statements = |n: usize| {
         let list = placeholders(1, n, 4);
-        let mut sql = Vec::with_capacity(2);
-        if earlier_versions {
-            sql.push(v.end_sql(&format!("{}.{} IN {list}", v.live, v.key), true));
-        }
-        sql.push(v.begin_sql(&format!("s.{} IN {list}", v.key)));
-        sql
+        [
+            v.end_sql(&format!("{}.{} IN {list}", v.live, v.key), true),
+            v.begin_sql(&format!("s.{} IN {list}", v.key)),
+        ]
     };
     // Every chunk but the last has the full length: its SQL is built once.
     let full = statements(ROWS_PER_STATEMENT);
@@ -182,7 +234,8 @@ async fn version_keys<T>(
 }
 
 /// Stages one batch of a running sync, and versions it unless told to leave
-/// that to the publish; idempotent for rows seen twice.
+/// that to the publish; idempotent for rows seen twice. A source's first
+/// sync writes its versions straight, without staging.
 pub(super) async fn write_batch(
     pool: &AnyPool,
     tenant: &TenantId,
@@ -207,6 +260,16 @@ pub(super) async fn write_batch(
     named.sort_unstable();
     named.dedup();
     keys::intern(&mut tx, source_key, &named).await?;
+    let earlier = has_published(&mut tx, tenant, &source).await?;
+    if !earlier {
+        // Staging would only be copied to versions and deleted (#16).
+        let at = (source_key, sync);
+        insert_versions(&mut tx, at, &USERS, &batch.users).await?;
+        insert_versions(&mut tx, at, &GROUPS, &batch.groups).await?;
+        insert_versions(&mut tx, at, &MEMBERSHIPS, &batch.memberships).await?;
+        tx.commit().await?;
+        return Ok(());
+    }
     insert_staged(&mut tx, run, &USERS, &batch.users).await?;
     insert_staged(&mut tx, run, &GROUPS, &batch.groups).await?;
     insert_staged(&mut tx, run, &MEMBERSHIPS, &batch.memberships).await?;
@@ -224,17 +287,16 @@ pub(super) async fn write_batch(
         return Ok(());
     }
     let at = (tenant, source_key, sync);
-    let earlier = has_published(&mut tx, tenant, &source).await?;
     let users: Vec<&str> = batch.users.iter().map(|u| u.user_id.as_str()).collect();
-    version_keys(&mut tx, &USERS, at, &users, earlier).await?;
+    version_keys(&mut tx, &USERS, at, &users).await?;
     let groups: Vec<&str> = batch.groups.iter().map(|g| g.group_id.as_str()).collect();
-    version_keys(&mut tx, &GROUPS, at, &groups, earlier).await?;
+    version_keys(&mut tx, &GROUPS, at, &groups).await?;
     let memberships: Vec<&str> = batch
         .memberships
         .iter()
         .map(|m| m.membership_id.as_str())
         .collect();
-    version_keys(&mut tx, &MEMBERSHIPS, at, &memberships, earlier).await?;
+    version_keys(&mut tx, &MEMBERSHIPS, at, &memberships).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -285,23 +347,24 @@ async fn chunk_end<T>(
 /// Ends the versions of objects the run did not see (and, when its versions
 /// were deferred, of objects that changed, then begins their new versions),
 /// chunk by chunk of keys, and returns how many rows the run read. Runs
-/// inside the publishing transaction. A source's first sync whose versions
-/// were written while reading (`nothing_to_end`) only counts.
+/// inside the publishing transaction. A source's first sync wrote its
+/// versions straight (`write_batch`): it only counts them.
 async fn publish_kind<T>(
     tx: &mut Transaction<'_, Any>,
     v: &Versioned<T>,
     at: At<'_>,
-    (deferred, nothing_to_end): (bool, bool),
+    work: PublishWork,
 ) -> Result<u64, StoreError> {
     let Versioned {
         live, stage, key, ..
     } = v;
     let sync = at.2;
+    let deferred = match work {
+        PublishWork::First => return count_begun(tx, v, at).await,
+        PublishWork::Staged { deferred } => deferred,
+    };
     let mut after = String::new();
     loop {
-        if nothing_to_end {
-            break;
-        }
         let upto = chunk_end(tx, v, sync, &after).await?;
         let range = |table: &str| match upto {
             Some(_) => format!("{table}.{key} > $4 AND {table}.{key} <= $5"),
@@ -328,6 +391,32 @@ async fn publish_kind<T>(
         .bind(sync.0)
         .fetch_one(&mut **tx)
         .await?;
+    rows::single_count(&row)
+}
+
+/// What a publish does: a source's first sync wrote its versions while
+/// reading and has nothing to end; a later sync staged what it saw and
+/// ends what it did not (and, if `deferred`, versions what it staged).
+#[derive(Clone, Copy)]
+enum PublishWork {
+    First,
+    Staged { deferred: bool },
+}
+
+/// The number of versions run `$1` began: what a first sync read.
+async fn count_begun<T>(
+    tx: &mut Transaction<'_, Any>,
+    v: &Versioned<T>,
+    (_, source_key, sync): At<'_>,
+) -> Result<u64, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT COUNT(*) FROM {} WHERE source_key = $1 AND valid_from = $2",
+        v.live
+    ))
+    .bind(source_key)
+    .bind(sync.0)
+    .fetch_one(&mut **tx)
+    .await?;
     rows::single_count(&row)
 }
 
@@ -358,10 +447,13 @@ pub(super) async fn publish(
         .execute(&mut **tx)
         .await?;
     }
-    let work = (
-        deferred,
-        !deferred && !has_published(tx, tenant, &run.source).await?,
-    );
+    // A run that deferred versions staged them: `write_batch` only defers
+    // once a source has published.
+    let work = if !deferred && !has_published(tx, tenant, &run.source).await? {
+        PublishWork::First
+    } else {
+        PublishWork::Staged { deferred }
+    };
     let counts = SnapshotCounts {
         users: publish_kind(tx, &USERS, at, work).await?,
         groups: publish_kind(tx, &GROUPS, at, work).await?,
