@@ -1,6 +1,6 @@
 //! The directory read through its integer keys (#16) reads as it did on
 //! text: a group's members in user ID order even when their keys were
-//! handed out in another order, memberships named by their group's and
+//! handed out in another order (small and large groups), memberships named by their group's and
 //! user's IDs, every snapshot as it was; deleting a source deletes its keys.
 //! On `SQLite` and `PostgreSQL`.
 
@@ -230,6 +230,50 @@ async fn pages_and_history_name_the_ids(store: &SqlStore) {
     assert!(changes.memberships_before.is_empty());
 }
 
+/// A group of 1,000 members and more (listed by walking the source's IDs,
+/// `browse::MANY_MEMBERS`) pages in user ID order too: users 300 to 1299
+/// first, then 0 to 299 join with newer keys.
+async fn a_large_groups_members_page_in_id_order(store: &SqlStore) {
+    let t = TenantId::default_tenant();
+    let source = new_source(store, "large").await;
+    let batch = |users: std::ops::Range<usize>| StageBatch {
+        users: users.clone().map(user).collect(),
+        groups: vec![group(0)],
+        memberships: users.map(|u| membership(u, 0, u)).collect(),
+    };
+    let old = sync(store, &source, &batch(300..1300)).await;
+    let new = sync(store, &source, &batch(0..1300)).await;
+    assert!(
+        id_key(store, &source, "user-00000").await > id_key(store, &source, "user-01299").await
+    );
+    let g = "group-00000";
+    let mut listed = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = store
+            .group_members(&t, &new, g, after.as_deref(), 200)
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(last.user_id.clone());
+        listed.extend(ids(&page));
+    }
+    let expected: Vec<String> = (0..1300).map(|i| format!("user-{i:05}")).collect();
+    assert_eq!(listed, expected);
+    let page = store
+        .group_members(&t, &new, g, Some("user-00299"), 3)
+        .await
+        .unwrap();
+    assert_eq!(ids(&page), ["user-00300", "user-00301", "user-00302"]);
+    let page = store.group_members(&t, &old, g, None, 2).await.unwrap();
+    assert_eq!(ids(&page), ["user-00300", "user-00301"]);
+    let page = store
+        .group_members(&t, &old, g, Some("user-01298"), 5)
+        .await
+        .unwrap();
+    assert_eq!(ids(&page), ["user-01299"]);
+}
+
 /// Deleting a source deletes its directory and its keys, not another's.
 async fn deleting_a_source_deletes_its_keys(store: &SqlStore) {
     let t = TenantId::default_tenant();
@@ -272,6 +316,7 @@ async fn all_cases(url: &str) {
     let store = SqlStore::connect(url).await.unwrap();
     browsing_follows_the_ids_not_the_keys(&store).await;
     pages_and_history_name_the_ids(&store).await;
+    a_large_groups_members_page_in_id_order(&store).await;
     deleting_a_source_deletes_its_keys(&store).await;
     store.close().await.unwrap();
 }

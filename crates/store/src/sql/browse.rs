@@ -46,16 +46,34 @@ pub(super) fn id_key_in_source(aws_id: &str) -> String {
 pub(super) const USER_SUMMARY: &str =
     "u.user_id, u.user_name, u.display_name, u.email, u.status, u.idp_sourced";
 
-/// A group's members after a user ID, in user ID order (browse.rs
-/// `group_members`): the group's memberships by `dir_memberships_group`
-/// (source, group), each user's ID from `id_keys` by its primary key, and
-/// the user by `dir_users_key`. The index holds a group's members in
-/// `user_key` order, which is not the order of their IDs (keys are handed
-/// out as users first appear), so each page reads the group's memberships
-/// and sorts them (a bounded top-`LIMIT` sort): the cost of a page grows
-/// with the group's size, where it used to be the page's. Ordering by the
-/// ID keeps every page as it was.
-pub(super) fn group_members_sql() -> String {
+/// Groups with at least this many membership versions list their members
+/// by walking the source's IDs (`group_members_by_ids_sql`); smaller ones
+/// sort their members (`group_members_sorted_sql`). Measured on `SQLite`
+/// with 20k users (a debug build), a page of 50: of a 20k-member group,
+/// 47 to 69 ms sorted and 1 to 1.6 ms by IDs (as on text IDs); of a
+/// 400-member group, 2 to 4 ms sorted and 5 to 7 ms by IDs.
+pub(super) const MANY_MEMBERS: i64 = 1000;
+
+/// `$1` tenant, `$2` source, `$3` group ID: the group's membership
+/// versions, counted up to `MANY_MEMBERS` (from `dir_memberships_group`
+/// alone).
+pub(super) fn group_size_sql() -> String {
+    format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM dir_memberships m WHERE m.source_key = {} \
+         AND m.group_key = {} LIMIT {MANY_MEMBERS}) b",
+        keys::source_key("$1", "$2"),
+        keys::id_key(&keys::source_key("$1", "$2"), "$3"),
+    )
+}
+
+/// A group's members after a user ID (`$5`), in user ID order (browse.rs
+/// `group_members`), for a small group: its memberships by
+/// `dir_memberships_group` (source, group), each user's ID from `id_keys` by
+/// its primary key, the user by `dir_users_key`, then sorted by ID. The
+/// index holds a group's members in `user_key` order, which is not the order
+/// of their IDs (keys are handed out as users first appear), so a page
+/// reads all the group's memberships: fewer than `MANY_MEMBERS`.
+pub(super) fn group_members_sorted_sql() -> String {
     format!(
         "SELECT {USER_SUMMARY} FROM dir_memberships m \
          JOIN id_keys ui ON ui.id_key = m.user_key \
@@ -64,6 +82,26 @@ pub(super) fn group_members_sql() -> String {
         u = in_snapshot("u"),
         m = visible("m"),
         group = id_key_in_source("$4"),
+    )
+}
+
+/// The same page for a large group: the source's IDs after `$5` in order
+/// (`id_keys_id`, a range scan, no sort), each tried as a member of the
+/// group by `dir_memberships_group` (source, group, user), members then
+/// read by `dir_users_key`. A page reads about `LIMIT` × (the source's IDs
+/// / the group's members) IDs: few for a large group, where sorting would
+/// read all its members. `CROSS JOIN` keeps that order on `SQLite`.
+pub(super) fn group_members_by_ids_sql() -> String {
+    format!(
+        "SELECT {USER_SUMMARY} FROM id_keys ui CROSS JOIN dir_memberships m CROSS JOIN dir_users u \
+         WHERE ui.source_key = {source} AND ui.aws_id > $5 \
+         AND m.source_key = ui.source_key AND m.group_key = {group} AND m.user_key = ui.id_key AND {m} \
+         AND u.source_key = ui.source_key AND u.user_id = ui.aws_id AND {u} \
+         ORDER BY ui.aws_id LIMIT $6",
+        source = keys::source_key("$1", "$2"),
+        group = id_key_in_source("$4"),
+        m = in_snapshot("m"),
+        u = in_snapshot("u"),
     )
 }
 
@@ -290,7 +328,17 @@ impl Browse for SqlStore {
         after: Option<&str>,
         limit: u32,
     ) -> Result<Vec<UserSummary>, StoreError> {
-        let sql = group_members_sql();
+        let size = sqlx::query(&group_size_sql())
+            .bind(tenant.as_str())
+            .bind(snapshot.source_id.as_str())
+            .bind(group_id)
+            .fetch_one(&self.pool)
+            .await?;
+        let sql = if size.try_get::<i64, _>(0)? >= MANY_MEMBERS {
+            group_members_by_ids_sql()
+        } else {
+            group_members_sorted_sql()
+        };
         let params = vec![
             Param::Text(group_id.to_owned()),
             Param::Text(after.unwrap_or("").to_owned()),
