@@ -8,7 +8,16 @@
 -- bundles and diffs are ordered by it). The indexes are those of
 -- 0008_indexes_justified.sql and 0014_one_key_index.sql with `t, s`
 -- replaced by `source_key`; the queries each serves are listed there, and
--- `sql::plans`'s tests assert them.
+-- `sql::plans`'s tests assert them. Two change what they serve:
+-- dir_memberships_group (source_key, group_key, user_key): member counts,
+--   the user search's group filter, and a group's members, probed per
+--   user; it no longer holds them in user ID order (keys are handed out
+--   as IDs first appear), so a small group's page sorts its members and a
+--   large group's page walks id_keys_id in ID order (browse.rs
+--   group_members).
+-- id_keys_id (source_key, aws_id), unique (0021): a text ID's key (every
+--   filter by a user or group ID, interning while a sync writes) and the
+--   large groups' member pages above.
 --
 -- A source that has no directory rows gets its key on its first sync.
 -- Keys are assigned in (tenant, source) and ID order.
