@@ -24,6 +24,9 @@ pub struct WireError {
     pub retry_after: Option<u64>,
     /// Query protocol only: `Sender` or `Receiver`.
     pub sender_fault: bool,
+    /// JSON only: `RequestId` in the body too (Identity Store's model has
+    /// it; sso-admin's and organizations' do not, see `error_shapes`).
+    pub request_id_in_body: bool,
 }
 
 impl WireError {
@@ -35,6 +38,7 @@ impl WireError {
             fields: Map::new(),
             retry_after: None,
             sender_fault: status < 500,
+            request_id_in_body: true,
         }
     }
 
@@ -55,10 +59,18 @@ impl WireError {
         ))
     }
 
+    /// Identity Store's `ResourceNotFoundException` (its model has
+    /// `ResourceType` and `ResourceId`).
     pub fn not_found(resource_type: &str, resource_id: &str, message: impl Into<String>) -> Self {
         Self::new(400, "ResourceNotFoundException", message)
             .with("ResourceType", resource_type)
             .with("ResourceId", resource_id)
+    }
+
+    /// sso-admin's `ResourceNotFoundException`: `Message` only (its model
+    /// has no `ResourceType`/`ResourceId`; `Reason` is for KMS keys).
+    pub fn sso_not_found(message: impl Into<String>) -> Self {
+        Self::new(400, "ResourceNotFoundException", message)
     }
 
     pub fn conflict(message: impl Into<String>) -> Self {
@@ -96,7 +108,9 @@ impl WireError {
                 let mut body = self.fields.clone();
                 body.insert("__type".into(), json!(self.code));
                 body.insert("Message".into(), json!(self.message));
-                body.insert("RequestId".into(), json!(request_id));
+                if self.request_id_in_body {
+                    body.insert("RequestId".into(), json!(request_id));
+                }
                 headers.push(("x-amzn-ErrorType", self.code.clone()));
                 headers.push(("Content-Type", "application/x-amz-json-1.1".into()));
                 (self.status, headers, Value::Object(body).to_string())

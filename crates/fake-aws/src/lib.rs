@@ -6,6 +6,7 @@
 mod cli;
 mod config;
 mod directory;
+mod error_shapes;
 mod errors;
 mod faults;
 mod handle;

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::auth::authenticate;
 use super::body::FakeBody;
+use crate::error_shapes::{Modeled, conform};
 use crate::errors::{Protocol, WireError};
 use crate::faults::Injected;
 use crate::iam::store::IamPrincipal;
@@ -144,7 +145,17 @@ fn process(world: &World, parts: &http::request::Parts, body: &[u8]) -> Outcome 
     };
     let api = format!("{prefix}:{op}");
     let directory = matches!(service, Service::IdentityStore | Service::SsoAdmin);
+    let modeled = match service {
+        Service::SsoAdmin => Some(Modeled::SsoAdmin),
+        Service::Organizations => Some(Modeled::Organizations),
+        _ => None,
+    };
     let fail = |e: WireError| {
+        // sso-admin's and organizations' bodies exactly as their models shape them.
+        let e = match modeled {
+            Some(m) if protocol == Protocol::Json => conform(m, e),
+            _ => e,
+        };
         let (status, headers, body) = e.render(protocol, &request_id);
         Outcome {
             status,

@@ -143,11 +143,9 @@ fn existing_app(call: &Call<'_>, body: &Value) -> Result<String, WireError> {
     if call.state().applications.contains_key(arn) {
         Ok(arn.to_owned())
     } else {
-        Err(WireError::not_found(
-            "APPLICATION",
-            arn,
-            format!("Application {arn} does not exist."),
-        ))
+        Err(WireError::sso_not_found(format!(
+            "Application {arn} does not exist."
+        )))
     }
 }
 
@@ -170,11 +168,10 @@ pub fn assign(call: &Call<'_>, body: &Value) -> Result<Value, WireError> {
         }
     };
     if !exists {
-        return Err(WireError::not_found(
-            ptype,
-            pid,
-            format!("The {} {pid} does not exist.", ptype.to_ascii_lowercase()),
-        ));
+        return Err(WireError::sso_not_found(format!(
+            "The {} {pid} does not exist.",
+            ptype.to_ascii_lowercase()
+        )));
     }
     // Assigning twice is undocumented; fake-aws refuses it (the stricter).
     let fresh = call

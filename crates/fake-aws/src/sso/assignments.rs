@@ -38,9 +38,10 @@ fn describe_status(
 ) -> Result<Value, WireError> {
     let id = required(body, id_member)?;
     let st = call.state();
-    let status = st.requests.get(&format!("{kind}:{id}")).ok_or_else(|| {
-        WireError::not_found("REQUEST", id, format!("Request {id} does not exist."))
-    })?;
+    let status = st
+        .requests
+        .get(&format!("{kind}:{id}"))
+        .ok_or_else(|| WireError::sso_not_found(format!("Request {id} does not exist.")))?;
     Ok(json!({ out_member: status }))
 }
 
@@ -278,9 +279,7 @@ pub fn delete(call: &Call<'_>, body: &Value) -> Result<Value, WireError> {
     // AWS's behaviour for an assignment that does not exist is undocumented;
     // fake-aws refuses it synchronously (the stricter).
     if !call.state().assignments.remove(&key) {
-        return Err(WireError::not_found(
-            "ACCOUNT_ASSIGNMENT",
-            pid,
+        return Err(WireError::sso_not_found(
             "The specified account assignment does not exist.",
         ));
     }

@@ -159,9 +159,7 @@ impl<'a> Call<'a> {
         let inst = world
             .instance_by_arn(arn)
             .filter(|i| world.sees_instance(&ctx.caller.account, i))
-            .ok_or_else(|| {
-                WireError::not_found("INSTANCE", arn, format!("Instance {arn} does not exist."))
-            })?;
+            .ok_or_else(|| WireError::sso_not_found(format!("Instance {arn} does not exist.")))?;
         charge(world, inst)?;
         if !inst.organization && !op.contains("Application") {
             // Account instances have applications but no permission sets or

@@ -42,11 +42,9 @@ pub fn ps_arg(call: &Call<'_>, body: &Value) -> Result<String, WireError> {
     }
     call.authorize(arn)?;
     if !arn.contains(&format!("/{ins}/")) || call.state().find(arn).is_none() {
-        return Err(WireError::not_found(
-            "PERMISSION_SET",
-            arn,
-            format!("Could not find PermissionSet with PermissionSetArn {arn}."),
-        ));
+        return Err(WireError::sso_not_found(format!(
+            "Could not find PermissionSet with PermissionSetArn {arn}."
+        )));
     }
     Ok(arn.to_owned())
 }
@@ -60,7 +58,7 @@ fn with_ps<T>(
     let ps = st
         .permission_sets
         .get_mut(arn)
-        .ok_or_else(|| WireError::not_found("PERMISSION_SET", arn, "Permission set not found."))?;
+        .ok_or_else(|| WireError::sso_not_found("Permission set not found."))?;
     f(ps)
 }
 
@@ -351,14 +349,10 @@ pub fn get_boundary(call: &Call<'_>, body: &Value) -> Result<Value, WireError> {
         Some(b) => Ok(json!({ "PermissionsBoundary": b })),
         // AWS answers a permission set without a boundary with a
         // ResourceNotFoundException.
-        None => Err(WireError::not_found(
-            "PERMISSIONS_BOUNDARY",
-            &ps.arn,
-            format!(
-                "Permissions boundary not found for permission set {}.",
-                ps.arn
-            ),
-        )),
+        None => Err(WireError::sso_not_found(format!(
+            "Permissions boundary not found for permission set {}.",
+            ps.arn
+        ))),
     })
 }
 
