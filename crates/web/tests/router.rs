@@ -72,6 +72,7 @@ fn page_routes(a: &App) -> Vec<Route> {
         ("GET", format!("/groups/{g}?source={s}"), None, None),
         ("GET", format!("/syncs?source={s}"), None, None),
         ("GET", format!("/access?source={s}"), None, None),
+        ("GET", format!("/access/diff?source={s}"), None, None),
         (
             "POST",
             format!("/sources/{s}/access/settings"),

@@ -1,8 +1,8 @@
 //! API: who can reach which AWS account (the SSO source) — effective access
 //! with the Access page's filters and keyset pages, the organization's
-//! accounts, the diff of effective access, and the access checks' settings
-//! — adapters over `service::access` and `service::access_checks`.
-//! Permission sets are in `permission_sets`.
+//! accounts, and the access checks' settings — adapters over
+//! `service::access` and `service::access_checks`. Permission sets are in
+//! `permission_sets`, the diff of effective access in `access_diff`.
 
 use axum::Json;
 use axum::extract::State;
@@ -204,44 +204,6 @@ pub async fn accounts(
     }))
 }
 
-/// Effective access gained and lost between two snapshots.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AccessDiffView {
-    pub from_sync: i64,
-    pub to_sync: i64,
-    pub gained: Vec<AccessRowView>,
-    pub lost: Vec<AccessRowView>,
-}
-
-#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
-pub struct AccessDiffQuery {
-    /// The older complete sync (default: the one before `to`).
-    #[serde(default)]
-    pub from: Option<String>,
-    /// The newer complete sync (default: the latest access snapshot).
-    #[serde(default)]
-    pub to: Option<String>,
-}
-
-#[utoipa::path(get, path = "/api/v1/sources/{id}/access/diff", tag = "access", params(("id" = String, Path, description = "Source ID"), AccessDiffQuery),
-    responses((status = 200, body = AccessDiffView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "An incomplete sync, another source's sync, or no access snapshot", body = ErrorBody)),
-    security(("bearer" = [])))]
-#[tracing::instrument(skip_all)]
-pub async fn diff(
-    State(state): State<AppState>,
-    TenantSource { who, source }: TenantSource,
-    AppQuery(q): AppQuery<AccessDiffQuery>,
-) -> Result<Json<AccessDiffView>, WebError> {
-    let d = access::diff(&state, &who, &source, q.from.as_deref(), q.to.as_deref()).await?;
-    Ok(Json(AccessDiffView {
-        from_sync: d.from_sync,
-        to_sync: d.to_sync,
-        gained: d.gained.into_iter().map(Into::into).collect(),
-        lost: d.lost.into_iter().map(Into::into).collect(),
-    }))
-}
-
 #[utoipa::path(get, path = "/api/v1/sources/{id}/access-settings", tag = "access", params(("id" = String, Path, description = "Source ID")),
     responses((status = 200, body = AccessSettingsView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 #[tracing::instrument(skip_all)]
@@ -280,7 +242,7 @@ pub fn routes() -> axum::Router<AppState> {
     use super::permission_sets;
     axum::Router::new()
         .route("/sources/{id}/access", get(list))
-        .route("/sources/{id}/access/diff", get(diff))
+        .route("/sources/{id}/access/diff", get(super::access_diff::diff))
         .route("/sources/{id}/accounts", get(accounts))
         .route("/sources/{id}/permission-sets", get(permission_sets::list))
         .route(
@@ -296,7 +258,7 @@ pub fn routes() -> axum::Router<AppState> {
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
     list,
-    diff,
+    super::access_diff::diff,
     accounts,
     super::permission_sets::list,
     super::permission_sets::get,

@@ -3,6 +3,7 @@
 //! adapters over `crate::service` (see its route table).
 
 pub mod access;
+pub mod access_diff;
 pub mod audit;
 pub mod bundles;
 pub mod controls;

@@ -288,7 +288,8 @@ async fn render(
         p.meta #access-meta {
             (source.name) " · access snapshot of sync #" (snap.sync_id) " · "
             (counts.accounts) " accounts · " (counts.permission_sets) " permission sets · "
-            (counts.access_rows) " access rows (" (counts.privileged_rows) " privileged, " (counts.orphaned_rows) " orphaned)"
+            (counts.access_rows) " access rows (" (counts.privileged_rows) " privileged, " (counts.orphaned_rows) " orphaned) · "
+            a #access-diff-link href={ "/access/diff?source=" (source.id) } { "Gained and lost since the previous snapshot →" }
         }
         (tabs(source, view))
         (inner)

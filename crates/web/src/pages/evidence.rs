@@ -87,6 +87,9 @@ async fn render(
                                     a.button href={ "/evidence/" (r.id) "/bundle" } download { "Download bundle" } " "
                                     a href={ "/reports/" (r.id) } { "Report" } " · "
                                     a href={ "/syncs/" (r.id) "/diff" } { "Diff" }
+                                    @if source.as_ref().is_some_and(|s| s.collects_access) {
+                                        " · " a.access-diff-link href={ "/access/diff?source=" (r.source_id) "&to=" (r.id) } { "Access diff" }
+                                    }
                                 }
                             }
                         }

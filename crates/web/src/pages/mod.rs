@@ -5,6 +5,7 @@
 
 mod access;
 mod access_checks;
+mod access_diff;
 mod access_sections;
 mod audit;
 mod checks;
@@ -65,6 +66,7 @@ pub fn routes() -> Router<AppState> {
         .route("/groups", get(groups::list))
         .route("/groups/{group_id}", get(groups::detail))
         .route("/access", get(access::show))
+        .route("/access/diff", get(access_diff::show))
         .route(
             "/permission-sets/{permission_set}",
             get(permission_sets::show),

@@ -64,6 +64,7 @@ pub async fn list(
                                 td {
                                     @if r.status == roster_store::SyncStatus::Complete {
                                         a.diff-link href={ "/syncs/" (r.id) "/diff" } { "Diff" } " · "
+                                        @if s.collects_access { a.access-diff-link href={ "/access/diff?source=" (s.id) "&to=" (r.id) } { "Access diff" } " · " }
                                         a href={ "/reports/" (r.id) } { "Report" } " · "
                                         a href={ "/evidence/" (r.id) "/bundle" } download { "Bundle" }
                                     }

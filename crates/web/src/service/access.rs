@@ -1,20 +1,19 @@
 //! Who can reach which AWS account (the SSO source): effective access of a
 //! source's latest access snapshot with the Access page's filters and keyset
 //! pages (`after` = `AccessEntry::cursor` of the last row seen), its
-//! accounts, a user's access, a group's assignments and the diff of
-//! effective access between two snapshots. Permission sets are in
-//! `permission_sets`, the ACC- checks and their settings in `access_checks`.
+//! accounts, a user's access and a group's assignments. The diff of
+//! effective access between two snapshots is in `access_diff`, permission
+//! sets in `permission_sets`, the ACC- checks and their settings in
+//! `access_checks`.
 
 use std::collections::HashMap;
 
 use roster_core::AccountId;
-use roster_core::sso::{AccessDiff, Account, AccountAssignment, PrincipalType};
-use roster_engine::{evidence, snapshot};
+use roster_core::sso::{Account, AccountAssignment, PrincipalType};
 use roster_store::{AccessEntry, AccessFilter, Snapshot, Source};
 use serde::Deserialize;
 
 use super::directory::{MAX_LIMIT, Paged};
-use super::evidence::parse_sync;
 use crate::auth::Principal;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -321,53 +320,4 @@ pub async fn group_assignments(
         .collect();
     mine.sort_by(|(a, an), (b, bn)| (&a.account_id, an).cmp(&(&b.account_id, bn)));
     Ok(mine)
-}
-
-/// The diff of effective access `from` → `to`: `to` defaults to the latest
-/// access snapshot (access as of any complete sync is that of the newest
-/// access snapshot at or before it), `from` to the access snapshot before
-/// that. 409 when there is none to compare with.
-pub async fn diff(
-    state: &AppState,
-    who: &Principal,
-    source: &Source,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<AccessDiff, WebError> {
-    let parse = |v: Option<&str>| v.filter(|s| !s.is_empty()).map(parse_sync).transpose();
-    let (from, to) = (parse(from)?, parse(to)?);
-    let store = state.store.as_ref();
-    let to = match to {
-        Some(t) => snapshot::of_sync(store, who.tenant(), &source.id, t).await?,
-        None => current(state, who, source).await?,
-    };
-    let from = match from {
-        Some(f) => {
-            snapshot::of_sync(store, who.tenant(), &source.id, f)
-                .await?
-                .sync_id
-        }
-        None => evidence::access_snapshot(store, who.tenant(), &to)
-            .await?
-            .and_then(|a| a.previous)
-            .ok_or_else(|| {
-                WebError::Conflict(format!(
-                    "sync {} shows the first access snapshot of source {} (or none); there is no earlier one to compare it with",
-                    to.sync_id, source.id
-                ))
-            })?,
-    };
-    if from >= to.sync_id {
-        return Err(WebError::bad_request(
-            "invalid-sync",
-            format!(
-                "from ({from}) must be an older sync than to ({})",
-                to.sync_id
-            ),
-        ));
-    }
-    Ok(state
-        .store
-        .access_diff(who.tenant(), &source.id, from, to.sync_id)
-        .await?)
 }

@@ -34,7 +34,7 @@
 //! | `GET /api/v1/sources/{id}/accounts` | `api::access::accounts` | `access::accounts` |
 //! | `GET /api/v1/sources/{id}/permission-sets` | `api::permission_sets::list` | `permission_sets::list` |
 //! | `GET /api/v1/sources/{id}/permission-sets/{permission_set}`, `GET /permission-sets/{permission_set}` | `api::permission_sets::get`, `pages::permission_sets::show` | `permission_sets::get` (+ `access::page` for holders) |
-//! | `GET /api/v1/sources/{id}/access/diff` | `api::access::diff` | `access::diff` |
+//! | `GET /api/v1/sources/{id}/access/diff` (`format=csv`: CSV), `GET /access/diff` | `api::access_diff::diff`, `pages::access_diff::show` | `access_diff::diff` |
 //! | `GET /api/v1/sources/{id}/access-settings` | `api::access::get_settings` | `access_checks::settings` |
 //! | `PUT /api/v1/sources/{id}/access-settings`, `POST /sources/{id}/access/settings` | `api::access::put_settings`, `pages::access_checks::save` | `access_checks::save_settings` |
 //! | (sections of `GET /users/{user_id}`, `GET /groups/{group_id}`, `GET /checks`) | `pages::access_sections::{user_access, group_assignments}`, `pages::access_checks::section` | `access::page`, `access::group_assignments`, `access_checks::report` |
@@ -80,6 +80,7 @@
 
 pub mod access;
 pub mod access_checks;
+pub mod access_diff;
 pub mod audit;
 pub mod bundles;
 pub mod connection_test;

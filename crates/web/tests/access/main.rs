@@ -11,6 +11,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod diff_page;
 mod pages;
 mod seed;
 

@@ -41,7 +41,7 @@ fn account(id: &str, name: &str) -> Account {
     }
 }
 
-fn assign(account: &str, ps: &str, t: PrincipalType, id: &str) -> AccountAssignment {
+pub fn assign(account: &str, ps: &str, t: PrincipalType, id: &str) -> AccountAssignment {
     AccountAssignment {
         account_id: AccountId::parse(account).unwrap(),
         permission_set_arn: arn(ps),
@@ -136,9 +136,19 @@ pub const ROWS: usize = 62;
 /// Stages and publishes an access snapshot of the test source (without
 /// `u-{skip}`'s direct assignment when given).
 pub async fn access_sync(a: &App, skip: Option<usize>) -> SyncId {
+    access_sync_with(a, skip, Vec::new()).await
+}
+
+/// `access_sync` with `extra` assignments besides the usual ones.
+pub async fn access_sync_with(
+    a: &App,
+    skip: Option<usize>,
+    extra: Vec<AccountAssignment>,
+) -> SyncId {
     let tenant = TenantId::default_tenant();
     let dir = directory();
-    let assignments = assignments(skip);
+    let mut assignments = assignments(skip);
+    assignments.extend(extra);
     let access = expand(&dir, &assignments).collect();
     let batch = AccessBatch {
         accounts: vec![
