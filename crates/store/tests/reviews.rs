@@ -448,6 +448,136 @@ async fn nobody_reviews_their_own_access(db: &Db) {
     assert_eq!(one.decision, None);
 }
 
+/// The directory with user 2 (member of g0) known as carol@example.com
+/// (primary) and ` Carol.Alt@Example.COM ` (secondary, only in the document).
+fn directory_with_secondary_email() -> StageBatch {
+    let mut batch = directory();
+    let mut carol = with_email(2, "carol@example.com");
+    carol.emails.push(Attribute {
+        value: Some(" Carol.Alt@Example.COM ".into()),
+        r#type: Some("home".into()),
+        primary: false,
+    });
+    batch.users[2] = carol;
+    batch
+}
+
+async fn a_secondary_email_is_their_own_access(db: &Db) {
+    let (src, s1) = source_with(&db.store, &t(), &directory_with_secondary_email()).await;
+    // Carol owns g0 under her secondary email; she is a member of g0 (item 3).
+    db.store
+        .set_owner(
+            &t(),
+            &src,
+            OwnerKind::Group,
+            "group-00000",
+            Some("carol.alt@example.com"),
+        )
+        .await
+        .unwrap();
+    let c = db
+        .store
+        .open_campaign(&t(), &campaign(&src, s1))
+        .await
+        .unwrap();
+    let items = all_items(db, &c.id).await;
+    let reviewer = |i: usize| items[i - 1].reviewer.clone();
+    assert_eq!(items[2].user_email.as_deref(), Some("carol@example.com"));
+    assert_eq!(reviewer(1).as_deref(), Some("carol.alt@example.com"));
+    assert_eq!(reviewer(2).as_deref(), Some("carol.alt@example.com"));
+    assert_eq!(reviewer(3).as_deref(), Some("lead@example.com"));
+
+    // A named reviewer by secondary email, the fallback by primary: nobody.
+    let mut named = campaign(&src, s1);
+    named.reviewer = Some("CAROL.alt@example.com".into());
+    named.fallback_reviewer = Some("Carol@Example.com".into());
+    let n = db.store.open_campaign(&t(), &named).await.unwrap();
+    let items = all_items(db, &n.id).await;
+    assert_eq!(items[2].reviewer, None);
+    assert_eq!(items[0].reviewer.as_deref(), Some("carol.alt@example.com"));
+    // The owner by secondary email, the fallback her user name: nobody.
+    let mut by_name = campaign(&src, s1);
+    by_name.fallback_reviewer = Some("U2".into());
+    let n = db.store.open_campaign(&t(), &by_name).await.unwrap();
+    let items = all_items(db, &n.id).await;
+    assert_eq!(items[2].reviewer, None);
+    assert_eq!(items[1].reviewer.as_deref(), Some("carol.alt@example.com"));
+
+    // Deciding her own item under either email (any case, spaces) is refused,
+    // the whole batch with it; reassigning it to her secondary email too.
+    for email in [" CAROL.ALT@example.com ", "carol@EXAMPLE.com"] {
+        let carol = Decider {
+            actor: email.trim().into(),
+            email: Some(email.into()),
+        };
+        let err = db
+            .store
+            .decide(&t(), &c.id, &carol, &decide(&[1, 3], Verdict::Keep, None))
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("own access"), "{err}");
+    }
+    assert!(
+        db.store
+            .decisions_page(&t(), &c.id, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let mut to_carol = decide(&[3], Verdict::Reassign, None);
+    to_carol.reassign_to = Some("Carol.Alt@example.com".into());
+    assert!(matches!(
+        db.store.decide(&t(), &c.id, &admin(), &to_carol).await,
+        Err(StoreError::Conflict(_))
+    ));
+    // Others' items she decides; the lead decides hers.
+    let carol = Decider {
+        actor: "carol.alt@example.com".into(),
+        email: Some("carol.alt@example.com".into()),
+    };
+    db.store
+        .decide(&t(), &c.id, &carol, &decide(&[1, 2], Verdict::Keep, None))
+        .await
+        .unwrap();
+    db.store
+        .decide(&t(), &c.id, &admin(), &decide(&[3], Verdict::Keep, None))
+        .await
+        .unwrap();
+}
+
+async fn a_previous_page_is_the_last_items_before_in_id_order(db: &Db) {
+    let (src, s1) = source_with(&db.store, &t(), &directory()).await;
+    let c = db
+        .store
+        .open_campaign(&t(), &campaign(&src, s1))
+        .await
+        .unwrap();
+    let ids = |before: i64, limit: u32, reviewer: Option<&str>| {
+        let filter = ItemFilter {
+            before: Some(before),
+            reviewer: reviewer.map(Into::into),
+            ..ItemFilter::default()
+        };
+        let id = c.id.clone();
+        async move {
+            db.store
+                .review_items(&t(), &id, &filter, Some(1), limit)
+                .await
+                .unwrap()
+                .iter()
+                .map(|i| i.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(ids(5, 2, None).await, [3, 4]);
+    assert_eq!(ids(5, 10, None).await, [1, 2, 3, 4]);
+    assert_eq!(ids(1, 10, None).await, Vec::<i64>::new());
+    assert_eq!(
+        ids(5, 10, Some("nobody@example.com")).await,
+        Vec::<i64>::new()
+    );
+}
+
 async fn tenants_never_see_each_others_campaigns(db: &Db) {
     let other = TenantId::parse("other").unwrap();
     db.store.create_tenant(&other, "Other").await.unwrap();
@@ -956,6 +1086,8 @@ both_backends!(
     the_population_equals_the_snapshot_and_filters_select_groups,
     decisions_are_appended_never_changed,
     nobody_reviews_their_own_access,
+    a_secondary_email_is_their_own_access,
+    a_previous_page_is_the_last_items_before_in_id_order,
     tenants_never_see_each_others_campaigns,
     closing_records_undecided_items_and_ends_decisions,
     revocations_are_verified_against_later_snapshots,

@@ -141,6 +141,9 @@ pub struct ItemFilter {
     pub remediation: Option<Remediation>,
     /// Case-insensitive substring of user name, group or permission set name, account.
     pub search: Option<String>,
+    /// Items before this ID instead of after: the last `limit` of them
+    /// (a previous page), still in ID order; `after` is ignored.
+    pub before: Option<i64>,
 }
 
 /// Per reviewer: items assigned and decided (keep or revoke).
@@ -206,8 +209,9 @@ pub trait Reviews: Send + Sync {
     /// Newest first.
     async fn list_campaigns(&self, tenant: &TenantId) -> Result<Vec<Campaign>, StoreError>;
 
-    /// Items by ID after `after`, at most `limit`; the remediation of
-    /// revoked items is computed at `now`.
+    /// Items by ID after `after` (or before `filter.before`), at most
+    /// `limit`, in ID order; the remediation of revoked items is computed
+    /// at `now`.
     async fn review_items(
         &self,
         tenant: &TenantId,

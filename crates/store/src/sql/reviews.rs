@@ -1,10 +1,12 @@
 //! `Reviews` on SQL (migration 0013): `reviews/population.rs` opens a
 //! campaign (freezes its population, assigns reviewers), `reviews/decisions.rs`
-//! appends decisions and closes, `reviews/items.rs` reads items and
+//! appends decisions and closes (`reviews/own_emails.rs`: every email of an
+//! item's user, for the self-review rule), `reviews/items.rs` reads items and
 //! campaigns back and verifies revocations. This file only dispatches.
 
 mod decisions;
 mod items;
+mod own_emails;
 mod population;
 
 use async_trait::async_trait;

@@ -2,7 +2,7 @@
 //! UPDATE and DELETE of `review_decisions`); the item keeps a copy of its
 //! newest record for reading. Closing records `undecided` for the rest.
 
-use roster_core::review::{CampaignId, Verdict, same_person, validate_comment};
+use roster_core::review::{CampaignId, Verdict, validate_comment};
 use roster_core::{TenantId, Timestamp};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
@@ -10,6 +10,7 @@ use sqlx::{AnyPool, Row};
 use super::super::SqlStore;
 use super::super::rows::{corrupt, single_count, timestamp};
 use super::normal_email;
+use super::own_emails::{self, Identities};
 use crate::error::StoreError;
 use crate::ports::reviews::{Campaign, Decider, DecisionRecord, NewDecision};
 
@@ -109,7 +110,8 @@ pub(super) async fn decide(
 }
 
 /// Every item must be in the campaign, and none the decider's (or the new
-/// reviewer's) own access.
+/// reviewer's) own access: their email matches any of the item's user's
+/// emails in the snapshot, or the item's frozen email or user name.
 async fn check_items(
     tx: &mut Tx,
     tenant: &TenantId,
@@ -118,9 +120,10 @@ async fn check_items(
     decider: &Decider,
     reassign_to: Option<&str>,
 ) -> Result<(), StoreError> {
+    let snapshot = own_emails::snapshot_of(tx, tenant, id).await?;
     for chunk in items.chunks(CHUNK) {
         let sql = format!(
-            "SELECT item_id, user_email, user_name FROM review_items WHERE campaign_id = $1 AND tenant_id = $2 AND item_id IN ({})",
+            "SELECT item_id, user_email, user_name, user_id FROM review_items WHERE campaign_id = $1 AND tenant_id = $2 AND item_id IN ({})",
             placeholders(3, chunk.len())
         );
         let mut q = sqlx::query(&sql).bind(id.as_str()).bind(tenant.as_str());
@@ -139,21 +142,32 @@ async fn check_items(
                 "item {missing} of campaign {id}"
             )));
         }
-        for r in &rows {
-            let email: Option<String> = r.try_get(1)?;
-            let name: Option<String> = r.try_get(2)?;
-            let theirs = [email.as_deref(), name.as_deref()];
+        let users: Vec<Option<String>> = rows
+            .iter()
+            .map(|r| r.try_get(3))
+            .collect::<Result<_, _>>()?;
+        let mut wanted: Vec<&str> = users.iter().flatten().map(String::as_str).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let emails = own_emails::emails_of(tx, tenant, &snapshot, &wanted).await?;
+        for (r, user) in rows.iter().zip(&users) {
             let item: i64 = r.try_get(0)?;
-            if decider
-                .email
-                .as_deref()
-                .is_some_and(|me| same_person(me, &theirs))
-            {
+            let mut theirs: Identities = [r.try_get::<Option<String>, _>(1)?, r.try_get(2)?]
+                .iter()
+                .flatten()
+                .filter_map(|s| own_emails::normal(s))
+                .collect();
+            if let Some(more) = user.as_ref().and_then(|u| emails.get(u)) {
+                theirs.extend(more.iter().cloned());
+            }
+            let is_theirs =
+                |email: &str| own_emails::normal(email).is_some_and(|e| theirs.contains(&e));
+            if decider.email.as_deref().is_some_and(is_theirs) {
                 return Err(StoreError::Conflict(format!(
                     "item {item} is the reviewer's own access: nobody reviews their own access"
                 )));
             }
-            if reassign_to.is_some_and(|to| same_person(to, &theirs)) {
+            if reassign_to.is_some_and(is_theirs) {
                 return Err(StoreError::Conflict(format!(
                     "item {item} cannot be reassigned to the user whose access it is"
                 )));

@@ -201,22 +201,32 @@ pub(super) async fn page(
         ));
     }
     let extra: String = clauses.iter().flat_map(|c| [" AND ", c.as_str()]).collect();
+    // A previous page: the last `limit` before `before`, read backwards.
+    let (key, order, bound) = match filter.before {
+        Some(before) => ("i.item_id < $3", "DESC", before),
+        None => ("i.item_id > $3", "", after.unwrap_or(0)),
+    };
     let sql = format!(
-        "SELECT {ITEM_COLUMNS} FROM review_items i WHERE i.campaign_id = $1 AND i.tenant_id = $2 AND i.item_id > $3{extra} \
-         ORDER BY i.item_id LIMIT $4"
+        "SELECT {ITEM_COLUMNS} FROM review_items i WHERE i.campaign_id = $1 AND i.tenant_id = $2 AND {key}{extra} \
+         ORDER BY i.item_id {order} LIMIT $4"
     );
     let mut q = sqlx::query(&sql)
         .bind(id.as_str())
         .bind(tenant.as_str())
-        .bind(after.unwrap_or(0))
+        .bind(bound)
         .bind(i64::from(limit));
     for b in binds {
         q = q.bind(b);
     }
     let rows = q.fetch_all(&store.pool).await?;
-    rows.iter()
+    let mut items = rows
+        .iter()
         .map(|r| item_row(r, c.remediation_days, now))
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    if filter.before.is_some() {
+        items.reverse();
+    }
+    Ok(items)
 }
 
 pub(super) async fn one(

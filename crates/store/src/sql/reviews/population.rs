@@ -374,15 +374,16 @@ async fn fill_access(
 }
 
 /// An item is its own user's access when the reviewer's email equals the
-/// user's email or user name (ASCII case-insensitive, as `same_person`).
+/// user's email or user name (ASCII case-insensitive, as `same_person`), or
+/// any other email of the user's (`own_emails::reassign_own`).
 pub(super) const SELF_REVIEW: &str =
     "(reviewer = lower(trim(user_email)) OR reviewer = lower(trim(user_name)))";
 
 /// Reviewer of each item: the owner (access: of the account, else the
 /// permission set, else the group it comes through; memberships: of the
 /// group), else the named reviewer, else the fallback. Items that would go
-/// to their own user go to the fallback, or to nobody when that is the
-/// user too.
+/// to their own user (by any of their emails) go to the fallback, or to
+/// nobody when that is the user too.
 async fn assign_reviewers(
     pool: &AnyPool,
     tenant: &TenantId,
@@ -435,7 +436,10 @@ async fn assign_reviewers(
         .execute(pool)
         .await?;
     }
-    Ok(())
+    // Secondary emails are only in the users' documents.
+    let mut conn = pool.acquire().await?;
+    let snapshot = (new.snapshot.source_id.clone(), new.snapshot.sync_id);
+    super::own_emails::reassign_own(&mut conn, tenant, &new.id, &snapshot, fallback).await
 }
 
 pub(super) async fn set_owner(
