@@ -5,7 +5,7 @@ use roster_store::{Campaign, DecisionRecord, Owner, ReviewItem, ReviewerProgress
 use serde::Serialize;
 
 use crate::service::reviews::CampaignDetail;
-use crate::service::reviews_items::QueueEntry;
+use crate::service::reviews_items::{Cursor, QueueEntry};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CampaignView {
@@ -161,11 +161,20 @@ impl From<&CampaignDetail> for CampaignDetailView {
     }
 }
 
-/// One campaign of the caller's queue with their items in it.
+/// One campaign of the caller's queue with a page of their items in it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct QueueView {
     pub campaign: CampaignView,
+    /// At most 200 items, by ID.
     pub items: Vec<ItemView>,
+    /// The caller's items in the campaign, on this page or not.
+    pub assigned: u64,
+    /// Of those, decided (keep or revoke).
+    pub decided: u64,
+    /// `cursor` of the previous page (with `campaign`); `null`: this is the first.
+    pub previous: Option<String>,
+    /// `cursor` of the next page (with `campaign`); `null`: this is the last.
+    pub next: Option<String>,
 }
 
 impl From<&QueueEntry> for QueueView {
@@ -173,6 +182,10 @@ impl From<&QueueEntry> for QueueView {
         Self {
             campaign: (&q.campaign).into(),
             items: q.items.iter().map(Into::into).collect(),
+            assigned: q.assigned,
+            decided: q.decided,
+            previous: q.previous.as_ref().map(Cursor::encode),
+            next: q.next.as_ref().map(Cursor::encode),
         }
     }
 }

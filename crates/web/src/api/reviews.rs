@@ -15,7 +15,7 @@ use crate::error::{ErrorBody, WebError};
 use crate::extract::{AppJson, AppQuery, TenantSource};
 use crate::service::bundles::BundleFile;
 use crate::service::reviews::{self, CampaignInput, ItemQuery};
-use crate::service::reviews_items::{self, BulkDecisionInput, DecisionInput, QueueShow};
+use crate::service::reviews_items::{self, BulkDecisionInput, DecisionInput, QueuePage};
 use crate::service::reviews_owners::{self, OwnerInput};
 use crate::state::AppState;
 
@@ -88,30 +88,30 @@ pub struct QueueQuery {
     /// `undecided` (the default) or `all`.
     #[serde(default)]
     pub show: Option<String>,
-}
-
-/// The caller's queue filter.
-fn queue_show(q: &QueueQuery) -> Result<QueueShow, WebError> {
-    match q.show.as_deref().map(str::trim) {
-        None | Some("" | "undecided") => Ok(QueueShow::Undecided),
-        Some("all") => Ok(QueueShow::All),
-        Some(_) => Err(WebError::bad_request(
-            "invalid-show",
-            "show is undecided or all",
-        )),
-    }
+    /// One campaign's items only (its first page without `cursor`).
+    #[serde(default)]
+    pub campaign: Option<String>,
+    /// A page of one campaign: the `next` or `previous` of a queue entry.
+    #[serde(default)]
+    pub cursor: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/review-queue", tag = "reviews", params(QueueQuery),
-    responses((status = 200, body = [QueueView], description = "The caller's own items in open campaigns (every role, reviewers included)"),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = [QueueView], description = "The caller's own items in open campaigns (every role, reviewers included): the first page of each, or with `campaign` one page of that campaign"),
+        (status = 400, body = ErrorBody, description = "a malformed cursor, or another campaign's"), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "the campaign is not open, not the tenant's, or has no item of the caller's")), security(("bearer" = [])))]
 #[tracing::instrument(skip_all)]
 pub async fn queue(
     State(state): State<AppState>,
     AnyRole(who): AnyRole,
     AppQuery(q): AppQuery<QueueQuery>,
 ) -> Result<Json<Vec<QueueView>>, WebError> {
-    let entries = reviews_items::queue(&state, &who, queue_show(&q)?).await?;
+    let page = QueuePage::parse(
+        q.show.as_deref(),
+        q.campaign.as_deref(),
+        q.cursor.as_deref(),
+    )?;
+    let entries = reviews_items::queue(&state, &who, &page).await?;
     Ok(Json(entries.iter().map(Into::into).collect()))
 }
 

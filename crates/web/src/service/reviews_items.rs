@@ -1,13 +1,18 @@
-//! A reviewer's work: their own queue across open campaigns and their
-//! decisions — keep, revoke (with a comment), reassign — one item at a time
-//! or in bulk (one record per item). Only the item's assigned reviewer
+//! A reviewer's work: their own queue across open campaigns (`queue`: a
+//! page per campaign, by cursor) and their decisions — keep, revoke (with
+//! a comment), reassign — one item at a time or in bulk (one record per
+//! item). Only the item's assigned reviewer
 //! decides; an admin may also reassign any item (an unassigned one, or one
 //! whose reviewer left). The store refuses, whoever asks, a decision on
 //! one's own access and any decision in a closed campaign.
 
-use roster_core::review::{CampaignId, CampaignStatus, Verdict, validate_comment};
-use roster_store::{Campaign, Decider, DecisionRecord, ItemFilter, NewDecision, ReviewItem};
-use serde::{Deserialize, Serialize};
+use roster_core::review::{CampaignId, Verdict, validate_comment};
+use roster_store::{Decider, DecisionRecord, NewDecision, ReviewItem};
+use serde::Deserialize;
+
+pub mod queue;
+
+pub use queue::{At, Cursor, QueueEntry, QueuePage, QueueShow, queue};
 
 use super::reviews::parse_campaign;
 use crate::audit;
@@ -15,12 +20,8 @@ use crate::auth::Principal;
 use crate::error::WebError;
 use crate::state::AppState;
 
-/// Items shown per campaign in a queue page.
-pub const QUEUE_PAGE: u32 = 200;
 /// Items one bulk decision may name.
 pub const MAX_BULK: usize = 500;
-/// Open campaigns a queue looks through (newest first).
-const QUEUE_CAMPAIGNS: usize = 50;
 
 /// What a reviewer decides about one item.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -45,22 +46,6 @@ pub struct BulkDecisionInput {
     pub comment: Option<String>,
 }
 
-/// One campaign of a reviewer's queue and their items in it.
-#[derive(Debug, Clone, Serialize)]
-pub struct QueueEntry {
-    pub campaign: Campaign,
-    pub items: Vec<ReviewItem>,
-}
-
-/// Which of their items a reviewer lists.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum QueueShow {
-    /// Items still to decide (the default).
-    #[default]
-    Undecided,
-    All,
-}
-
 fn is_mine(who: &Principal, item: &ReviewItem) -> bool {
     item.reviewer
         .as_deref()
@@ -72,36 +57,6 @@ fn decider(who: &Principal) -> Decider {
         actor: audit::actor(who),
         email: Some(who.user.email.clone()),
     }
-}
-
-/// The caller's own items in the tenant's open campaigns, newest campaign
-/// first; campaigns where they have nothing to show are left out.
-pub async fn queue(
-    state: &AppState,
-    who: &Principal,
-    show: QueueShow,
-) -> Result<Vec<QueueEntry>, WebError> {
-    let filter = ItemFilter {
-        reviewer: Some(who.user.email.clone()),
-        decision: (show == QueueShow::Undecided).then_some(None),
-        ..ItemFilter::default()
-    };
-    let mut out = Vec::new();
-    let campaigns = state.store.list_campaigns(who.tenant()).await?;
-    for campaign in campaigns
-        .into_iter()
-        .filter(|c| c.status == CampaignStatus::Open)
-        .take(QUEUE_CAMPAIGNS)
-    {
-        let items = state
-            .store
-            .review_items(who.tenant(), &campaign.id, &filter, None, QUEUE_PAGE)
-            .await?;
-        if !items.is_empty() {
-            out.push(QueueEntry { campaign, items });
-        }
-    }
-    Ok(out)
 }
 
 /// One item the caller may act on: theirs, or (to reassign) any item for
