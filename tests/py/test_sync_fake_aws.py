@@ -112,11 +112,14 @@ def test_sigkill_mid_sync_leaves_one_complete_snapshot(tmp_path):
         cmd = [roster_bin(), "sync", "--role-arn", role, "--external-id", EXTERNAL_ID, "--database-url", db]
         victim = subprocess.Popen(cmd, env=platform_env(info), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 30
-        while time.time() < deadline:  # wait until rows are being staged, then kill
+        # Wait until rows are being written, then kill. A source's first sync
+        # writes its versions straight, without staging them.
+        while time.time() < deadline:
             time.sleep(0.2)
             if db_file.exists():
                 try:
-                    if snapshot_state(db_file)["staged"] > 0:
+                    state = snapshot_state(db_file)
+                    if state["current_users"][0] > 0 or state["staged"] > 0:
                         break
                 except sqlite3.OperationalError:
                     pass
@@ -126,6 +129,7 @@ def test_sigkill_mid_sync_leaves_one_complete_snapshot(tmp_path):
         killed = snapshot_state(db_file)
         # The killed run wrote versions as it read, but never published: nobody sees them.
         assert killed["runs"] == [("running", None)] and killed["visible_users"] == (0, 0)
+        assert killed["current_users"][0] > 0 and killed["staged"] == 0
 
         out = roster_json(["sync", "--role-arn", role, "--external-id", EXTERNAL_ID, "--database-url", db, "--json"],
                           platform_env(info))
