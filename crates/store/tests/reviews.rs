@@ -539,6 +539,18 @@ async fn a_secondary_email_is_their_own_access(db: &Db) {
         .decide(&t(), &c.id, &carol, &decide(&[1, 2], Verdict::Keep, None))
         .await
         .unwrap();
+    let mine = db
+        .store
+        .progress_of(&t(), &c.id, " Carol.ALT@example.com")
+        .await
+        .unwrap();
+    assert_eq!((mine.items, mine.decided, mine.kept), (2, 2, 2));
+    let none = db
+        .store
+        .progress_of(&t(), &c.id, "nobody@example.com")
+        .await
+        .unwrap();
+    assert_eq!((none.items, none.decided), (0, 0));
     db.store
         .decide(&t(), &c.id, &admin(), &decide(&[3], Verdict::Keep, None))
         .await

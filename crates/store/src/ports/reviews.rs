@@ -256,6 +256,15 @@ pub trait Reviews: Send + Sync {
         id: &CampaignId,
     ) -> Result<Vec<ReviewerProgress>, StoreError>;
 
+    /// One reviewer's progress (case-insensitive; zeros when they have no
+    /// item), counting only their items (by `review_items_reviewer`).
+    async fn progress_of(
+        &self,
+        tenant: &TenantId,
+        id: &CampaignId,
+        reviewer: &str,
+    ) -> Result<ReviewerProgress, StoreError>;
+
     /// Closes an open campaign, recording an `undecided` record for every
     /// undecided item. `Conflict` when already closed.
     async fn close_campaign(

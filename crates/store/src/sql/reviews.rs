@@ -105,6 +105,15 @@ impl Reviews for SqlStore {
         items::progress(&self.pool, tenant, id).await
     }
 
+    async fn progress_of(
+        &self,
+        tenant: &TenantId,
+        id: &CampaignId,
+        reviewer: &str,
+    ) -> Result<ReviewerProgress, StoreError> {
+        items::progress_of(&self.pool, tenant, id, reviewer).await
+    }
+
     async fn close_campaign(
         &self,
         tenant: &TenantId,

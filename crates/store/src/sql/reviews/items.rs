@@ -278,6 +278,35 @@ pub(super) async fn progress(
         .collect()
 }
 
+pub(super) async fn progress_of(
+    pool: &AnyPool,
+    tenant: &TenantId,
+    id: &CampaignId,
+    reviewer: &str,
+) -> Result<ReviewerProgress, StoreError> {
+    campaign(pool, tenant, id).await?;
+    let me = reviewer.trim().to_ascii_lowercase();
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS items, \
+         COALESCE(SUM(CASE WHEN decision IN ('keep', 'revoke') THEN 1 ELSE 0 END), 0) AS decided, \
+         COALESCE(SUM(CASE WHEN decision = 'keep' THEN 1 ELSE 0 END), 0) AS kept, \
+         COALESCE(SUM(CASE WHEN decision = 'revoke' THEN 1 ELSE 0 END), 0) AS revoked \
+         FROM review_items WHERE campaign_id = $1 AND tenant_id = $2 AND reviewer = $3",
+    )
+    .bind(id.as_str())
+    .bind(tenant.as_str())
+    .bind(&me)
+    .fetch_one(pool)
+    .await?;
+    Ok(ReviewerProgress {
+        reviewer: Some(me),
+        items: count(&r, "items")?,
+        decided: count(&r, "decided")?,
+        kept: count(&r, "kept")?,
+        revoked: count(&r, "revoked")?,
+    })
+}
+
 pub(super) async fn revoked(
     store: &SqlStore,
     tenant: &TenantId,

@@ -231,18 +231,13 @@ async fn entry(
     show: QueueShow,
     at: Option<At>,
 ) -> Result<Option<QueueEntry>, WebError> {
-    let me = who.user.email.trim();
-    let progress = state
+    let mine = state
         .store
-        .reviewer_progress(who.tenant(), &campaign.id)
+        .progress_of(who.tenant(), &campaign.id, &who.user.email)
         .await?;
-    let Some(mine) = progress.iter().find(|p| {
-        p.reviewer
-            .as_deref()
-            .is_some_and(|r| r.eq_ignore_ascii_case(me))
-    }) else {
+    if mine.items == 0 {
         return Ok(None);
-    };
+    }
     let base = filter(who, show);
     let (f, after) = match at {
         None => (base.clone(), None),
