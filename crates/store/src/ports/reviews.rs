@@ -4,7 +4,8 @@
 //!
 //! Rules the store enforces, whatever the caller: nobody is assigned or
 //! decides an item of their own access (the console email matched against
-//! the directory user's email and user name); decisions are only appended
+//! every email the user has in the snapshot, primary or secondary, and
+//! their user name; trimmed, case-insensitive); decisions are only appended
 //! (a trigger rejects UPDATE and DELETE); a closed campaign takes no
 //! decision; every read is scoped by tenant (a foreign ID is `NotFound`).
 
