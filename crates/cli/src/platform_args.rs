@@ -71,6 +71,11 @@ pub enum SourceCmd {
         /// Identity Store ID when discovery (sso:ListInstances) is not allowed.
         #[arg(long)]
         identity_store_id: Option<String>,
+        /// Also collect access: run the SSO steps too and, when every step
+        /// passes, let this connection collect access (the role needs the
+        /// SSO statement). A failed step leaves access off.
+        #[arg(long)]
+        collect_access: bool,
         #[command(flatten)]
         tenant: TenantArg,
         #[command(flatten)]

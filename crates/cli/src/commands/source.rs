@@ -6,7 +6,9 @@ use roster_aws::Platform;
 use roster_core::policy::{PermissionsOptions, permissions_policy, trust_policy};
 use roster_core::quota::QuotaModel;
 use roster_core::{Diagnosis, ExternalId, IdentityStoreId, Region, RoleArn, SourceId, TenantId};
-use roster_engine::connection_test::{ConnectRequest, StepEvent, StepStatus, test_connection};
+use roster_engine::connection_test::{
+    ConnectRequest, StepEvent, StepStatus, test_connection, test_connection_with_access,
+};
 use roster_engine::{LocationHint, SyncOptions, SyncProgress, sync_source};
 use roster_store::{NewSource, Source, SourceStatus, Store};
 use serde_json::json;
@@ -77,20 +79,19 @@ pub async fn run(cmd: SourceCmd) -> Result<(), CliError> {
             role_arn,
             region,
             identity_store_id,
+            collect_access,
             tenant,
             out,
             db,
         } => {
-            connect(
+            let target = ConnectTarget {
                 id,
                 role_arn,
                 region,
                 identity_store_id,
-                tenant,
-                out.format(),
-                db,
-            )
-            .await
+                collect_access,
+            };
+            connect(target, tenant, out.format(), db).await
         }
         SourceCmd::List { tenant, out, db } => list(&tenant, out, &db).await,
         SourceCmd::Show {
@@ -242,16 +243,31 @@ async fn create(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn connect(
+/// What `roster source connect` is asked to connect, and how.
+struct ConnectTarget {
     id: String,
     role_arn: String,
     region: Option<String>,
     identity_store_id: Option<String>,
+    /// `--collect-access`: the SSO steps too; access is turned on only when
+    /// every step passes (the engine's `test_connection_with_access`, as
+    /// the API's and the console's "also collect access").
+    collect_access: bool,
+}
+
+async fn connect(
+    target: ConnectTarget,
     tenant: TenantArg,
     format: Format,
     db: DatabaseArgs,
 ) -> Result<(), CliError> {
+    let ConnectTarget {
+        id,
+        role_arn,
+        region,
+        identity_store_id,
+        collect_access,
+    } = target;
     let store = roster_store::connect(&db.database_url).await?;
     let tenant = tenant_of(&tenant.tenant)?;
     let id = source_id(&id)?;
@@ -285,22 +301,34 @@ async fn connect(
             );
         }
     };
-    let location = test_connection(
-        store.as_ref(),
-        &platform,
-        &tenant,
-        &id,
-        &request,
-        &print_step,
-    )
-    .await?;
+    let store_ref = store.as_ref();
+    let location = if collect_access {
+        let was_on = store.get_source(&tenant, &id).await?.collects_access;
+        test_connection_with_access(store_ref, &platform, &tenant, &id, &request, &print_step)
+            .await
+            .inspect_err(|_| {
+                if !was_on {
+                    eprintln!(
+                        "Access collection stays off: it is turned on only when every step passes."
+                    );
+                }
+            })?
+    } else {
+        test_connection(store_ref, &platform, &tenant, &id, &request, &print_step).await?
+    };
     let job = store.enqueue_sync(&tenant, &id, "connect").await?;
-    let body = json!({"status": "connected", "source_id": id, "location": location, "first_sync_job": job.id});
+    let collects_access = store.get_source(&tenant, &id).await?.collects_access;
+    let body = json!({"status": "connected", "source_id": id, "location": location, "collects_access": collects_access, "first_sync_job": job.id});
     if !print_data(format, &body)? {
         println!(
             "Connection Configured: Identity Store {} in {}. First sync queued (job {}); run it now with: roster source sync {id}",
             location.identity_store_id, location.region, job.id
         );
+        if collects_access {
+            println!(
+                "Collects access: yes (permission sets, account assignments and accounts; the SSO steps passed)"
+            );
+        }
         println!(
             "Placement: {}",
             roster_engine::describe_placement(&location, Some(request.role.account()))
