@@ -33,6 +33,23 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_for_sync(api, url, timeout=3600):
+    """Polls the source's syncs until one is complete; returns it (fails on a failed one)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        time.sleep(5)
+        r = api.get(url)
+        r.raise_for_status()
+        body = r.json()
+        runs = body if isinstance(body, list) else body.get("syncs", body.get("items", []))
+        for run in runs:
+            if run.get("status") == "complete":
+                return run
+            if run.get("status") == "failed":
+                sys.exit(f"the worker's sync failed: {run}")
+    sys.exit("no complete sync within the timeout")
+
+
 def wait_for(pattern, stream):
     for _ in range(500):
         line = stream.readline()
@@ -97,15 +114,15 @@ def main():
                            aws_secret_access_key=cust["admin_secret_access_key"])
         arn = iam.create_role(RoleName="roster-load", AssumeRolePolicyDocument=setup["trust_policy"])["Role"]["Arn"]
         iam.put_role_policy(RoleName="roster-load", PolicyName="roster", PolicyDocument=setup["permissions_policy"])
-        api.post(f"{base}/api/v1/sources/{source}/connect", json={"role_arn": arn}).raise_for_status()
-        # The console's worker syncs at AWS's default 20 TPS; the operator's
-        # `roster sync` at the emulator's raised quota fills the same source faster.
+        # The console's worker syncs the source when it connects; a raised
+        # quota (the most the API accepts) lets that sync fill it. A second,
+        # concurrent `roster sync` of the same source would supersede it.
+        api.put(f"{base}/api/v1/sources/{source}/schedule",
+                json={"interval_hours": 720, "api_tps": 1000}).raise_for_status()
         started = time.time()
-        out = subprocess.run([ROSTER, "sync", "--role-arn", arn, "--external-id", setup["external_id"], "--tps", "5000",
-                              "--database-url", f"sqlite://{tmp}/load.db", "--json"],
-                             env=env, capture_output=True, text=True, check=True).stdout
-        synced = json.loads(out)
-        print(json.dumps({"synced_users": synced["users"], "sync_s": round(time.time() - started, 1)}), flush=True)
+        api.post(f"{base}/api/v1/sources/{source}/connect", json={"role_arn": arn}).raise_for_status()
+        synced = wait_for_sync(api, f"{base}/api/v1/sources/{source}/syncs")
+        print(json.dumps({"synced": synced, "sync_s": round(time.time() - started, 1)}), flush=True)
         cookie_h = [f"Cookie: roster_session={cookie}"]
         bearer_h = [f"Authorization: Bearer {api_token}"]
         targets = [
