@@ -23,6 +23,7 @@ use super::browse::{
 use super::columns::{MEMBERSHIPS, USERS};
 use super::directory::{IN_SNAPSHOT, memberships_named, of_source};
 use super::history::{AFTER, BEFORE, GROUP_FACTS, USER_FACTS};
+use super::reviews::population::{population_count_sql, population_sql, scope_sql};
 use crate::ports::{Sources, Syncs};
 use crate::records::{NewSource, SourceStatus, StageBatch};
 
@@ -495,49 +496,23 @@ async fn review_populations_and_remediation_search_the_membership_indexes() {
     let (store, _dir, source, published, _) = store_with_history().await;
     let at = (&source, published);
     let sk = super::keys::source_key("$1", "$2");
-    let in_snapshot = |a: &str| {
-        format!(
-            "{a}.source_key = m.source_key AND +{a}.valid_from <= $3 AND (+{a}.valid_to IS NULL OR +{a}.valid_to > $3)"
-        )
-    };
-    let scope = format!(
-        "AND m.group_key IN (SELECT k.id_key FROM id_keys k WHERE k.source_key = {sk} \
-         AND k.aws_id IN (SELECT group_id FROM review_scope_groups WHERE campaign_id = $4))"
-    );
-    let population = |in_scope: &str| {
-        format!(
-            "INSERT INTO review_items (campaign_id, item_id, tenant_id, user_id, user_name, user_email, membership_id, group_id, display_name) \
-             SELECT $4, ROW_NUMBER() OVER (ORDER BY m.membership_id), $1, ui.aws_id, u.user_name, u.email, m.membership_id, gi.aws_id, g.display_name \
-             FROM dir_memberships m \
-             JOIN id_keys gi ON gi.id_key = m.group_key \
-             JOIN id_keys ui ON ui.id_key = m.user_key \
-             LEFT JOIN dir_groups g ON g.group_id = gi.aws_id AND {g} \
-             LEFT JOIN dir_users u ON u.user_id = ui.aws_id AND {u} \
-             WHERE {m} {in_scope}",
-            g = in_snapshot("g"),
-            u = in_snapshot("u"),
-            m = visible("m"),
-        )
-    };
+    let scope = scope_sql();
     let queries = [
         // reviews/population.rs fill_memberships: the copy and its re-count,
         // of the whole snapshot and of the scope's groups.
         (
             "membership population",
-            population("AND $4 = $4"),
+            population_sql("AND $4 = $4"),
             vec!["c"],
         ),
         (
             "membership population in scope",
-            population(&scope),
+            population_sql(&scope),
             vec!["c"],
         ),
         (
             "membership population count in scope",
-            format!(
-                "SELECT COUNT(*) FROM dir_memberships m WHERE {} {scope}",
-                visible("m")
-            ),
+            population_count_sql(&scope),
             vec!["c"],
         ),
         // reviews/items.rs verify_memberships: is the revoked membership gone.

@@ -7,7 +7,7 @@
 mod decisions;
 mod items;
 mod own_emails;
-mod population;
+pub(super) mod population;
 
 use async_trait::async_trait;
 use roster_core::review::{CampaignId, OwnerKind};

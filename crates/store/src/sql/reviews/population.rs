@@ -198,6 +198,45 @@ async fn scope_groups(
     Ok(())
 }
 
+/// `AND …` selecting the memberships (alias `m`) of the scope's groups
+/// (`review_scope_groups` of campaign `$4`): the scope's group IDs as the
+/// source's integer keys, found once per statement, then the memberships
+/// of those groups by `dir_memberships_group`.
+pub(in crate::sql) fn scope_sql() -> String {
+    format!(
+        "AND m.group_key IN (SELECT k.id_key FROM id_keys k WHERE k.source_key = {} \
+         AND k.aws_id IN (SELECT group_id FROM review_scope_groups WHERE campaign_id = $4))",
+        keys::source_key("$1", "$2")
+    )
+}
+
+/// Copies the memberships of snapshot `$3` that `in_scope` selects into
+/// campaign `$4`'s items, numbered by membership ID (`$1`, `$2`: tenant
+/// and source).
+pub(in crate::sql) fn population_sql(in_scope: &str) -> String {
+    format!(
+        "INSERT INTO review_items (campaign_id, item_id, tenant_id, user_id, user_name, user_email, membership_id, group_id, display_name) \
+         SELECT $4, ROW_NUMBER() OVER (ORDER BY m.membership_id), $1, ui.aws_id, u.user_name, u.email, m.membership_id, gi.aws_id, g.display_name \
+         FROM dir_memberships m \
+         JOIN id_keys gi ON gi.id_key = m.group_key \
+         JOIN id_keys ui ON ui.id_key = m.user_key \
+         LEFT JOIN dir_groups g ON g.group_id = gi.aws_id AND {g} \
+         LEFT JOIN dir_users u ON u.user_id = ui.aws_id AND {u} \
+         WHERE {m} {in_scope}",
+        g = visible_with_m("g"),
+        u = visible_with_m("u"),
+        m = visible("m"),
+    )
+}
+
+/// The number of memberships `population_sql` copies.
+pub(in crate::sql) fn population_count_sql(in_scope: &str) -> String {
+    format!(
+        "SELECT COUNT(*) FROM dir_memberships m WHERE {} {in_scope}",
+        visible("m")
+    )
+}
+
 /// Copies the snapshot's memberships (in the scope's groups, when the
 /// filter has one) into items, numbered by membership ID, and checks the
 /// count against the snapshot's, in one transaction.
@@ -215,32 +254,13 @@ async fn fill_memberships(
     if scoped {
         scope_groups(store, tenant, new).await?;
     }
-    // The scope's group IDs as the source's integer keys (once per
-    // statement): memberships of those groups by `dir_memberships_group`.
     let in_scope = if scoped {
-        format!(
-            "AND m.group_key IN (SELECT k.id_key FROM id_keys k WHERE k.source_key = {} \
-             AND k.aws_id IN (SELECT group_id FROM review_scope_groups WHERE campaign_id = $4))",
-            keys::source_key("$1", "$2")
-        )
+        scope_sql()
     } else {
         "AND $4 = $4".to_owned()
     };
     let mut tx = super::super::pool::begin_write(&store.pool).await?;
-    let insert = format!(
-        "INSERT INTO review_items (campaign_id, item_id, tenant_id, user_id, user_name, user_email, membership_id, group_id, display_name) \
-         SELECT $4, ROW_NUMBER() OVER (ORDER BY m.membership_id), $1, ui.aws_id, u.user_name, u.email, m.membership_id, gi.aws_id, g.display_name \
-         FROM dir_memberships m \
-         JOIN id_keys gi ON gi.id_key = m.group_key \
-         JOIN id_keys ui ON ui.id_key = m.user_key \
-         LEFT JOIN dir_groups g ON g.group_id = gi.aws_id AND {g} \
-         LEFT JOIN dir_users u ON u.user_id = ui.aws_id AND {u} \
-         WHERE {m} {in_scope}",
-        g = visible_with_m("g"),
-        u = visible_with_m("u"),
-        m = visible("m"),
-    );
-    let written = sqlx::query(&insert)
+    let written = sqlx::query(&population_sql(&in_scope))
         .bind(tenant.as_str())
         .bind(new.snapshot.source_id.as_str())
         .bind(new.snapshot.sync_id.0)
@@ -249,16 +269,13 @@ async fn fill_memberships(
         .await?
         .rows_affected();
     let expected = single_count(
-        &sqlx::query(&format!(
-            "SELECT COUNT(*) FROM dir_memberships m WHERE {} {in_scope}",
-            visible("m")
-        ))
-        .bind(tenant.as_str())
-        .bind(new.snapshot.source_id.as_str())
-        .bind(new.snapshot.sync_id.0)
-        .bind(new.id.as_str())
-        .fetch_one(&mut *tx)
-        .await?,
+        &sqlx::query(&population_count_sql(&in_scope))
+            .bind(tenant.as_str())
+            .bind(new.snapshot.source_id.as_str())
+            .bind(new.snapshot.sync_id.0)
+            .bind(new.id.as_str())
+            .fetch_one(&mut *tx)
+            .await?,
     )?;
     if written != expected {
         return Err(StoreError::Corrupt(format!(
