@@ -211,6 +211,21 @@ fn diff_csv(e: &AccessEvidence, diff: &roster_core::sso::AccessDiff) -> Vec<u8> 
             (ps.permission_set_arn.as_str(), ps.name.as_str())
         })
         .collect();
+    access_diff_csv(
+        diff,
+        |id| accounts.get(id).copied(),
+        |arn| sets.get(arn).copied(),
+    )
+}
+
+/// An access diff as the bundle's `access_diff.csv` (gained rows, then
+/// lost; every cell formula-neutralised), naming accounts and permission
+/// sets through `account_name` and `set_name`: also the API's CSV download.
+pub fn access_diff_csv<'a>(
+    diff: &roster_core::sso::AccessDiff,
+    account_name: impl Fn(&str) -> Option<&'a str>,
+    set_name: impl Fn(&str) -> Option<&'a str>,
+) -> Vec<u8> {
     let mut file = CsvFile::new(DIFF_HEADER);
     let changes = [("gained", &diff.gained), ("lost", &diff.lost)];
     for (change, rows) in changes {
@@ -220,12 +235,13 @@ fn diff_csv(e: &AccessEvidence, diff: &roster_core::sso::AccessDiff) -> Vec<u8> 
                 r.user_id.clone().unwrap_or_default(),
                 r.user_name.clone().unwrap_or_default(),
                 r.account_id.to_string(),
-                accounts
-                    .get(r.account_id.as_str())
-                    .map_or_else(String::new, |n| (*n).to_owned()),
+                account_name(r.account_id.as_str())
+                    .unwrap_or_default()
+                    .to_owned(),
                 r.permission_set_arn.to_string(),
-                sets.get(r.permission_set_arn.as_str())
-                    .map_or_else(String::new, |n| (*n).to_owned()),
+                set_name(r.permission_set_arn.as_str())
+                    .unwrap_or_default()
+                    .to_owned(),
                 r.via.label().to_owned(),
                 via_group_id(r),
                 yes(r.orphaned),

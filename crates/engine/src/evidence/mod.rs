@@ -26,7 +26,7 @@ pub use access::{
     access_check_report, access_checks, access_rows, access_snapshot, latest_access_snapshot,
     no_access_snapshot,
 };
-pub use access_files::ACCESS_ENTRY_ORDER;
+pub use access_files::{ACCESS_ENTRY_ORDER, access_diff_csv};
 pub use access_history::{latest_evidence_snapshot, save_access_settings};
 pub(crate) use bundle::sign_and_zip;
 pub use bundle::{BUNDLE_ENTRY_ORDER, export_bundle};

@@ -7,7 +7,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use roster_core::evidence::tables::CsvFile;
 use roster_core::sso::AccessRow;
 use serde::{Deserialize, Serialize};
 
@@ -85,44 +84,13 @@ impl From<&NamedAccessDiff> for AccessDiffView {
     }
 }
 
-/// The CSV columns, as the bundle's `access_diff.csv`.
-const CSV_HEADER: &[&str] = &[
-    "change",
-    "user_id",
-    "user_name",
-    "account_id",
-    "account_name",
-    "permission_set_arn",
-    "permission_set_name",
-    "via",
-    "via_group_id",
-    "orphaned",
-    "user_disabled",
-];
-
-/// The diff as CSV: gained rows, then lost rows; every cell
-/// formula-neutralised.
+/// The diff as CSV, as the bundle's `access_diff.csv`.
 pub fn csv(d: &NamedAccessDiff) -> Vec<u8> {
-    let mut file = CsvFile::new(CSV_HEADER);
-    for (change, rows) in [("gained", &d.diff.gained), ("lost", &d.diff.lost)] {
-        for r in rows {
-            let v = row_view(d, r);
-            file.push(&[
-                change.to_owned(),
-                v.user_id.unwrap_or_default(),
-                v.user_name.unwrap_or_default(),
-                v.account_id,
-                v.account_name.unwrap_or_default(),
-                v.permission_set_arn,
-                v.permission_set_name.unwrap_or_default(),
-                v.via,
-                v.via_group_id.unwrap_or_default(),
-                v.orphaned.to_string(),
-                v.user_disabled.to_string(),
-            ]);
-        }
-    }
-    file.into_bytes()
+    roster_engine::evidence::access_diff_csv(
+        &d.diff,
+        |id| d.account_name(id),
+        |arn| d.permission_set_name(arn),
+    )
 }
 
 #[utoipa::path(get, path = "/api/v1/sources/{id}/access/diff", tag = "access", params(("id" = String, Path, description = "Source ID"), AccessDiffQuery),
