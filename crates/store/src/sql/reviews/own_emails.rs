@@ -15,7 +15,8 @@ use roster_core::review::CampaignId;
 use roster_core::{SourceId, SyncId, TenantId};
 use sqlx::{AnyConnection, Row};
 
-use super::super::{compact, keys};
+use super::super::browse::visible;
+use super::super::compact;
 use crate::error::StoreError;
 
 /// Users read per statement.
@@ -28,14 +29,6 @@ pub(super) type Identities = BTreeSet<String>;
 pub(super) fn normal(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_ascii_lowercase())
-}
-
-/// Rows of `dir_users u` visible in snapshot (`$1` tenant, `$2` source, `$3` sync).
-fn visible_users() -> String {
-    format!(
-        "u.source_key = {} AND +u.valid_from <= $3 AND (+u.valid_to IS NULL OR +u.valid_to > $3)",
-        keys::source_key("$1", "$2")
-    )
 }
 
 /// Every email of the user's directory document (any type, primary or not).
@@ -85,7 +78,7 @@ pub(super) async fn emails_of(
             .join(", ");
         let sql = format!(
             "SELECT u.user_id, u.doc FROM dir_users u WHERE {} AND u.user_id IN ({list})",
-            visible_users()
+            visible("u")
         );
         let mut q = sqlx::query(&sql)
             .bind(tenant.as_str())
@@ -132,7 +125,7 @@ pub(super) async fn reassign_own(
     let mut after = String::new();
     let sql = format!(
         "SELECT u.user_id, u.doc FROM dir_users u WHERE {} AND u.user_id > $4 ORDER BY u.user_id LIMIT {PAGE}",
-        visible_users()
+        visible("u")
     );
     loop {
         let rows = sqlx::query(&sql)
