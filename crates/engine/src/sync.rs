@@ -139,6 +139,9 @@ pub(crate) fn not_recorded(
 ) -> EngineError {
     match recorded {
         Ok(()) => error,
+        // The run had already ended (another sync superseded it): it keeps
+        // the failure recorded then, and `error` says what happened.
+        Err(roster_store::StoreError::Conflict(_)) => error,
         Err(e) => {
             tracing::error!(%sync, error = %e, "recording the failed sync failed");
             EngineError::Internal(format!(
@@ -302,9 +305,9 @@ async fn read_directory(
         .await
         .map_err(|e| EngineError::Internal(format!("writer task failed: {e}")))?;
     tracing::debug!(%sync, read_s, drained_after_s = reading.elapsed().as_secs_f64() - read_s, "store writer drained");
-    if let Some(e) = first_error {
-        return Err(e);
-    }
+    // A writer's error comes first: the readers then only saw the channel
+    // close (`StoreWriterStopped`), which does not say why — for example
+    // that another sync of the source superseded this one.
     written?;
-    Ok(())
+    first_error.map_or(Ok(()), Err)
 }

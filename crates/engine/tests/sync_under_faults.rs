@@ -153,3 +153,43 @@ async fn a_persistent_fault_fails_with_a_diagnosis_and_keeps_the_last_snapshot()
     );
     rig.assert_snapshot_is_exact(&good).await;
 }
+
+/// A sync of the same source started elsewhere (the console's worker while
+/// `roster sync` runs) supersedes this one: it fails saying so, not with the
+/// readers' "the store writer stopped", and leaves no snapshot.
+#[tokio::test]
+async fn a_superseded_sync_says_it_was_superseded() {
+    let rig = Rig::start(directory()).await;
+    let slow = SyncOptions {
+        tps: 20.0,
+        quota_model: QuotaModel::PerApi,
+        budget: 1.0,
+        ..SyncOptions::default()
+    };
+    let (result, other) = tokio::join!(rig.sync(&slow), async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        rig.store
+            .begin_sync(&rig.tenant, &rig.source)
+            .await
+            .unwrap()
+    });
+    let err = result.unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            roster_engine::EngineError::Store(roster_store::StoreError::Conflict(m))
+                if m.contains("superseded")
+        ),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains("StoreWriterStopped"), "{err}");
+    assert!(
+        rig.store
+            .latest_snapshot(&rig.tenant, &rig.source)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let running = rig.store.get_sync(&rig.tenant, other).await.unwrap();
+    assert_eq!(running.status, roster_store::SyncStatus::Running);
+}
