@@ -37,6 +37,7 @@ def main():
     p.add_argument("--memberships", default="1000000")
     p.add_argument("--tps", default="2000")
     p.add_argument("--database-url")
+    p.add_argument("--log", default="warn", help="ROSTER_LOG of the sync (its log goes to stderr)")
     a = p.parse_args()
     os.environ["ROSTER_BIN"] = a.roster
     tmp = tempfile.mkdtemp()
@@ -49,7 +50,7 @@ def main():
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(AWS_ENDPOINT_URL=info["endpoint"], AWS_ACCESS_KEY_ID=plat["access_key_id"],
                    AWS_SECRET_ACCESS_KEY=plat["secret_access_key"], AWS_REGION=cust["home_region"],
-                   ROSTER_LOG="warn")
+                   ROSTER_LOG=a.log)
         cmd = [a.roster, "sync", "--role-arn", role, "--external-id", EXTERNAL_ID, "--tps", a.tps,
                "--quota-model", "collective", "--database-url", url, "--json"]
         started = time.monotonic()
@@ -60,6 +61,7 @@ def main():
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         if proc.returncode != 0:
             sys.exit(f"roster sync failed ({proc.returncode}): {err[-2000:]}")
+        sys.stderr.write(err)
     synced = json.loads(out)
     print(json.dumps({
         "users": synced["users"], "groups": synced["groups"], "memberships": synced["memberships"],
