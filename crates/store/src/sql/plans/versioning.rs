@@ -13,8 +13,9 @@ use crate::sql::history::BEFORE;
 #[tokio::test]
 async fn versioning_and_publishing_search_the_current_and_staging_keys() {
     let (store, _dir, source, _, running) = store_with_history().await;
-    // versions.rs: publish's "not seen" (end the versions the run did not
-    // stage) and a batch's "is it new" (begin versions), by key range.
+    // versions/publish.rs and versions/batch.rs: publish's "not seen" (end
+    // the versions the run did not stage) and a batch's "is it new" (begin
+    // versions), by key range.
     let running = (&source, running);
     let range = |t: &str, key: &str| format!("{t}.{key} > $4 AND {t}.{key} <= $5");
     let writes = [
