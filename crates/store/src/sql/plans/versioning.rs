@@ -4,11 +4,12 @@
 use roster_core::TenantId;
 use sqlx::Row;
 
-use super::explain::{assert_uses_indexes, plan};
+use super::explain::{assert_by_key, assert_uses_indexes, plan};
 use super::fixture::store_with_history;
-use crate::sql::columns::{MEMBERSHIPS, USERS};
+use crate::sql::columns::{GROUPS, MEMBERSHIPS, USERS};
 use crate::sql::directory::of_source;
 use crate::sql::history::BEFORE;
+use crate::sql::versions::placeholders;
 
 #[tokio::test]
 async fn versioning_and_publishing_search_the_current_and_staging_keys() {
@@ -39,6 +40,7 @@ async fn versioning_and_publishing_search_the_current_and_staging_keys() {
     for (name, sql) in &writes {
         let p = plan(&store, sql, running, &["", "zzz"]).await;
         assert_uses_indexes(name, &p);
+        assert_by_key(name, &p);
         // Live versions by their key index; "does this key have a current
         // version" from that index alone (key and `COALESCE(valid_to, 0)`).
         let by_key = |s: &&String| s.contains("_key (");
@@ -49,6 +51,38 @@ async fn versioning_and_publishing_search_the_current_and_staging_keys() {
                 "{name} does not find current versions in the key index alone: {p:#?}"
             );
         }
+    }
+}
+
+/// versions/batch.rs: a batch of a later sync ends the current versions of
+/// its keys that changed, found in the key index by the keys themselves —
+/// not by a range of `valid_from` over every version of the source.
+#[tokio::test]
+async fn a_batch_ends_changed_versions_by_its_keys() {
+    let (store, _dir, source, _, running) = store_with_history().await;
+    let keys = placeholders(1, 3, 4);
+    let writes = [
+        (
+            "users",
+            USERS.end_sql(&format!("dir_users.user_id IN {keys}"), true),
+        ),
+        (
+            "groups",
+            GROUPS.end_sql(&format!("dir_groups.group_id IN {keys}"), true),
+        ),
+        (
+            "memberships",
+            MEMBERSHIPS.end_sql(&format!("dir_memberships.membership_id IN {keys}"), true),
+        ),
+    ];
+    for (name, sql) in &writes {
+        let p = plan(&store, sql, (&source, running), &["a", "b", "c"]).await;
+        assert_uses_indexes(name, &p);
+        assert_by_key(name, &p);
+        assert!(
+            p[0].starts_with("SEARCH dir_") && p[0].contains("_key (") && p[0].contains("_id=?"),
+            "{name}: the batch's keys are not searched in the key index: {p:#?}"
+        );
     }
 }
 

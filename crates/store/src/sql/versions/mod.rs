@@ -30,6 +30,8 @@ mod statements;
 pub(super) use batch::write_batch;
 pub(super) use discard::{clean_staging, delete_staged, undo};
 pub(super) use publish::publish;
+#[cfg(test)]
+pub(super) use statements::placeholders;
 
 /// Rows (or keys) per statement: well under every backend's bind-parameter
 /// limit, and small enough that `SQLite`'s per-parameter name lookup (linear

@@ -10,7 +10,7 @@ use crate::sql::columns::Versioned;
 /// 0014): a key and this find it in the index alone. Sync IDs start at 1.
 const CURRENT: &str = "COALESCE(valid_to, 0) = 0";
 
-pub(super) fn placeholders(rows: usize, cols: usize, first: usize) -> String {
+pub(in crate::sql) fn placeholders(rows: usize, cols: usize, first: usize) -> String {
     (0..rows)
         .map(|r| {
             let cells: Vec<String> = (0..cols)
@@ -27,6 +27,13 @@ impl<T> Versioned<T> {
     /// rows `live_filter` selects, whose object the run did not stage or (if
     /// `or_changed`) staged with other content. Binds `$1..$3`: run, tenant,
     /// source key.
+    ///
+    /// `+valid_from` keeps "begun before the run" out of index choice: with
+    /// the run unknown when the statement is prepared, `SQLite` otherwise
+    /// range-scans the source's versions by `dir_*_from` (every version
+    /// begun before the run) instead of searching the key index for the 50
+    /// keys of a batch, and a later sync that versions as it reads took 56 s
+    /// instead of 8 for the 20k directory's 122k rows.
     pub(in crate::sql) fn end_sql(&self, live_filter: &str, or_changed: bool) -> String {
         let Self {
             live, stage, key, ..
@@ -45,7 +52,7 @@ impl<T> Versioned<T> {
         }
         format!(
             "UPDATE {live} SET valid_to = $1 WHERE source_key = $3 AND {CURRENT} \
-             AND valid_from < $1 AND {live_filter} AND NOT EXISTS (SELECT 1 FROM {stage} s \
+             AND +valid_from < $1 AND {live_filter} AND NOT EXISTS (SELECT 1 FROM {stage} s \
              WHERE s.sync_id = $1 AND s.tenant_id = $2 AND s.{key} = {live}.{key}{changed})"
         )
     }
