@@ -2,7 +2,7 @@
 //! tables, its key, and its columns, each with how a record fills it.
 //!
 //! Everything else is derived from these definitions: the staging INSERT's
-//! column list, its placeholders and bind order (`versions::insert_staged`),
+//! column list, its placeholders and bind order (`versions/batch.rs`, `insert_staged`),
 //! and the columns a new version copies from stage to live. Adding a column
 //! is one line here plus a migration that adds it to both tables.
 

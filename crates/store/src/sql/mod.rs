@@ -4,7 +4,7 @@
 //!
 //! Each port of `crate::ports` is implemented for [`SqlStore`] in the file
 //! of its area: `sources.rs` (`Sources`), `syncs.rs` (`Syncs`, with
-//! `versions.rs` writing the versions of the tables `columns.rs` defines), `directory.rs` (`Snapshots`),
+//! `versions/` writing the versions of the tables `columns.rs` defines), `directory.rs` (`Snapshots`),
 //! `browse.rs`, `history.rs`, `console.rs`, `evidence.rs`
 //! (`EvidenceSettings`), `audit.rs`, `jobs.rs`, `quota_shares.rs` and
 //! `migrate.rs` (`Migrations`); `close.rs` closes stores on exit,

@@ -1,4 +1,4 @@
-//! `Reviews` on SQL (migration 0013): `reviews/population.rs` opens a
+//! `Reviews` on SQL (migration 0013): `reviews/population/` opens a
 //! campaign (freezes its population, assigns reviewers), `reviews/decisions.rs`
 //! appends decisions and closes (`reviews/own_emails.rs`: every email of an
 //! item's user, for the self-review rule), `reviews/items.rs` reads items and
