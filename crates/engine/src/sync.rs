@@ -138,10 +138,10 @@ pub(crate) fn not_recorded(
     recorded: Result<(), roster_store::StoreError>,
 ) -> EngineError {
     match recorded {
-        Ok(()) => error,
-        // The run had already ended (another sync superseded it): it keeps
-        // the failure recorded then, and `error` says what happened.
-        Err(roster_store::StoreError::Conflict(_)) => error,
+        // Recorded, or the run had already ended (another sync superseded
+        // it): it keeps the failure recorded then, and `error` says what
+        // happened.
+        Ok(()) | Err(roster_store::StoreError::Conflict(_)) => error,
         Err(e) => {
             tracing::error!(%sync, error = %e, "recording the failed sync failed");
             EngineError::Internal(format!(
