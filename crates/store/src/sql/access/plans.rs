@@ -6,15 +6,14 @@
 #![allow(clippy::unwrap_used)]
 
 use roster_core::sso::{AccessRow, PermissionSetArn, Via};
-use roster_core::{AccountId, ExternalId, RoleArn, SourceId, SyncId, SyncStats, TenantId};
+use roster_core::{AccountId, SourceId, SyncId, SyncStats, TenantId};
 use sqlx::Row;
 
 use super::read::{UserBy, gained_sql, lost_sql, page_sql};
 use super::tables::ACCESS;
 use super::write::{begin_sql, end_sql};
 use crate::ports::access::{AccessBatch, AccessFilter};
-use crate::ports::{Access, Sources, Syncs};
-use crate::records::{NewSource, SourceStatus};
+use crate::ports::{Access, Syncs};
 use crate::sql::SqlStore;
 
 fn arn(i: usize) -> PermissionSetArn {
@@ -50,18 +49,8 @@ fn rows(users: usize, shift: usize) -> Vec<AccessRow> {
 /// Two published access runs (the second changed some rows) and a third
 /// still running; returns the store, the source and the three runs.
 async fn store_with_history() -> (SqlStore, tempfile::TempDir, SourceId, [SyncId; 3]) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("plans.db").display());
-    let store = SqlStore::connect(&url).await.unwrap();
+    let (store, dir, src) = crate::sql::plans::fixture::store_and_source().await;
     let t = TenantId::default_tenant();
-    let new = NewSource {
-        id: SourceId::generate(),
-        name: "plans".into(),
-        role_arn: Some(RoleArn::parse("arn:aws:iam::123456789012:role/roster").unwrap()),
-        external_id: ExternalId::generate(),
-        status: SourceStatus::Connected,
-    };
-    let src = store.create_source(&t, &new).await.unwrap();
     let mut syncs = [SyncId(0); 3];
     for (i, shift) in [0, 50, 100].into_iter().enumerate() {
         let sync = store.begin_access_sync(&t, &src.id).await.unwrap();

@@ -48,14 +48,13 @@ fn directory(users: usize, group_count: usize, drop_every: usize) -> StageBatch 
     }
 }
 
-/// A store holding two syncs of one source (the second changed some users
-/// and removed others), and a third still running; returns the second and third.
-pub(super) async fn store_with_history() -> (SqlStore, tempfile::TempDir, SourceId, SyncId, SyncId)
-{
+/// A fresh `SQLite` store in a temporary folder with one connected source:
+/// where the plan tests (`sql::plans`, `sql::access::plans`) start.
+pub(in crate::sql) async fn store_and_source()
+-> (SqlStore, tempfile::TempDir, crate::records::Source) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("plans.db").display());
     let store = SqlStore::connect(&url).await.unwrap();
-    let t = TenantId::default_tenant();
     let new = NewSource {
         id: SourceId::generate(),
         name: "plans".into(),
@@ -63,7 +62,19 @@ pub(super) async fn store_with_history() -> (SqlStore, tempfile::TempDir, Source
         external_id: ExternalId::generate(),
         status: SourceStatus::Connected,
     };
-    let src = store.create_source(&t, &new).await.unwrap();
+    let src = store
+        .create_source(&TenantId::default_tenant(), &new)
+        .await
+        .unwrap();
+    (store, dir, src)
+}
+
+/// A store holding two syncs of one source (the second changed some users
+/// and removed others), and a third still running; returns the second and third.
+pub(super) async fn store_with_history() -> (SqlStore, tempfile::TempDir, SourceId, SyncId, SyncId)
+{
+    let (store, dir, src) = store_and_source().await;
+    let t = TenantId::default_tenant();
     let mut syncs = Vec::new();
     for drop_every in [0, 7, 5] {
         let sync = store.begin_sync(&t, &src.id).await.unwrap();

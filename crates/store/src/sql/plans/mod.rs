@@ -18,7 +18,7 @@
 
 mod directory_reads;
 mod explain;
-mod fixture;
+pub(super) mod fixture;
 mod group_members;
 mod reviews;
 mod versioning;
