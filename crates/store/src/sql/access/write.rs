@@ -17,16 +17,14 @@ use std::fmt::Write as _;
 use roster_core::{SourceId, SyncId, TenantId};
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::tables::{Bind, Run, Staged, TABLES, Table};
 use crate::error::StoreError;
-use crate::sql::versions::delete_staged;
+use crate::sql::versions::{chunk_end, delete_staged};
 
 /// Rows per staging statement (well under every backend's bind limit).
 const ROWS_PER_STATEMENT: usize = 50;
-/// Staged keys per publishing statement.
-const PUBLISH_CHUNK: usize = 1_000;
 
 type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
 
@@ -69,26 +67,6 @@ pub(crate) async fn stage(
         q.execute(&mut **tx).await?;
     }
     Ok(())
-}
-
-/// The staged key that closes the chunk after `after`, `None` for the last.
-async fn chunk_end(
-    tx: &mut Transaction<'_, Any>,
-    table: &Table,
-    sync: SyncId,
-    after: &str,
-) -> Result<Option<String>, StoreError> {
-    let sql = format!(
-        "SELECT k FROM {} WHERE sync_id = $1 AND k > $2 ORDER BY k LIMIT 1 OFFSET {}",
-        table.stage,
-        PUBLISH_CHUNK - 1
-    );
-    let row = sqlx::query(&sql)
-        .bind(sync.0)
-        .bind(after)
-        .fetch_optional(&mut **tx)
-        .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
 /// The current version of a key is `COALESCE(valid_to, 0) = 0`, as the key
@@ -135,7 +113,7 @@ async fn publish_table(
 ) -> Result<(), StoreError> {
     let mut after = String::new();
     loop {
-        let upto = chunk_end(tx, table, sync, &after).await?;
+        let upto = chunk_end(tx, (table.stage, "k"), sync, &after).await?;
         let range = |alias: &str| match upto {
             Some(_) => format!("{alias}.k > $4 AND {alias}.k <= $5"),
             None => format!("{alias}.k > $4"),

@@ -29,7 +29,7 @@ mod statements;
 
 pub(super) use batch::write_batch;
 pub(super) use discard::{clean_staging, delete_staged, undo};
-pub(super) use publish::publish;
+pub(super) use publish::{chunk_end, publish};
 #[cfg(test)]
 pub(super) use statements::placeholders;
 

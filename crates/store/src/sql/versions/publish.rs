@@ -16,14 +16,15 @@ use crate::sql::{keys, rows};
 /// large the directory.
 const PUBLISH_CHUNK: usize = 1_000;
 
-/// The staged key that closes the chunk after `after`, or `None` for the last.
-async fn chunk_end<T>(
+/// The staged key (column `key` of staging table `stage`) that closes the
+/// chunk of run `sync` after `after`, or `None` for the last: publishes of
+/// the directory and of access walk their staged keys with it.
+pub(in crate::sql) async fn chunk_end(
     tx: &mut Transaction<'_, Any>,
-    v: &Versioned<T>,
+    (stage, key): (&str, &str),
     sync: SyncId,
     after: &str,
 ) -> Result<Option<String>, StoreError> {
-    let Versioned { stage, key, .. } = v;
     let sql = format!(
         "SELECT {key} FROM {stage} WHERE sync_id = $1 AND {key} > $2 ORDER BY {key} LIMIT 1 OFFSET {}",
         PUBLISH_CHUNK - 1
@@ -57,7 +58,7 @@ async fn publish_kind<T>(
     };
     let mut after = String::new();
     loop {
-        let upto = chunk_end(tx, v, sync, &after).await?;
+        let upto = chunk_end(tx, (v.stage, v.key), sync, &after).await?;
         let range = |table: &str| match upto {
             Some(_) => format!("{table}.{key} > $4 AND {table}.{key} <= $5"),
             None => format!("{table}.{key} > $4"),
