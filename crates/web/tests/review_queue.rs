@@ -14,9 +14,9 @@ use roster_core::directory::{Attribute, MembershipMeta};
 use roster_core::{
     Group, GroupId, IdentityStoreId, Membership, MembershipId, SyncStats, TenantId, User, UserId,
 };
-use roster_store::{ConsoleRole, NewConsoleUser, StageBatch};
+use roster_store::{ConsoleRole, StageBatch};
 use serde_json::{Value, json};
-use support::{App, Session, Who, app, send, sha, text};
+use support::{App, Session, Who, app, json_of, send, signed_in, text};
 
 /// Items per queue page (`reviews_items::queue::QUEUE_PAGE`).
 const PAGE: usize = 200;
@@ -62,33 +62,7 @@ async fn directory(a: &App, n: usize, extra: Vec<User>) {
 
 /// `second@a.test`, a reviewer of the default tenant (the fallback).
 async fn second_reviewer(a: &App) -> Session {
-    let t = TenantId::default_tenant();
-    let user = a
-        .store
-        .create_console_user(
-            &t,
-            &NewConsoleUser {
-                id: "usr_second".into(),
-                email: "second@a.test".into(),
-                password_hash: "x".into(),
-                role: ConsoleRole::Reviewer,
-            },
-        )
-        .await
-        .unwrap();
-    let far = roster_core::Timestamp::parse("2999-01-01T00:00:00.000Z").unwrap();
-    a.store
-        .create_session(&sha("cookie-second"), &user, "csrf-second", far)
-        .await
-        .unwrap();
-    Session {
-        cookie: "cookie-second".into(),
-        csrf: "csrf-second".into(),
-    }
-}
-
-async fn json_of(r: axum::http::Response<axum::body::Body>) -> Value {
-    serde_json::from_str(&text(r).await).unwrap()
+    signed_in(a, "second@a.test", ConsoleRole::Reviewer).await
 }
 
 /// Opens a campaign of the latest snapshot: every item to

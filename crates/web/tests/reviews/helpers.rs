@@ -6,10 +6,11 @@ use axum::http::StatusCode;
 use roster_core::{
     Group, GroupId, IdentityStoreId, Membership, MembershipId, SyncStats, TenantId, User, UserId,
 };
-use roster_store::{ConsoleRole, NewConsoleUser, StageBatch};
-use serde_json::{Value, json};
+use roster_store::{ConsoleRole, StageBatch};
+use serde_json::json;
 
-use crate::support::{App, Session, Who, send, sha, text};
+pub use crate::support::json_of;
+use crate::support::{App, Session, Who, send, signed_in};
 
 /// Members of `g-admins` in the directory the tests review: four people
 /// and the reviewer themself (user name `reviewer@a.test`).
@@ -56,33 +57,7 @@ pub async fn directory(a: &App) {
 
 /// A second reviewer (`second@a.test`) with a session.
 pub async fn second_reviewer(a: &App) -> Session {
-    let t = TenantId::default_tenant();
-    let user = a
-        .store
-        .create_console_user(
-            &t,
-            &NewConsoleUser {
-                id: "usr_second".into(),
-                email: "second@a.test".into(),
-                password_hash: "x".into(),
-                role: ConsoleRole::Reviewer,
-            },
-        )
-        .await
-        .unwrap();
-    let far = roster_core::Timestamp::parse("2999-01-01T00:00:00.000Z").unwrap();
-    a.store
-        .create_session(&sha("cookie-second"), &user, "csrf-second", far)
-        .await
-        .unwrap();
-    Session {
-        cookie: "cookie-second".into(),
-        csrf: "csrf-second".into(),
-    }
-}
-
-pub async fn json_of(r: axum::http::Response<axum::body::Body>) -> Value {
-    serde_json::from_str(&text(r).await).unwrap()
+    signed_in(a, "second@a.test", ConsoleRole::Reviewer).await
 }
 
 /// Opens a campaign through the API: every item to `reviewer@a.test`,

@@ -244,6 +244,18 @@ pub async fn text(r: Response<Body>) -> String {
     String::from_utf8(r.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
 }
 
+/// A response's JSON body.
+pub async fn json_of(r: Response<Body>) -> serde_json::Value {
+    serde_json::from_str(&text(r).await).unwrap()
+}
+
+/// Another console user of the default tenant, with `role`, signed in.
+pub async fn signed_in(a: &App, email: &str, role: ConsoleRole) -> Session {
+    session(&a.store, &TenantId::default_tenant(), email, role)
+        .await
+        .0
+}
+
 /// The body of a console page `path` as the tenant's admin sees it.
 pub async fn admin_page(a: &App, path: &str) -> String {
     text(send(a, "GET", path, Who::Session(&a.admin), None, None).await).await
